@@ -1,0 +1,55 @@
+"""Jemput Bola: outreach scheduling for e-KTP recording. ``create_app`` builds the web app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from outreach.config import check_config, load_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints and commands. Nothing else."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_relative_config=True,
+    )
+    app.config.update(load_config(app.instance_path))
+    app.config.update(config or {})
+    check_config(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from outreach import database, i18n
+    from outreach.cli import outreach_cli
+    from outreach.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+    from outreach.web import auth, context, errors, main
+    from outreach.web import admin as admin_area
+    from outreach.web.access import login_guard
+
+    db.init_app(app)
+    database.configure_engines(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    auth.init_login(app, login_manager)
+    i18n.register_filters(app)
+
+    app.before_request(login_guard)
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin_area.bp)
+    errors.register(app)
+    context.register(app)
+    app.cli.add_command(outreach_cli)
+
+    if app.config["OUTREACH_SCHEDULER"] == "background":
+        from outreach.scheduler import start_in_background
+
+        start_in_background(app)
+    return app

@@ -1,0 +1,113 @@
+"""Settings read from the environment, with defaults that are safe for a single-machine install."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# Keys that mark a SECRET_KEY as a placeholder rather than a real secret.
+_PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "dev", "secret"}
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable app; the message says what to set."""
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
+
+
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {value!r}") from exc
+
+
+def _weekdays(name: str, default: str) -> tuple[int, ...]:
+    """Working weekdays as ISO numbers (1 = Monday … 7 = Sunday), from e.g. "1,2,3,4,5"."""
+    raw = os.environ.get(name) or default
+    try:
+        days = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}))
+    except ValueError as exc:
+        raise ConfigError(f"{name} must list ISO weekdays such as 1,2,3,4,5") from exc
+    if not days or any(day < 1 or day > 7 for day in days):
+        raise ConfigError(f"{name} must list ISO weekdays between 1 (Monday) and 7 (Sunday)")
+    return days
+
+
+def _sqlite_url(instance_path: str) -> str:
+    return "sqlite:///" + str(Path(instance_path) / "outreach.sqlite")
+
+
+def load_config(instance_path: str) -> dict:
+    """Everything the app reads from the environment, as Flask config keys."""
+    testing = _bool("OUTREACH_TESTING")
+    debug = _bool("FLASK_DEBUG")
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY", ""),
+        "TESTING": testing,
+        "DEBUG": debug,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or _sqlite_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "OUTREACH_TIMEZONE": os.environ.get("OUTREACH_TIMEZONE") or "Asia/Jakarta",
+        "OUTREACH_SCHEDULER": (os.environ.get("OUTREACH_SCHEDULER") or "off").strip().lower(),
+        "OUTREACH_PLAN_DAY": _int("OUTREACH_PLAN_DAY", 20),
+        "OUTREACH_LEAD_DAYS": _int("OUTREACH_LEAD_DAYS", 5),
+        "OUTREACH_WORKING_WEEKDAYS": _weekdays("OUTREACH_WORKING_WEEKDAYS", "1,2,3,4,5"),
+        "OUTREACH_TARGET_PERCENT": _float("OUTREACH_TARGET_PERCENT", 98.07),
+        "OUTREACH_SQLITE_BUSY_TIMEOUT_MS": _int("OUTREACH_SQLITE_BUSY_TIMEOUT_MS", 15000),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT") or "5 per 5 minutes",
+        "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS") or "30 per 15 minutes",
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("OUTREACH_TIMEZONE") or "Asia/Jakarta",
+        "LANGUAGES": ("id", "en"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not (debug or testing)),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": _int("OUTREACH_SESSION_HOURS", 12) * 3600,
+        "MAX_CONTENT_LENGTH": _int("OUTREACH_MAX_UPLOAD_MB", 10) * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or "",
+        "MAIL_PORT": _int("MAIL_PORT", 587),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or "",
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or "",
+        "MAIL_FROM": os.environ.get("MAIL_FROM") or "",
+    }
+
+
+def check_config(config: dict) -> None:
+    """Refuse settings that would make a production install unsafe or ambiguous."""
+    if config.get("OUTREACH_SCHEDULER") not in {"off", "background"}:
+        raise ConfigError("OUTREACH_SCHEDULER must be 'off' or 'background'.")
+    if config.get("DEBUG") or config.get("TESTING"):
+        if not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = "insecure-development-key"
+        return
+    secret = str(config.get("SECRET_KEY") or "")
+    if secret.strip().lower() in _PLACEHOLDER_SECRETS or len(secret) < 16:
+        raise ConfigError(
+            "SECRET_KEY is not set: set SECRET_KEY to a random string of at least 16 characters "
+            '(for example: python -c "import secrets; print(secrets.token_hex(32))").'
+        )

@@ -1,0 +1,63 @@
+"""Per-connection database settings: SQLite gets WAL, foreign keys and a busy timeout."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+
+from outreach.extensions import db
+
+
+def configure_engines(app: Flask) -> None:
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                timeout = app.config["OUTREACH_SQLITE_BUSY_TIMEOUT_MS"]
+                event.listen(engine, "connect", _sqlite_pragmas(timeout))
+
+
+def _sqlite_pragmas(busy_timeout_ms: int):
+    def on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        if not _is_memory(dbapi_connection):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return on_connect
+
+
+def _is_memory(dbapi_connection) -> bool:
+    cursor = dbapi_connection.cursor()
+    try:
+        rows = cursor.execute("PRAGMA database_list").fetchall()
+    finally:
+        cursor.close()
+    return any(row[1] == "main" and not row[2] for row in rows)
+
+
+def database_is_up(engine: Engine) -> bool:
+    """True when a trivial query succeeds; never raises."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "down" for the health check
+        return False
+
+
+def _render_item(type_, obj, autogen_context):
+    """Write our column types into migrations as plain SQLAlchemy types."""
+    from outreach.models.base import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def alembic_options() -> dict:
+    """Options shared by migrations/env.py and the test that compares models with migrations."""
+    return {"compare_type": True, "render_item": _render_item, "render_as_batch": True}

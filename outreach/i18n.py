@@ -1,0 +1,109 @@
+"""Language choice and the Indonesian way of writing dates, times and numbers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from flask import current_app, session
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+SUPPORTED_LOCALES = ("id", "en")
+
+# Indonesia's three time zones and the abbreviations people use for them.
+_ZONE_ABBREVIATIONS = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+
+def select_locale() -> str:
+    """The user's saved choice, else the session's, else Indonesian."""
+    try:
+        if current_user and current_user.is_authenticated:
+            return current_user.locale
+    except SQLAlchemyError:
+        pass  # the database is down: the error page still needs a language
+    chosen = session.get("locale")
+    if chosen in SUPPORTED_LOCALES:
+        return chosen
+    return current_app.config.get("BABEL_DEFAULT_LOCALE", "id")
+
+
+def office_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["OUTREACH_TIMEZONE"])
+
+
+def office_today() -> date:
+    """Today's date where the office is (WIB by default), whatever the server's zone."""
+    return datetime.now(office_zone()).date()
+
+
+def _locale() -> str:
+    return str(get_locale() or "id")
+
+
+def long_date(value: date | None, locale: str | None = None) -> str:
+    """"Senin, 3 Agustus 2026": weekday, day without a leading zero, month name, year."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(office_zone()).date()
+    return format_date(value, "EEEE, d MMMM y", locale=locale or _locale())
+
+
+def short_date(value: date | None, locale: str | None = None) -> str:
+    """"3 Agu 2026"."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(office_zone()).date()
+    return format_date(value, "d MMM y", locale=locale or _locale())
+
+
+def month_name(value: date, locale: str | None = None) -> str:
+    """"Agustus 2026"."""
+    return format_date(value, "LLLL y", locale=locale or _locale())
+
+
+def office_time(value: datetime | None, locale: str | None = None) -> str:
+    """An instant as the office's wall-clock time with its zone: "08.30 WIB"."""
+    if value is None:
+        return ""
+    zone_name = current_app.config["OUTREACH_TIMEZONE"]
+    local = value.astimezone(ZoneInfo(zone_name))
+    pattern = "HH.mm" if (locale or _locale()) == "id" else "HH:mm"
+    clock = format_datetime(local, pattern, locale=locale or _locale())
+    return f"{clock} {_ZONE_ABBREVIATIONS.get(zone_name, local.tzname() or '')}".strip()
+
+
+def office_datetime(value: datetime | None, locale: str | None = None) -> str:
+    """"Senin, 3 Agustus 2026 08.30 WIB"."""
+    if value is None:
+        return ""
+    local = value.astimezone(office_zone())
+    return f"{long_date(local.date(), locale)} {office_time(value, locale)}"
+
+
+def number(value: int | float | None, locale: str | None = None) -> str:
+    """Thousands grouped the local way: "279.871" in Indonesian."""
+    if value is None:
+        return ""
+    return format_decimal(value, locale=locale or _locale())
+
+
+def register_filters(app) -> None:
+    app.jinja_env.filters.update(
+        long_date=long_date,
+        short_date=short_date,
+        month_name=month_name,
+        office_time=office_time,
+        office_datetime=office_datetime,
+        number=number,
+    )

@@ -1,0 +1,66 @@
+"""All models, importable from one place; importing this module registers every table."""
+
+from outreach.models.audit import AuditEvent
+from outreach.models.base import Base, utcnow
+from outreach.models.calendar import ClosureKind, ClosureSource, OfficeClosure
+from outreach.models.coverage import CoverageSnapshot
+from outreach.models.region import Kecamatan, Kelurahan
+from outreach.models.resident import (
+    OPEN_RESIDENT_STATUSES,
+    DisabilityKind,
+    RequestChannel,
+    Resident,
+    ResidentCategory,
+    ResidentStatus,
+    Sex,
+)
+from outreach.models.school import School, SchoolBlackout, SchoolLevel, SchoolStatus
+from outreach.models.team import Team, team_kecamatan
+from outreach.models.user import Role, User
+from outreach.models.visit import (
+    ConfirmationChannel,
+    HomeOutcome,
+    PlanKind,
+    PlanRun,
+    PlanTrigger,
+    Visit,
+    VisitKind,
+    VisitOrigin,
+    VisitStatus,
+)
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "ClosureKind",
+    "ClosureSource",
+    "ConfirmationChannel",
+    "CoverageSnapshot",
+    "DisabilityKind",
+    "HomeOutcome",
+    "Kecamatan",
+    "Kelurahan",
+    "OPEN_RESIDENT_STATUSES",
+    "OfficeClosure",
+    "PlanKind",
+    "PlanRun",
+    "PlanTrigger",
+    "RequestChannel",
+    "Resident",
+    "ResidentCategory",
+    "ResidentStatus",
+    "Role",
+    "School",
+    "SchoolBlackout",
+    "SchoolLevel",
+    "SchoolStatus",
+    "Sex",
+    "Team",
+    "User",
+    "Visit",
+    "VisitKind",
+    "VisitOrigin",
+    "VisitStatus",
+    "team_kecamatan",
+    "utcnow",
+]

@@ -1,0 +1,87 @@
+"""The scheduler's job table. Building it starts nothing; starting is the caller's choice."""
+
+from __future__ import annotations
+
+import atexit
+import fcntl
+import logging
+import os
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from flask import Flask
+
+from outreach import jobs
+
+log = logging.getLogger(__name__)
+
+# A job that could not run on time (the machine was asleep) still runs within this window.
+MISFIRE_GRACE_SECONDS = 6 * 3600
+
+_lock_handle = None  # kept open for the life of the process that owns the scheduler
+
+
+def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
+    """A scheduler holding every job of the app, in the office's time zone, not started."""
+    timezone = app.config["OUTREACH_TIMEZONE"]
+    scheduler_class = BlockingScheduler if blocking else BackgroundScheduler
+    scheduler = scheduler_class(
+        timezone=timezone,
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": MISFIRE_GRACE_SECONDS,
+        },
+    )
+    scheduler.add_job(
+        jobs.ensure_office_calendar,
+        CronTrigger(hour=5, minute=0, timezone=timezone),
+        id="ensure_office_calendar",
+        name="Load national holidays and cuti bersama for this year and next",
+        kwargs={"app": app},
+        replace_existing=True,
+        # Also once at start: a server switched on in January gets the new year at once.
+        next_run_time=datetime.now(ZoneInfo(timezone)),
+    )
+    return scheduler
+
+
+def claim_scheduler_lock(app: Flask) -> bool:
+    """True for the one process on this machine allowed to run the scheduler.
+
+    A reloader parent and its child, or several workers, all call this; the first to take the
+    lock file keeps it until it exits.
+    """
+    global _lock_handle
+    if _lock_handle is not None:
+        return False
+    path = Path(app.instance_path) / "scheduler.lock"
+    handle = open(path, "a+")  # noqa: SIM115 - held open on purpose
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return False
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    _lock_handle = handle
+    return True
+
+
+def start_in_background(app: Flask) -> BaseScheduler | None:
+    """Run the jobs inside this web process, unless another process already runs them."""
+    if not claim_scheduler_lock(app):
+        log.info("scheduler not started here: another process runs it")
+        return None
+    scheduler = build_scheduler(app)
+    scheduler.start()
+    atexit.register(lambda: scheduler.shutdown(wait=False))
+    log.info("scheduler started in the background (pid %d)", os.getpid())
+    return scheduler

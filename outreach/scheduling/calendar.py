@@ -1,0 +1,60 @@
+"""The Indonesian office calendar: national holidays and cuti bersama, and month arithmetic."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import holidays
+
+LIBUR_NASIONAL = "libur_nasional"
+CUTI_BERSAMA = "cuti_bersama"
+
+# holidays' categories, mapped to the two kinds of closure the SKB decrees each year.
+_CATEGORIES = (("public", LIBUR_NASIONAL), ("government", CUTI_BERSAMA))
+
+
+@dataclass(frozen=True, order=True)
+class Closure:
+    on: date
+    name: str
+    kind: str
+
+
+def national_closures(years: Iterable[int]) -> list[Closure]:
+    """Libur nasional and cuti bersama for the given years, named in Indonesian, sorted.
+
+    A day with two holidays gives two closures, one per name.
+    """
+    years = sorted(set(years))
+    closures: set[Closure] = set()
+    for category, kind in _CATEGORIES:
+        calendar = holidays.Indonesia(years=years, categories=(category,), language="id")
+        for day in calendar:
+            for name in calendar.get_list(day):
+                closures.add(Closure(on=day, name=name, kind=kind))
+    return sorted(closures)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    """First day of the month after ``day``'s month."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def month_days(first: date) -> list[date]:
+    """Every day of the month that starts on ``first``."""
+    end = next_month(first)
+    return [first + timedelta(days=offset) for offset in range((end - first).days)]
+
+
+def parse_month(text: str) -> date:
+    """"2026-12" → date(2026, 12, 1); ValueError for anything else."""
+    parts = text.strip().split("-")
+    if len(parts) != 2 or len(parts[0]) != 4 or len(parts[1]) != 2:
+        raise ValueError(f"not a month in the form YYYY-MM: {text!r}")
+    return date(int(parts[0]), int(parts[1]), 1)

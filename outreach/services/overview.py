@@ -1,0 +1,93 @@
+"""What each role sees first on its home page, each as a few aggregate queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from outreach.models import (
+    OfficeClosure,
+    Resident,
+    ResidentStatus,
+    School,
+    Team,
+    Visit,
+    VisitStatus,
+)
+from outreach.scheduling.calendar import month_start, next_month
+
+
+@dataclass
+class OfficeOverview:
+    active_schools: int
+    residents_waiting: int
+    teams: int
+    visits_this_month: dict[VisitStatus, int] = field(default_factory=dict)
+    upcoming_closures: list[OfficeClosure] = field(default_factory=list)
+
+
+def get_office_overview(session: Session, today: date) -> OfficeOverview:
+    first = month_start(today)
+    by_status = dict(
+        session.execute(
+            select(Visit.status, func.count())
+            .where(Visit.visit_on >= first, Visit.visit_on < next_month(first))
+            .group_by(Visit.status)
+        ).all()
+    )
+    return OfficeOverview(
+        active_schools=session.scalar(
+            select(func.count()).select_from(School).where(School.is_active)
+        ),
+        residents_waiting=session.scalar(
+            select(func.count())
+            .select_from(Resident)
+            .where(Resident.status == ResidentStatus.WAITING)
+        ),
+        teams=session.scalar(select(func.count()).select_from(Team).where(Team.is_active)),
+        visits_this_month={status: by_status.get(status, 0) for status in VisitStatus},
+        upcoming_closures=list_closures_between(session, today, today + timedelta(days=60)),
+    )
+
+
+def list_team_day(session: Session, team_id: int, day: date) -> list[Visit]:
+    """A team's visits on one day, in route order (then by time)."""
+    return list(
+        session.scalars(
+            select(Visit)
+            .options(joinedload(Visit.school), joinedload(Visit.resident))
+            .where(
+                Visit.team_id == team_id,
+                Visit.visit_on == day,
+                Visit.status != VisitStatus.CANCELLED,
+            )
+            .order_by(Visit.route_order.nulls_last(), Visit.start_time.nulls_last(), Visit.id)
+        )
+    )
+
+
+def list_school_upcoming(session: Session, school_id: int, today: date) -> list[Visit]:
+    """A school's visits from today on, soonest first."""
+    return list(
+        session.scalars(
+            select(Visit)
+            .options(joinedload(Visit.team))
+            .where(Visit.school_id == school_id, Visit.visit_on >= today)
+            .order_by(Visit.visit_on, Visit.id)
+            .limit(12)
+        )
+    )
+
+
+def list_closures_between(session: Session, first: date, last: date) -> list[OfficeClosure]:
+    """Office closures from ``first`` to ``last`` inclusive, in date order."""
+    return list(
+        session.scalars(
+            select(OfficeClosure)
+            .where(OfficeClosure.closed_on >= first, OfficeClosure.closed_on <= last)
+            .order_by(OfficeClosure.closed_on, OfficeClosure.name)
+        )
+    )

@@ -1,0 +1,193 @@
+"""Accounts: creating, changing, deactivating users, passwords and logging in."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from outreach.errors import Conflict, DomainError
+from outreach.models import Role, School, Team, User
+from outreach.models.user import new_session_token
+from outreach.services.audit import diff, record_event
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+MIN_PASSWORD_LENGTH = 8
+
+# Checked when the username is unknown, so that a wrong name takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def normalise_username(username: str) -> str:
+    return (username or "").strip().lower()
+
+
+def check_password_rules(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            _l("The password must be at least %(n)d characters long.", n=MIN_PASSWORD_LENGTH),
+            field="password",
+        )
+
+
+def _check_binding(role: Role, team: Team | None, school: School | None) -> None:
+    if team is not None and role is not Role.OFFICER:
+        raise DomainError(_l("Only field officers belong to a team."), field="team")
+    if school is not None and role is not Role.LIAISON:
+        raise DomainError(_l("Only school liaison officers are bound to a school."), field="school")
+
+
+def get_user_by_username(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == normalise_username(username)))
+
+
+def create_user(
+    session: Session,
+    *,
+    now: datetime,
+    actor: User | str,
+    username: str,
+    name: str,
+    role: Role,
+    password: str,
+    team: Team | None = None,
+    school: School | None = None,
+    email: str | None = None,
+) -> User:
+    username = normalise_username(username)
+    if not USERNAME_PATTERN.match(username):
+        raise DomainError(
+            _l(
+                "A username has 3 to 64 characters: lower-case letters, digits, dot, dash or "
+                "underscore, starting with a letter or digit."
+            ),
+            field="username",
+        )
+    if get_user_by_username(session, username) is not None:
+        raise Conflict(_l("The username %(name)s is already taken.", name=username), "username")
+    if not (name or "").strip():
+        raise DomainError(_l("Enter the person's name."), field="name")
+    check_password_rules(password)
+    _check_binding(role, team, school)
+    user = User(
+        username=username,
+        name=name.strip(),
+        role=role,
+        team=team,
+        school=school,
+        email=(email or "").strip() or None,
+        password_hash=generate_password_hash(password),
+        session_token=new_session_token(),
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    record_event(
+        session,
+        now=now,
+        actor=actor,
+        action="user.create",
+        entity=user,
+        changes={"username": username, "role": role, "team": team and team.name,
+                 "school": school and school.npsn},
+    )
+    return user
+
+
+def _snapshot(user: User) -> dict:
+    return {
+        "name": user.name,
+        "role": user.role,
+        "team": user.team.name if user.team else None,
+        "school": user.school.npsn if user.school else None,
+        "email": user.email,
+        "is_active": user.is_active,
+    }
+
+
+def _active_admins(session: Session) -> int:
+    return session.scalar(
+        select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.is_active)
+    )
+
+
+def update_user(
+    session: Session,
+    user: User,
+    *,
+    now: datetime,
+    actor: User | str,
+    name: str,
+    role: Role,
+    team: Team | None,
+    school: School | None,
+    email: str | None,
+    is_active: bool,
+) -> User:
+    if not (name or "").strip():
+        raise DomainError(_l("Enter the person's name."), field="name")
+    _check_binding(role, team, school)
+    if isinstance(actor, User) and actor.id == user.id:
+        if not is_active:
+            raise DomainError(_l("You cannot deactivate your own account."), field="is_active")
+        if role is not user.role:
+            raise DomainError(_l("You cannot change your own role."), field="role")
+    losing_admin = user.role is Role.ADMIN and user.is_active and (
+        role is not Role.ADMIN or not is_active
+    )
+    if losing_admin and _active_admins(session) <= 1:
+        raise DomainError(_l("There must always be at least one active admin."), field="role")
+    before = _snapshot(user)
+    user.name = name.strip()
+    user.role = role
+    user.team = team
+    user.school = school
+    user.email = (email or "").strip() or None
+    if user.is_active and not is_active:
+        user.session_token = new_session_token()  # ends every open session
+    user.is_active = is_active
+    changes = diff(before, _snapshot(user))
+    session.flush()
+    if changes:
+        record_event(session, now=now, actor=actor, action="user.update", entity=user,
+                     changes=changes)
+    return user
+
+
+def set_password(session: Session, user: User, password: str, *, now: datetime,
+                 actor: User | str) -> None:
+    """Set a new password and end the user's other sessions."""
+    check_password_rules(password)
+    user.password_hash = generate_password_hash(password)
+    user.session_token = new_session_token()
+    session.flush()
+    record_event(session, now=now, actor=actor, action="user.password_reset", entity=user)
+
+
+def authenticate(session: Session, username: str, password: str, *, now: datetime,
+                 remote_addr: str | None = None) -> User | None:
+    """The active user with these credentials, or None. Both outcomes are audited."""
+    user = get_user_by_username(session, username)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        ok = False
+    else:
+        ok = check_password_hash(user.password_hash, password or "") and user.is_active
+    if ok:
+        user.last_login_at = now
+        record_event(session, now=now, actor=user, action="auth.login", entity=user,
+                     remote_addr=remote_addr)
+        return user
+    record_event(
+        session,
+        now=now,
+        actor=normalise_username(username)[:120] or "anonymous",
+        action="auth.login_failed",
+        entity=user,
+        remote_addr=remote_addr,
+    )
+    return None

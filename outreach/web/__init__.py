@@ -1,0 +1,1 @@
+"""Blueprints, one per area, and what they share: access checks, navigation, error pages."""

@@ -1,0 +1,49 @@
+"""The one helper every view uses to check permissions, and the login guard for all pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as reachable without logging in (the login page, health, liaison links)."""
+    view.is_public = True
+    return view
+
+
+def require(predicate: Callable[..., bool], *args) -> None:
+    """Abort with 403 unless ``predicate(current_user, *args)`` holds."""
+    if not predicate(current_user, *args):
+        abort(403)
+
+
+def requires(predicate: Callable[..., bool]) -> Callable:
+    """Decorator form of :func:`require` for predicates over the user alone."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            require(predicate)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def login_guard():
+    """Send anonymous users to the login page from every page not marked public."""
+    if request.endpoint is None:
+        return None  # unknown URL: let the 404 handler answer
+    if request.endpoint == "static" or request.endpoint.endswith(".static"):
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "is_public", False):
+        return None
+    if current_user.is_authenticated:
+        return None
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -1,0 +1,61 @@
+"""Forms for managing user accounts."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from outreach.models import Role
+from outreach.web.labels import ROLE_LABELS
+
+
+
+def role_choices() -> list[SelectChoice]:
+    return [SelectChoice(role.value, str(ROLE_LABELS[role])) for role in Role]
+
+
+class _AccountFields(FlaskForm):
+    name = StringField(
+        _l("Full name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=120)]
+    )
+    role = SelectField(_l("Role"))
+    team = SelectField(_l("Team (field officers)"), validators=[Optional()])
+    school = SelectField(_l("School (liaison officers)"), validators=[Optional()])
+    email = EmailField(_l("Email (optional)"), validators=[Optional(), Length(max=255)])
+
+
+class UserCreateForm(_AccountFields):
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(_l("Choose a username.")), Length(min=3, max=64)],
+        render_kw={"autocapitalize": "none", "autocomplete": "off"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Choose a password.")), Length(min=8, max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[EqualTo("password", _l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class UserEditForm(_AccountFields):
+    is_active = BooleanField(_l("Account active"))
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Choose a password.")), Length(min=8, max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[EqualTo("password", _l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -1,0 +1,130 @@
+"""Login, logout and the language switch."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from outreach.extensions import db, limiter
+from outreach.models import User, utcnow
+from outreach.services.users import authenticate, normalise_username
+from outreach.web.access import public
+from outreach.web.auth.forms import LanguageForm, LoginForm, LogoutForm
+
+bp = Blueprint("auth", __name__)
+
+
+def init_login(app, login_manager) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(session_token: str) -> User | None:
+        return db.session.scalar(
+            select(User).where(User.session_token == session_token, User.is_active)
+        )
+
+
+def safe_next(target: str | None) -> str | None:
+    """A redirect target inside this site, or None: never another host."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+def _account_key() -> str:
+    return "login-account:" + normalise_username(request.form.get("username", ""))[:64]
+
+
+def _login_failed(response) -> bool:
+    # A successful login redirects; every other answer to a POST counts against the limit.
+    return response.status_code != 302
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    scope="login-account",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    key_func=get_remote_address,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    scope="login-address",
+)
+def login():
+    """The login form; on success, the page asked for (or home)."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next"))
+    if form.validate_on_submit():
+        user = authenticate(
+            db.session,
+            form.username.data,
+            form.password.data,
+            now=utcnow(),
+            remote_addr=request.remote_addr,
+        )
+        db.session.commit()
+        if user is not None:
+            session.clear()
+            login_user(user)
+            session.permanent = True
+            return redirect(safe_next(form.next.data) or url_for("main.home"))
+        # One message whatever was wrong, so that usernames cannot be probed.
+        form.password.errors.append(_("Wrong username or password."))
+    return render_template("auth/login.html", form=form), 200
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    """GET asks for confirmation; POST (with the CSRF token) logs out."""
+    form = LogoutForm()
+    if request.method == "POST" and form.validate_on_submit():
+        logout_user()
+        session.clear()
+        flash(_("You have logged out."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/logout.html", form=form)
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def language():
+    """Switch the interface language; saved on the account when logged in."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        if current_user.is_authenticated:
+            current_user.locale = form.locale.data
+            db.session.commit()
+        session["locale"] = form.locale.data
+    return redirect(safe_next(form.next.data) or url_for("main.home"))

@@ -1,0 +1,23 @@
+"""What every template may use: navigation, forms in the layout, labels and today's date."""
+
+from __future__ import annotations
+
+from flask_babel import get_locale
+
+from outreach.i18n import office_today
+from outreach.web.auth.forms import LanguageForm, LogoutForm
+from outreach.web.labels import template_helpers
+from outreach.web.navigation import nav_entries
+
+
+def register(app) -> None:
+    @app.context_processor
+    def layout_globals():
+        return {
+            "nav_entries": nav_entries,
+            "logout_form": LogoutForm(),
+            "language_form": LanguageForm(),
+            "current_locale": str(get_locale() or "id"),
+            "office_today": office_today,
+            **template_helpers(),
+        }

@@ -1,0 +1,61 @@
+"""Friendly error pages: nobody sees a traceback or a bare error."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
+
+from outreach.extensions import db
+
+
+def register(app) -> None:
+    def page(status: int, title: str, message: str):
+        return render_template("errors/error.html", status=status, title=title,
+                               message=message), status
+
+    @app.errorhandler(400)
+    def bad_request(_error):
+        return page(400, _("Request not understood"),
+                    _("The form may have expired. Go back, reload the page and try again."))
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return page(403, _("Not allowed"),
+                    _("Your account does not have access to this page."))
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return page(404, _("Page not found"),
+                    _("The page does not exist, or it is not available to you."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(_error):
+        return page(405, _("Not allowed"), _("This page cannot be used that way."))
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return page(413, _("File too large"),
+                    _("The file is larger than the upload limit. Split it and try again."))
+
+    @app.errorhandler(429)
+    def too_many(_error):
+        if request.endpoint == "auth.login":
+            from outreach.web.auth.forms import LoginForm
+
+            form = LoginForm()
+            return render_template("auth/login.html", form=form, rate_limited=True), 429
+        return page(429, _("Too many requests"),
+                    _("Too many requests in a short time. Wait a few minutes and try again."))
+
+    @app.errorhandler(OperationalError)
+    def database_down(_error):
+        db.session.rollback()
+        # A page of its own: the usual layout would ask the database who is logged in.
+        return render_template("errors/unavailable.html"), 503
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        db.session.rollback()
+        return page(500, _("Something went wrong"),
+                    _("The error has been logged. Try again; if it persists, tell the admin."))

@@ -1,0 +1,46 @@
+"""Home pages by role, and /healthz."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template
+from flask_login import current_user
+
+from outreach import permissions
+from outreach.database import database_is_up
+from outreach.extensions import db
+from outreach.i18n import office_today
+from outreach.models import VisitStatus
+from outreach.services.overview import (
+    get_office_overview,
+    list_school_upcoming,
+    list_team_day,
+)
+from outreach.web.access import public
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def home():
+    """The user's home: the office overview, a team's day, or a liaison's school."""
+    today = office_today()
+    if permissions.can_coordinate(current_user):
+        overview = get_office_overview(db.session, today)
+        return render_template(
+            "main/home_office.html", overview=overview, today=today, statuses=VisitStatus
+        )
+    if permissions.is_field_officer(current_user):
+        stops = list_team_day(db.session, current_user.team_id, today) if current_user.team else []
+        return render_template("main/home_officer.html", stops=stops, today=today)
+    school = current_user.school
+    visits = list_school_upcoming(db.session, school.id, today) if school else []
+    return render_template("main/home_liaison.html", school=school, visits=visits, today=today)
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    """200 when the database answers, 503 when it does not."""
+    if database_is_up(db.engine):
+        return jsonify(status="ok", database="ok")
+    return jsonify(status="error", database="error"), 503
