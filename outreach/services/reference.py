@@ -23,7 +23,7 @@ class LoadResult:
 
 
 def _region_rows() -> list[dict[str, str]]:
-    with resources.files("outreach.data").joinpath("wilayah.csv").open(encoding="utf-8") as fh:
+    with resources.files("outreach").joinpath("data", "wilayah.csv").open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
