@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -24,7 +24,9 @@ _ZONE_ABBREVIATIONS = {
 
 
 def select_locale() -> str:
-    """The user's saved choice, else the session's, else Indonesian."""
+    """The user's saved choice, else the session's, else Indonesian (also outside requests)."""
+    if not has_request_context():
+        return current_app.config.get("BABEL_DEFAULT_LOCALE", "id")
     try:
         if current_user and current_user.is_authenticated:
             return current_user.locale

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,6 +21,12 @@ MIN_PASSWORD_LENGTH = 8
 
 # Checked when the username is unknown, so that a wrong name takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def _hash(password: str) -> str:
+    # Tests lower the work factor through the config; production keeps werkzeug's default.
+    method = current_app.config.get("PASSWORD_HASH_METHOD") or "scrypt"
+    return generate_password_hash(password, method=method)
 
 
 def normalise_username(username: str) -> str:
@@ -80,7 +87,7 @@ def create_user(
         team=team,
         school=school,
         email=(email or "").strip() or None,
-        password_hash=generate_password_hash(password),
+        password_hash=_hash(password),
         session_token=new_session_token(),
         created_at=now,
     )
@@ -162,7 +169,7 @@ def set_password(session: Session, user: User, password: str, *, now: datetime,
                  actor: User | str) -> None:
     """Set a new password and end the user's other sessions."""
     check_password_rules(password)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = _hash(password)
     user.session_token = new_session_token()
     session.flush()
     record_event(session, now=now, actor=actor, action="user.password_reset", entity=user)

@@ -1,0 +1,183 @@
+"""Shared fixtures: an app on a real database (SQLite, or PostgreSQL when TEST_DATABASE_URL is
+set), the test client, the CLI runner, factories and a login helper."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, delete, text
+from sqlalchemy.engine import make_url
+
+from outreach import create_app
+from outreach.extensions import db as _db
+from outreach.models import Base, Role, School, SchoolLevel, SchoolStatus, Team, User, utcnow
+from outreach.services.reference import load_regions
+from outreach.services.teams import create_team
+from outreach.services.users import create_user
+
+PASSWORD = "rahasia-uji-123"
+# Reference tables are loaded once per session and kept between tests.
+_KEPT_TABLES = {"kecamatan", "kelurahan", "alembic_version"}
+
+
+def base_config(database_url: str, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "OUTREACH_SCHEDULER": "off",
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """The database every app-level test uses, with the schema built by the migrations."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+        _reset_postgres(url)
+    else:
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "outreach.sqlite")
+    app = create_app(base_config(url))
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade(directory=app.extensions["migrate"].directory)
+        load_regions(_db.session)
+        _db.session.commit()
+        _db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Per-test overrides of the app's settings (override this fixture in a test module)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, app_config) -> Iterator[Flask]:
+    app = create_app(base_config(database_url, **app_config))
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        with _db.engine.begin() as connection:
+            for table in reversed(Base.metadata.sorted_tables):
+                if table.name not in _KEPT_TABLES:
+                    connection.execute(delete(table))
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db_session(app):
+    return _db.session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_team(db_session):
+    counter = iter(range(1, 10_000))
+
+    def make(**overrides) -> Team:
+        values = {"name": f"Tim Uji {next(counter)}", "kecamatan_codes": ("17.71.01",)}
+        values.update(overrides)
+        team = create_team(db_session, now=utcnow(), actor="test", **values)
+        db_session.commit()
+        return team
+
+    return make
+
+
+@pytest.fixture
+def make_school(db_session):
+    counter = iter(range(1, 10_000))
+
+    def make(**overrides) -> School:
+        n = next(counter)
+        values = {
+            "npsn": f"{10700000 + n:08d}",
+            "name": f"SMA Negeri Uji {n}",
+            "level": SchoolLevel.SMA,
+            "status": SchoolStatus.NEGERI,
+            "address": "Jl. Uji No. 1",
+            "kecamatan_code": "17.71.01",
+            "kelurahan_code": "17.71.01.1001",
+        }
+        values.update(overrides)
+        school = School(**values)
+        db_session.add(school)
+        db_session.commit()
+        return school
+
+    return make
+
+
+@pytest.fixture
+def make_user(db_session, make_team, make_school):
+    """make_user(Role.OFFICER, team=…) — officers get a team and liaisons a school by default."""
+
+    def make(role: Role = Role.COORDINATOR, username: str | None = None, **overrides) -> User:
+        if role is Role.OFFICER and "team" not in overrides:
+            overrides["team"] = make_team()
+        if role is Role.LIAISON and "school" not in overrides:
+            overrides["school"] = make_school()
+        user = create_user(
+            db_session,
+            now=utcnow(),
+            actor="test",
+            username=username or f"{role.value}-{os.urandom(3).hex()}",
+            name=overrides.pop("name", f"Pengguna {role.value}"),
+            role=role,
+            password=overrides.pop("password", PASSWORD),
+            **overrides,
+        )
+        db_session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """login(user) logs the test client in through the real login form."""
+
+    def do_login(user: User, password: str = PASSWORD):
+        response = client.post("/login", data={"username": user.username, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return do_login
+
+
+def is_postgres(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
+
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

@@ -1,0 +1,99 @@
+"""Accounts: the rules for creating, changing and authenticating users."""
+
+import pytest
+from sqlalchemy import select
+
+from outreach.errors import Conflict, DomainError
+from outreach.models import AuditEvent, Role, utcnow
+from outreach.services.users import authenticate, create_user, set_password, update_user
+from tests.conftest import PASSWORD
+
+
+def new_user(session, **overrides):
+    values = {"username": "yulia", "name": "Yulia", "role": Role.COORDINATOR,
+              "password": PASSWORD}
+    values.update(overrides)
+    return create_user(session, now=utcnow(), actor="test", **values)
+
+
+@pytest.mark.parametrize("username", ["ab", "-dash", "spasi ada", "x" * 65, "ümlaut"])
+def test_bad_usernames_are_refused_on_the_username_field(db_session, username):
+    with pytest.raises(DomainError) as error:
+        new_user(db_session, username=username)
+    assert error.value.field == "username"
+
+
+def test_usernames_are_case_insensitive_and_unique(db_session):
+    user = new_user(db_session, username="  Yulia.S ")
+    assert user.username == "yulia.s"
+    with pytest.raises(Conflict) as error:
+        new_user(db_session, username="YULIA.S")
+    assert error.value.field == "username"
+
+
+def test_short_password_is_refused(db_session):
+    with pytest.raises(DomainError) as error:
+        new_user(db_session, password="1234567")
+    assert error.value.field == "password"
+
+
+def test_only_officers_have_a_team_and_only_liaisons_a_school(db_session, make_team, make_school):
+    with pytest.raises(DomainError) as error:
+        new_user(db_session, team=make_team())
+    assert error.value.field == "team"
+    with pytest.raises(DomainError) as error:
+        new_user(db_session, role=Role.OFFICER, school=make_school())
+    assert error.value.field == "school"
+
+
+def test_creating_a_user_is_audited_without_the_password(db_session):
+    user = new_user(db_session)
+    event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "user.create"))
+    assert event.entity_id == str(user.id) and event.actor == "test"
+    assert PASSWORD not in str(event.changes)
+
+
+def test_the_last_active_admin_cannot_be_demoted_or_deactivated(db_session, make_user):
+    admin = make_user(Role.ADMIN)
+    with pytest.raises(DomainError):
+        update_user(db_session, admin, now=utcnow(), actor="test", name=admin.name,
+                    role=Role.COORDINATOR, team=None, school=None, email=None, is_active=True)
+    with pytest.raises(DomainError):
+        update_user(db_session, admin, now=utcnow(), actor="test", name=admin.name,
+                    role=Role.ADMIN, team=None, school=None, email=None, is_active=False)
+    second = make_user(Role.ADMIN)
+    update_user(db_session, admin, now=utcnow(), actor=second, name=admin.name,
+                role=Role.COORDINATOR, team=None, school=None, email=None, is_active=True)
+    assert admin.role is Role.COORDINATOR
+
+
+def test_an_admin_cannot_deactivate_themself(db_session, make_user):
+    admin = make_user(Role.ADMIN)
+    make_user(Role.ADMIN)
+    with pytest.raises(DomainError) as error:
+        update_user(db_session, admin, now=utcnow(), actor=admin, name=admin.name,
+                    role=Role.ADMIN, team=None, school=None, email=None, is_active=False)
+    assert error.value.field == "is_active"
+
+
+def test_deactivating_or_resetting_the_password_ends_open_sessions(db_session, make_user):
+    officer = make_user(Role.OFFICER)
+    token = officer.session_token
+    set_password(db_session, officer, "kata-sandi-baru", now=utcnow(), actor="test")
+    assert officer.session_token != token
+    token = officer.session_token
+    update_user(db_session, officer, now=utcnow(), actor="test", name=officer.name,
+                role=Role.OFFICER, team=officer.team, school=None, email=None, is_active=False)
+    assert officer.session_token != token
+
+
+def test_authenticate_checks_password_and_active_flag_and_audits_both(db_session, make_user):
+    user = make_user(Role.COORDINATOR, username="koor")
+    assert authenticate(db_session, "KOOR", PASSWORD, now=utcnow()) == user
+    assert authenticate(db_session, "koor", "salah", now=utcnow()) is None
+    assert authenticate(db_session, "tidak-ada", PASSWORD, now=utcnow()) is None
+    user.is_active = False
+    assert authenticate(db_session, "koor", PASSWORD, now=utcnow()) is None
+    actions = list(db_session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+    assert actions[-4:] == ["auth.login", "auth.login_failed", "auth.login_failed",
+                            "auth.login_failed"]

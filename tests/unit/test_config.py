@@ -1,0 +1,65 @@
+"""Settings from the environment, and the refusal to run production without a secret."""
+
+import pytest
+
+from outreach.config import ConfigError, check_config, load_config
+
+
+def test_production_without_secret_key_is_refused_with_one_line_saying_what_to_set():
+    config = {"DEBUG": False, "TESTING": False, "SECRET_KEY": "", "OUTREACH_SCHEDULER": "off"}
+    with pytest.raises(ConfigError) as error:
+        check_config(config)
+    message = str(error.value)
+    assert "SECRET_KEY" in message and "\n" not in message
+
+
+@pytest.mark.parametrize("secret", ["change-me", "dev", "short"])
+def test_placeholder_or_short_secrets_are_refused(secret):
+    with pytest.raises(ConfigError):
+        check_config({"SECRET_KEY": secret, "OUTREACH_SCHEDULER": "off"})
+
+
+def test_a_real_secret_is_accepted():
+    check_config({"SECRET_KEY": "x" * 32, "OUTREACH_SCHEDULER": "off"})
+
+
+def test_debug_runs_without_a_secret():
+    config = {"DEBUG": True, "SECRET_KEY": "", "OUTREACH_SCHEDULER": "off"}
+    check_config(config)
+    assert config["SECRET_KEY"]
+
+
+def test_unknown_scheduler_mode_is_refused():
+    with pytest.raises(ConfigError, match="OUTREACH_SCHEDULER"):
+        check_config({"SECRET_KEY": "x" * 32, "OUTREACH_SCHEDULER": "sometimes"})
+
+
+def test_environment_defaults(monkeypatch, tmp_path):
+    for name in ("DATABASE_URL", "OUTREACH_TIMEZONE", "OUTREACH_SCHEDULER", "RATELIMIT_STORAGE_URI"):
+        monkeypatch.delenv(name, raising=False)
+    config = load_config(str(tmp_path))
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/outreach.sqlite"
+    assert config["OUTREACH_TIMEZONE"] == "Asia/Jakarta"
+    assert config["OUTREACH_SCHEDULER"] == "off"
+    assert config["OUTREACH_WORKING_WEEKDAYS"] == (1, 2, 3, 4, 5)
+    assert config["OUTREACH_TARGET_PERCENT"] == 98.07
+    assert config["BOOTSTRAP_SERVE_LOCAL"] is True
+
+
+def test_environment_overrides(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://db/outreach")
+    monkeypatch.setenv("OUTREACH_TIMEZONE", "Asia/Makassar")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
+    monkeypatch.setenv("OUTREACH_WORKING_WEEKDAYS", "1,2,3,4,5,6")
+    config = load_config(str(tmp_path))
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://db/outreach"
+    assert config["OUTREACH_TIMEZONE"] == "Asia/Makassar"
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379"
+    assert config["OUTREACH_WORKING_WEEKDAYS"] == (1, 2, 3, 4, 5, 6)
+
+
+@pytest.mark.parametrize("value", ["0,1", "8", "senin", ","])
+def test_bad_working_weekdays_are_refused(monkeypatch, tmp_path, value):
+    monkeypatch.setenv("OUTREACH_WORKING_WEEKDAYS", value)
+    with pytest.raises(ConfigError, match="OUTREACH_WORKING_WEEKDAYS"):
+        load_config(str(tmp_path))
