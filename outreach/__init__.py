@@ -26,8 +26,8 @@ def create_app(config: dict | None = None) -> Flask:
     from outreach import database, i18n
     from outreach.cli import outreach_cli
     from outreach.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
-    from outreach.web import auth, context, errors, main
     from outreach.web import admin as admin_area
+    from outreach.web import auth, context, errors, main
     from outreach.web.access import login_guard
 
     db.init_app(app)

@@ -75,9 +75,16 @@ def create_user_command(username, role, name, team_name, npsn, email) -> None:
     password = _read_password()
     try:
         user = create_user(
-            db.session, now=utcnow(), actor="command", username=username,
-            name=name or username, role=Role(role), password=password, team=team,
-            school=school, email=email,
+            db.session,
+            now=utcnow(),
+            actor="command",
+            username=username,
+            name=name or username,
+            role=Role(role),
+            password=password,
+            team=team,
+            school=school,
+            email=email,
         )
     except DomainError as error:
         db.session.rollback()
@@ -95,9 +102,13 @@ def create_team_command(name, school_visits_per_day, home_visits_per_day, kecama
     """Create a field team."""
     try:
         team = create_team(
-            db.session, now=utcnow(), actor="command", name=name,
+            db.session,
+            now=utcnow(),
+            actor="command",
+            name=name,
             school_visits_per_day=school_visits_per_day,
-            home_visits_per_day=home_visits_per_day, kecamatan_codes=kecamatan_codes,
+            home_visits_per_day=home_visits_per_day,
+            kecamatan_codes=kecamatan_codes,
         )
     except DomainError as error:
         db.session.rollback()

@@ -52,7 +52,7 @@ def _locale() -> str:
 
 
 def long_date(value: date | None, locale: str | None = None) -> str:
-    """"Senin, 3 Agustus 2026": weekday, day without a leading zero, month name, year."""
+    """ "Senin, 3 Agustus 2026": weekday, day without a leading zero, month name, year."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -61,7 +61,7 @@ def long_date(value: date | None, locale: str | None = None) -> str:
 
 
 def short_date(value: date | None, locale: str | None = None) -> str:
-    """"3 Agu 2026"."""
+    """ "3 Agu 2026"."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -70,7 +70,7 @@ def short_date(value: date | None, locale: str | None = None) -> str:
 
 
 def month_name(value: date, locale: str | None = None) -> str:
-    """"Agustus 2026"."""
+    """ "Agustus 2026"."""
     return format_date(value, "LLLL y", locale=locale or _locale())
 
 
@@ -86,7 +86,7 @@ def office_time(value: datetime | None, locale: str | None = None) -> str:
 
 
 def office_datetime(value: datetime | None, locale: str | None = None) -> str:
-    """"Senin, 3 Agustus 2026 08.30 WIB"."""
+    """ "Senin, 3 Agustus 2026 08.30 WIB"."""
     if value is None:
         return ""
     local = value.astimezone(office_zone())

@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 
 # A job that could not run on time (the machine was asleep) still runs within this window.
 MISFIRE_GRACE_SECONDS = 6 * 3600
+# Given to every job explicitly: a missed run is run once (not once per missed slot), never two
+# copies at a time.
+JOB_OPTIONS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS}
 
 _lock_handle = None  # kept open for the life of the process that owns the scheduler
 
@@ -30,14 +33,7 @@ def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
     """A scheduler holding every job of the app, in the office's time zone, not started."""
     timezone = app.config["OUTREACH_TIMEZONE"]
     scheduler_class = BlockingScheduler if blocking else BackgroundScheduler
-    scheduler = scheduler_class(
-        timezone=timezone,
-        job_defaults={
-            "coalesce": True,
-            "max_instances": 1,
-            "misfire_grace_time": MISFIRE_GRACE_SECONDS,
-        },
-    )
+    scheduler = scheduler_class(timezone=timezone, job_defaults=JOB_OPTIONS)
     scheduler.add_job(
         jobs.ensure_office_calendar,
         CronTrigger(hour=5, minute=0, timezone=timezone),
@@ -45,6 +41,7 @@ def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
         name="Load national holidays and cuti bersama for this year and next",
         kwargs={"app": app},
         replace_existing=True,
+        **JOB_OPTIONS,
         # Also once at start: a server switched on in January gets the new year at once.
         next_run_time=datetime.now(ZoneInfo(timezone)),
     )

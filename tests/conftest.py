@@ -3,12 +3,14 @@ set), the test client, the CLI runner, factories and a login helper."""
 
 from __future__ import annotations
 
+import contextvars
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, delete, text
 from sqlalchemy.engine import make_url
 
@@ -91,8 +93,20 @@ def db_session(app):
     return _db.session
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    The fixture's app context (used by the test's own db_session) is invisible to the request,
+    so the request gets a fresh database session and a fresh ``g``.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 

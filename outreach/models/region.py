@@ -1,4 +1,4 @@
-"""Reference regions: kecamatan (districts) and kelurahan (urban villages), keyed by official code."""
+"""Reference regions: kecamatan (districts) and kelurahan (villages), keyed by official code."""
 
 from __future__ import annotations
 

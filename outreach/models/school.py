@@ -39,7 +39,8 @@ class School(Base):
     __table_args__ = (
         CheckConstraint("length(npsn) = 8", name="npsn_eight_digits"),
         CheckConstraint(
-            "students_pending IS NULL OR students_pending >= 0", name="students_pending_not_negative"
+            "students_pending IS NULL OR students_pending >= 0",
+            name="students_pending_not_negative",
         ),
         CheckConstraint("preferred_weekdays BETWEEN 0 AND 127", name="preferred_weekdays_mask"),
         CheckConstraint("lat IS NULL OR (lat BETWEEN -90 AND 90)", name="lat_range"),

@@ -53,7 +53,7 @@ def month_days(first: date) -> list[date]:
 
 
 def parse_month(text: str) -> date:
-    """"2026-12" → date(2026, 12, 1); ValueError for anything else."""
+    """ "2026-12" → date(2026, 12, 1); ValueError for anything else."""
     parts = text.strip().split("-")
     if len(parts) != 2 or len(parts[0]) != 4 or len(parts[1]) != 2:
         raise ValueError(f"not a month in the form YYYY-MM: {text!r}")

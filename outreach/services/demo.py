@@ -54,9 +54,15 @@ def load_demo_data(session: Session, *, now: datetime) -> DemoResult:
     result = DemoResult()
     for name, school_visits, home_visits, kecamatan in DEMO_TEAMS:
         if get_team_by_name(session, name) is None:
-            create_team(session, now=now, actor="demo-data", name=name,
-                        school_visits_per_day=school_visits, home_visits_per_day=home_visits,
-                        kecamatan_codes=kecamatan)
+            create_team(
+                session,
+                now=now,
+                actor="demo-data",
+                name=name,
+                school_visits_per_day=school_visits,
+                home_visits_per_day=home_visits,
+                kecamatan_codes=kecamatan,
+            )
             result.created.append(f"team {name}")
     school = session.scalar(select(School).where(School.npsn == DEMO_SCHOOL["npsn"]))
     if school is None:
@@ -67,8 +73,13 @@ def load_demo_data(session: Session, *, now: datetime) -> DemoResult:
     for username, full_name, role, binding in DEMO_USERS:
         if get_user_by_username(session, username) is None:
             create_user(
-                session, now=now, actor="demo-data", username=username, name=full_name,
-                role=role, password=DEMO_PASSWORD,
+                session,
+                now=now,
+                actor="demo-data",
+                username=username,
+                name=full_name,
+                role=role,
+                password=DEMO_PASSWORD,
                 team=get_team_by_name(session, binding) if role is Role.OFFICER else None,
                 school=school if role is Role.LIAISON else None,
             )

@@ -99,8 +99,12 @@ def create_user(
         actor=actor,
         action="user.create",
         entity=user,
-        changes={"username": username, "role": role, "team": team and team.name,
-                 "school": school and school.npsn},
+        changes={
+            "username": username,
+            "role": role,
+            "team": team and team.name,
+            "school": school and school.npsn,
+        },
     )
     return user
 
@@ -143,8 +147,8 @@ def update_user(
             raise DomainError(_l("You cannot deactivate your own account."), field="is_active")
         if role is not user.role:
             raise DomainError(_l("You cannot change your own role."), field="role")
-    losing_admin = user.role is Role.ADMIN and user.is_active and (
-        role is not Role.ADMIN or not is_active
+    losing_admin = (
+        user.role is Role.ADMIN and user.is_active and (role is not Role.ADMIN or not is_active)
     )
     if losing_admin and _active_admins(session) <= 1:
         raise DomainError(_l("There must always be at least one active admin."), field="role")
@@ -160,13 +164,15 @@ def update_user(
     changes = diff(before, _snapshot(user))
     session.flush()
     if changes:
-        record_event(session, now=now, actor=actor, action="user.update", entity=user,
-                     changes=changes)
+        record_event(
+            session, now=now, actor=actor, action="user.update", entity=user, changes=changes
+        )
     return user
 
 
-def set_password(session: Session, user: User, password: str, *, now: datetime,
-                 actor: User | str) -> None:
+def set_password(
+    session: Session, user: User, password: str, *, now: datetime, actor: User | str
+) -> None:
     """Set a new password and end the user's other sessions."""
     check_password_rules(password)
     user.password_hash = _hash(password)
@@ -175,8 +181,9 @@ def set_password(session: Session, user: User, password: str, *, now: datetime,
     record_event(session, now=now, actor=actor, action="user.password_reset", entity=user)
 
 
-def authenticate(session: Session, username: str, password: str, *, now: datetime,
-                 remote_addr: str | None = None) -> User | None:
+def authenticate(
+    session: Session, username: str, password: str, *, now: datetime, remote_addr: str | None = None
+) -> User | None:
     """The active user with these credentials, or None. Both outcomes are audited."""
     user = get_user_by_username(session, username)
     if user is None:
@@ -186,8 +193,9 @@ def authenticate(session: Session, username: str, password: str, *, now: datetim
         ok = check_password_hash(user.password_hash, password or "") and user.is_active
     if ok:
         user.last_login_at = now
-        record_event(session, now=now, actor=user, action="auth.login", entity=user,
-                     remote_addr=remote_addr)
+        record_event(
+            session, now=now, actor=user, action="auth.login", entity=user, remote_addr=remote_addr
+        )
         return user
     record_event(
         session,

@@ -11,23 +11,27 @@ from outreach.extensions import db
 
 def register(app) -> None:
     def page(status: int, title: str, message: str):
-        return render_template("errors/error.html", status=status, title=title,
-                               message=message), status
+        return render_template(
+            "errors/error.html", status=status, title=title, message=message
+        ), status
 
     @app.errorhandler(400)
     def bad_request(_error):
-        return page(400, _("Request not understood"),
-                    _("The form may have expired. Go back, reload the page and try again."))
+        return page(
+            400,
+            _("Request not understood"),
+            _("The form may have expired. Go back, reload the page and try again."),
+        )
 
     @app.errorhandler(403)
     def forbidden(_error):
-        return page(403, _("Not allowed"),
-                    _("Your account does not have access to this page."))
+        return page(403, _("Not allowed"), _("Your account does not have access to this page."))
 
     @app.errorhandler(404)
     def not_found(_error):
-        return page(404, _("Page not found"),
-                    _("The page does not exist, or it is not available to you."))
+        return page(
+            404, _("Page not found"), _("The page does not exist, or it is not available to you.")
+        )
 
     @app.errorhandler(405)
     def method_not_allowed(_error):
@@ -35,8 +39,11 @@ def register(app) -> None:
 
     @app.errorhandler(413)
     def too_large(_error):
-        return page(413, _("File too large"),
-                    _("The file is larger than the upload limit. Split it and try again."))
+        return page(
+            413,
+            _("File too large"),
+            _("The file is larger than the upload limit. Split it and try again."),
+        )
 
     @app.errorhandler(429)
     def too_many(_error):
@@ -45,8 +52,11 @@ def register(app) -> None:
 
             form = LoginForm()
             return render_template("auth/login.html", form=form, rate_limited=True), 429
-        return page(429, _("Too many requests"),
-                    _("Too many requests in a short time. Wait a few minutes and try again."))
+        return page(
+            429,
+            _("Too many requests"),
+            _("Too many requests in a short time. Wait a few minutes and try again."),
+        )
 
     @app.errorhandler(OperationalError)
     def database_down(_error):
@@ -57,5 +67,8 @@ def register(app) -> None:
     @app.errorhandler(500)
     def server_error(_error):
         db.session.rollback()
-        return page(500, _("Something went wrong"),
-                    _("The error has been logged. Try again; if it persists, tell the admin."))
+        return page(
+            500,
+            _("Something went wrong"),
+            _("The error has been logged. Try again; if it persists, tell the admin."),
+        )

@@ -23,8 +23,11 @@ NIK = "1771014501600003"
 
 def resident(**overrides) -> Resident:
     values = {
-        "nik": NIK, "name": "Siti Aminah", "category": ResidentCategory.LANSIA,
-        "address": "Jl. Merpati 5", "kelurahan_code": "17.71.01.1001",
+        "nik": NIK,
+        "name": "Siti Aminah",
+        "category": ResidentCategory.LANSIA,
+        "address": "Jl. Merpati 5",
+        "kelurahan_code": "17.71.01.1001",
         "requested_on": date(2026, 11, 2),
     }
     values.update(overrides)
@@ -33,8 +36,12 @@ def resident(**overrides) -> Resident:
 
 def school_visit(school, team, **overrides) -> Visit:
     values = {
-        "kind": VisitKind.SCHOOL, "school": school, "team": team, "visit_on": date(2026, 12, 7),
-        "origin": VisitOrigin.MONTHLY_PLAN, "plan_month": date(2026, 12, 1),
+        "kind": VisitKind.SCHOOL,
+        "school": school,
+        "team": team,
+        "visit_on": date(2026, 12, 7),
+        "origin": VisitOrigin.MONTHLY_PLAN,
+        "plan_month": date(2026, 12, 1),
     }
     values.update(overrides)
     return Visit(**values)
@@ -49,33 +56,46 @@ def assert_refused(session, *rows):
 
 def test_npsn_is_unique_and_eight_characters(db_session, make_school):
     make_school(npsn="10702414")
-    assert_refused(db_session, School(npsn="10702414", name="Lain", level=SchoolLevel.SMA,
-                                      kecamatan_code="17.71.01"))
-    assert_refused(db_session, School(npsn="1070241", name="Pendek", level=SchoolLevel.SMA,
-                                      kecamatan_code="17.71.01"))
+    assert_refused(
+        db_session,
+        School(npsn="10702414", name="Lain", level=SchoolLevel.SMA, kecamatan_code="17.71.01"),
+    )
+    assert_refused(
+        db_session,
+        School(npsn="1070241", name="Pendek", level=SchoolLevel.SMA, kecamatan_code="17.71.01"),
+    )
 
 
 def test_one_open_request_per_nik_but_closed_ones_may_repeat(db_session):
     db_session.add(resident())
     db_session.flush()
     assert_refused(db_session, resident())
-    db_session.add_all([
-        resident(status=ResidentStatus.RECORDED),
-        resident(status=ResidentStatus.REFUSED),
-    ])
+    db_session.add_all(
+        [
+            resident(status=ResidentStatus.RECORDED),
+            resident(status=ResidentStatus.REFUSED),
+        ]
+    )
     db_session.flush()  # closed requests do not count
 
 
-def test_a_visit_belongs_to_exactly_one_school_or_one_resident(db_session, make_school,
-                                                                make_team):
+def test_a_visit_belongs_to_exactly_one_school_or_one_resident(db_session, make_school, make_team):
     school, team = make_school(), make_team()
     person = resident()
     db_session.add(person)
     db_session.flush()
     assert_refused(db_session, school_visit(school, team, resident_id=person.id))
     assert_refused(db_session, school_visit(None, team, school_id=None))
-    assert_refused(db_session, Visit(kind=VisitKind.HOME, school=school, team=team,
-                                     visit_on=date(2026, 12, 7), origin=VisitOrigin.MANUAL))
+    assert_refused(
+        db_session,
+        Visit(
+            kind=VisitKind.HOME,
+            school=school,
+            team=team,
+            visit_on=date(2026, 12, 7),
+            origin=VisitOrigin.MANUAL,
+        ),
+    )
 
 
 def test_at_most_one_monthly_plan_visit_per_school_and_month(db_session, make_school, make_team):
@@ -84,10 +104,12 @@ def test_at_most_one_monthly_plan_visit_per_school_and_month(db_session, make_sc
     db_session.flush()
     assert_refused(db_session, school_visit(school, team, visit_on=date(2026, 12, 9)))
     # A manual visit in the same month, or the plan of another month, is fine.
-    db_session.add_all([
-        school_visit(school, team, origin=VisitOrigin.MANUAL, plan_month=None),
-        school_visit(school, team, visit_on=date(2027, 1, 6), plan_month=date(2027, 1, 1)),
-    ])
+    db_session.add_all(
+        [
+            school_visit(school, team, origin=VisitOrigin.MANUAL, plan_month=None),
+            school_visit(school, team, visit_on=date(2027, 1, 6), plan_month=date(2027, 1, 1)),
+        ]
+    )
     db_session.flush()
 
 

@@ -38,7 +38,11 @@ def test_regions_carry_official_codes_names_and_centroids(db_session):
     # Codes are not contiguous: Gading Cempaka has 1001, 1002, 1021, 1024, 1027.
     codes = [k.code for k in db_session.get(Kecamatan, "17.71.02").kelurahan]
     assert sorted(codes) == [
-        "17.71.02.1001", "17.71.02.1002", "17.71.02.1021", "17.71.02.1024", "17.71.02.1027",
+        "17.71.02.1001",
+        "17.71.02.1002",
+        "17.71.02.1021",
+        "17.71.02.1024",
+        "17.71.02.1027",
     ]
     kel = db_session.get(Kelurahan, "17.71.01.1004")
     assert kel.name == "Bumu Ayu"  # kept exactly as the official source spells it
@@ -60,16 +64,23 @@ def test_loading_closures_keeps_a_coordinators_removal(db_session):
     db_session.flush()
     result = load_closures(db_session, [2026])
     assert result.added == 0
-    assert db_session.scalar(
-        select(OfficeClosure).where(OfficeClosure.closed_on == date(2026, 12, 24))
-    ) is None
+    assert (
+        db_session.scalar(
+            select(OfficeClosure).where(OfficeClosure.closed_on == date(2026, 12, 24))
+        )
+        is None
+    )
 
 
 def test_reloading_a_year_restores_the_package_days_and_keeps_local_closures(db_session):
     load_closures(db_session, [2026])
     db_session.add(
-        OfficeClosure(closed_on=date(2026, 3, 3), name="HUT Kota Bengkulu",
-                      kind=ClosureKind.LOCAL, source=ClosureSource.USER)
+        OfficeClosure(
+            closed_on=date(2026, 3, 3),
+            name="HUT Kota Bengkulu",
+            kind=ClosureKind.LOCAL,
+            source=ClosureSource.USER,
+        )
     )
     natal_eve = db_session.scalar(
         select(OfficeClosure).where(OfficeClosure.closed_on == date(2026, 12, 24))

@@ -10,8 +10,7 @@ from tests.conftest import PASSWORD
 
 
 def new_user(session, **overrides):
-    values = {"username": "yulia", "name": "Yulia", "role": Role.COORDINATOR,
-              "password": PASSWORD}
+    values = {"username": "yulia", "name": "Yulia", "role": Role.COORDINATOR, "password": PASSWORD}
     values.update(overrides)
     return create_user(session, now=utcnow(), actor="test", **values)
 
@@ -56,14 +55,44 @@ def test_creating_a_user_is_audited_without_the_password(db_session):
 def test_the_last_active_admin_cannot_be_demoted_or_deactivated(db_session, make_user):
     admin = make_user(Role.ADMIN)
     with pytest.raises(DomainError):
-        update_user(db_session, admin, now=utcnow(), actor="test", name=admin.name,
-                    role=Role.COORDINATOR, team=None, school=None, email=None, is_active=True)
+        update_user(
+            db_session,
+            admin,
+            now=utcnow(),
+            actor="test",
+            name=admin.name,
+            role=Role.COORDINATOR,
+            team=None,
+            school=None,
+            email=None,
+            is_active=True,
+        )
     with pytest.raises(DomainError):
-        update_user(db_session, admin, now=utcnow(), actor="test", name=admin.name,
-                    role=Role.ADMIN, team=None, school=None, email=None, is_active=False)
+        update_user(
+            db_session,
+            admin,
+            now=utcnow(),
+            actor="test",
+            name=admin.name,
+            role=Role.ADMIN,
+            team=None,
+            school=None,
+            email=None,
+            is_active=False,
+        )
     second = make_user(Role.ADMIN)
-    update_user(db_session, admin, now=utcnow(), actor=second, name=admin.name,
-                role=Role.COORDINATOR, team=None, school=None, email=None, is_active=True)
+    update_user(
+        db_session,
+        admin,
+        now=utcnow(),
+        actor=second,
+        name=admin.name,
+        role=Role.COORDINATOR,
+        team=None,
+        school=None,
+        email=None,
+        is_active=True,
+    )
     assert admin.role is Role.COORDINATOR
 
 
@@ -71,8 +100,18 @@ def test_an_admin_cannot_deactivate_themself(db_session, make_user):
     admin = make_user(Role.ADMIN)
     make_user(Role.ADMIN)
     with pytest.raises(DomainError) as error:
-        update_user(db_session, admin, now=utcnow(), actor=admin, name=admin.name,
-                    role=Role.ADMIN, team=None, school=None, email=None, is_active=False)
+        update_user(
+            db_session,
+            admin,
+            now=utcnow(),
+            actor=admin,
+            name=admin.name,
+            role=Role.ADMIN,
+            team=None,
+            school=None,
+            email=None,
+            is_active=False,
+        )
     assert error.value.field == "is_active"
 
 
@@ -82,8 +121,18 @@ def test_deactivating_or_resetting_the_password_ends_open_sessions(db_session, m
     set_password(db_session, officer, "kata-sandi-baru", now=utcnow(), actor="test")
     assert officer.session_token != token
     token = officer.session_token
-    update_user(db_session, officer, now=utcnow(), actor="test", name=officer.name,
-                role=Role.OFFICER, team=officer.team, school=None, email=None, is_active=False)
+    update_user(
+        db_session,
+        officer,
+        now=utcnow(),
+        actor="test",
+        name=officer.name,
+        role=Role.OFFICER,
+        team=officer.team,
+        school=None,
+        email=None,
+        is_active=False,
+    )
     assert officer.session_token != token
 
 
@@ -95,5 +144,9 @@ def test_authenticate_checks_password_and_active_flag_and_audits_both(db_session
     user.is_active = False
     assert authenticate(db_session, "koor", PASSWORD, now=utcnow()) is None
     actions = list(db_session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
-    assert actions[-4:] == ["auth.login", "auth.login_failed", "auth.login_failed",
-                            "auth.login_failed"]
+    assert actions[-4:] == [
+        "auth.login",
+        "auth.login_failed",
+        "auth.login_failed",
+        "auth.login_failed",
+    ]

@@ -21,7 +21,9 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "hari_libur_2025_2026.c
 
 def test_closures_match_the_published_list_for_2025_and_2026():
     with DATA.open(encoding="utf-8") as fh:
-        published = {(date.fromisoformat(r["date"]), r["name"], r["kind"]) for r in csv.DictReader(fh)}
+        published = {
+            (date.fromisoformat(r["date"]), r["name"], r["kind"]) for r in csv.DictReader(fh)
+        }
     ours = {(c.on, c.name, c.kind) for c in national_closures([2025, 2026])}
     assert ours == published
     assert len([c for c in ours if c[0].year == 2026 and c[2] == CUTI_BERSAMA]) == 8

@@ -35,7 +35,12 @@ def test_unknown_scheduler_mode_is_refused():
 
 
 def test_environment_defaults(monkeypatch, tmp_path):
-    for name in ("DATABASE_URL", "OUTREACH_TIMEZONE", "OUTREACH_SCHEDULER", "RATELIMIT_STORAGE_URI"):
+    for name in (
+        "DATABASE_URL",
+        "OUTREACH_TIMEZONE",
+        "OUTREACH_SCHEDULER",
+        "RATELIMIT_STORAGE_URI",
+    ):
         monkeypatch.delenv(name, raising=False)
     config = load_config(str(tmp_path))
     assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/outreach.sqlite"

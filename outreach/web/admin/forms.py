@@ -11,7 +11,6 @@ from outreach.models import Role
 from outreach.web.labels import ROLE_LABELS
 
 
-
 def role_choices() -> list[SelectChoice]:
     return [SelectChoice(role.value, str(ROLE_LABELS[role])) for role in Role]
 

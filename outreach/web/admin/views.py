@@ -15,13 +15,13 @@ from outreach.models import Role, School, Team, User, utcnow
 from outreach.services.teams import list_teams
 from outreach.services.users import create_user, set_password, update_user
 from outreach.web.access import require
-from outreach.web.labels import ROLE_LABELS
 from outreach.web.admin.forms import (
     PasswordResetForm,
     UserCreateForm,
     UserEditForm,
     role_choices,
 )
+from outreach.web.labels import ROLE_LABELS
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -130,8 +130,9 @@ def user_password(user_id: int):
     reset_form = PasswordResetForm(prefix="reset")
     if reset_form.validate_on_submit():
         try:
-            set_password(db.session, user, reset_form.password.data, now=utcnow(),
-                         actor=current_user)
+            set_password(
+                db.session, user, reset_form.password.data, now=utcnow(), actor=current_user
+            )
         except DomainError as error:
             db.session.rollback()
             reset_form.password.errors.append(str(error.message))

@@ -1,0 +1,59 @@
+"""Every user-facing string has its Indonesian translation, and the compiled catalogue is fresh."""
+
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUES = ROOT / "outreach" / "translations"
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+
+
+def extracted_ids() -> set[str]:
+    ids: set[str] = set()
+    for method, folder in (("python", "outreach"), ("jinja2", "templates")):
+        pattern = "**.py" if method == "python" else "**.html"
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            ROOT / folder, method_map=[(pattern, method)], keywords=KEYWORDS
+        ):
+            ids.add(message[0] if isinstance(message, tuple) else message)
+    return ids
+
+
+def catalogue(locale: str):
+    with open(CATALOGUES / locale / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        return read_po(fh, locale=locale)
+
+
+def test_every_string_in_code_and_templates_has_an_indonesian_translation():
+    translated = {
+        (m.id[0] if isinstance(m.id, tuple) else m.id)
+        for m in catalogue("id")
+        if m.id
+        and m.string
+        and (all(m.string) if isinstance(m.string, tuple) else True)
+        and "fuzzy" not in m.flags
+    }
+    missing = sorted(extracted_ids() - translated)
+    assert missing == [], "run `make translations` and translate: " + "; ".join(missing)
+
+
+def messages(compiled) -> dict:
+    def key(value):
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+    return {key(m.id): key(m.string) for m in compiled if m.id}
+
+
+def test_the_compiled_catalogues_match_their_sources():
+    for locale in ("id", "en"):
+        with open(CATALOGUES / locale / "LC_MESSAGES" / "messages.mo", "rb") as fh:
+            compiled = messages(read_mo(fh))
+        buffer = BytesIO()
+        write_mo(buffer, catalogue(locale))
+        buffer.seek(0)
+        fresh = messages(read_mo(buffer))
+        assert compiled == fresh, f"{locale}: run `make translations` to recompile"

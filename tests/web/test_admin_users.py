@@ -1,0 +1,130 @@
+"""Admins manage accounts: create, change role/team/school, reset passwords, deactivate."""
+
+from sqlalchemy import select
+
+from outreach.models import AuditEvent, Role, User
+from tests.conftest import PASSWORD
+
+
+def form(**overrides):
+    data = {
+        "username": "petugas.baru",
+        "name": "Petugas Baru",
+        "role": "officer",
+        "team": "",
+        "school": "",
+        "email": "",
+        "password": "sandi-awal-123",
+        "confirm": "sandi-awal-123",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_admin_creates_an_officer_in_a_team(client, db_session, make_user, make_team, login):
+    team = make_team(name="Tim Selebar")
+    login(make_user(Role.ADMIN))
+    page = client.get("/admin/users/new").get_data(as_text=True)
+    assert "Tim Selebar" in page
+    response = client.post("/admin/users/new", data=form(team=str(team.id)))
+    assert response.status_code == 302
+    db_session.rollback()
+    user = db_session.scalar(select(User).where(User.username == "petugas.baru"))
+    assert user.role is Role.OFFICER and user.team_id == team.id
+    listing = client.get("/admin/users").get_data(as_text=True)
+    assert "petugas.baru" in listing and "Tim Selebar" in listing
+
+
+def test_bad_input_is_named_on_the_field_and_nothing_is_written(
+    client, db_session, make_user, make_team, login
+):
+    admin = make_user(Role.ADMIN)
+    team = make_team()
+    login(admin)
+    cases = [
+        (form(username=admin.username), "sudah dipakai"),
+        (form(role="coordinator", team=str(team.id)), "Hanya petugas lapangan"),
+        (form(confirm="lain"), "Kedua kata sandi tidak sama."),
+        (form(password="pendek", confirm="pendek"), "8"),
+        (form(username="a b"), "Nama pengguna terdiri atas"),
+        (form(name=""), "Isi nama orang tersebut."),
+        (form(role="superuser"), "Not a valid choice"),
+    ]
+    for data, message in cases:
+        response = client.post("/admin/users/new", data=data)
+        assert response.status_code == 200, data
+        page = response.get_data(as_text=True)
+        assert "is-invalid" in page and message in page, (data, message)
+    db_session.rollback()
+    assert db_session.scalar(select(User).where(User.username == "petugas.baru")) is None
+
+
+def test_an_admin_changes_a_role_and_deactivates_an_account(client, db_session, make_user, login):
+    target = make_user(Role.COORDINATOR, name="Koordinator Lama")
+    login(make_user(Role.ADMIN))
+    response = client.post(
+        f"/admin/users/{target.id}",
+        data={
+            "name": "Koordinator Lama",
+            "role": "coordinator",
+            "team": "",
+            "school": "",
+            "email": "",
+            "is_active": "",
+        },
+    )
+    assert response.status_code == 302
+    db_session.rollback()
+    assert db_session.get(User, target.id).is_active is False
+    event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "user.update"))
+    assert event.changes == {"is_active": [True, False]}
+
+
+def test_an_admin_resets_a_password(client, db_session, make_user, login):
+    target = make_user(Role.OFFICER)
+    login(make_user(Role.ADMIN))
+    bad = client.post(
+        f"/admin/users/{target.id}/password",
+        data={"reset-password": "baru-12345", "reset-confirm": "beda-12345"},
+    )
+    assert bad.status_code == 422
+    assert "Kedua kata sandi tidak sama." in bad.get_data(as_text=True)
+    ok = client.post(
+        f"/admin/users/{target.id}/password",
+        data={"reset-password": "baru-12345", "reset-confirm": "baru-12345"},
+    )
+    assert ok.status_code == 302
+    other = client.application.test_client()
+    assert (
+        other.post("/login", data={"username": target.username, "password": PASSWORD}).status_code
+        == 200
+    )
+    assert (
+        other.post(
+            "/login", data={"username": target.username, "password": "baru-12345"}
+        ).status_code
+        == 302
+    )
+
+
+def test_an_admin_cannot_lock_themself_out(client, db_session, make_user, login):
+    admin = make_user(Role.ADMIN)
+    login(admin)
+    response = client.post(
+        f"/admin/users/{admin.id}",
+        data={
+            "name": admin.name,
+            "role": "admin",
+            "team": "",
+            "school": "",
+            "email": "",
+            "is_active": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "Anda tidak dapat menonaktifkan akun Anda sendiri." in response.get_data(as_text=True)
+
+
+def test_an_unknown_user_id_is_a_404(client, make_user, login):
+    login(make_user(Role.ADMIN))
+    assert client.get("/admin/users/99999").status_code == 404

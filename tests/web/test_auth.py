@@ -1,0 +1,190 @@
+"""Logging in and out, the login guard on every page, rate limits and the language switch."""
+
+import pytest
+from sqlalchemy import select
+
+from outreach.models import AuditEvent, Role, User
+from tests.conftest import PASSWORD
+
+PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "main.healthz", "static", "bootstrap.static"}
+
+
+def every_page(app):
+    """(endpoint, url) for every GET route, with 1 for any id in the path."""
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if "GET" not in rule.methods:
+                continue
+            values = {name: 1 for name in rule.arguments}
+            if "filename" in values:
+                static = {"static": "css/app.css", "bootstrap.static": "css/bootstrap.min.css"}
+                values["filename"] = static[rule.endpoint]
+            yield rule.endpoint, app.url_for(rule.endpoint, **values)
+
+
+def test_every_page_but_login_and_health_sends_anonymous_users_to_login(app, client):
+    checked = 0
+    for endpoint, url in every_page(app):
+        response = client.get(url)
+        response.close()
+        if endpoint in PUBLIC_ENDPOINTS:
+            assert response.status_code == 200, url
+        else:
+            assert response.status_code == 302, url
+            assert response.headers["Location"].startswith("/login?next="), url
+            checked += 1
+    assert checked >= 5
+
+
+def test_login_page_is_indonesian_by_default(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert '<html lang="id">' in page
+    assert "Nama pengguna" in page and "Kata sandi" in page and "Masuk" in page
+
+
+def test_login_with_the_right_password_opens_the_home_page(client, make_user):
+    user = make_user(Role.COORDINATOR, name="Yulia Safitri")
+    response = client.post(
+        "/login", data={"username": user.username, "password": PASSWORD}, follow_redirects=True
+    )
+    assert response.status_code == 200
+    assert "Selamat datang, Yulia Safitri" in response.get_data(as_text=True)
+
+
+def test_a_wrong_password_gets_one_generic_message(client, make_user):
+    user = make_user()
+    wrong_password = client.post("/login", data={"username": user.username, "password": "x"})
+    unknown_user = client.post("/login", data={"username": "siapa", "password": "x"})
+    for response in (wrong_password, unknown_user):
+        assert response.status_code == 200
+        assert "Nama pengguna atau kata sandi salah." in response.get_data(as_text=True)
+
+
+def test_empty_fields_are_named(client):
+    page = client.post("/login", data={}).get_data(as_text=True)
+    assert "Isi nama pengguna Anda." in page and "Isi kata sandi Anda." in page
+
+
+def test_login_returns_to_the_page_asked_for_but_never_to_another_site(client, make_user):
+    user = make_user(Role.ADMIN)
+    response = client.post(
+        "/login", data={"username": user.username, "password": PASSWORD, "next": "/admin/users"}
+    )
+    assert response.headers["Location"] == "/admin/users"
+    client.post("/logout")
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = client.post(
+            "/login", data={"username": user.username, "password": PASSWORD, "next": target}
+        )
+        assert response.headers["Location"] == "/", target
+        client.post("/logout")
+
+
+def test_ten_wrong_passwords_in_a_row_get_a_rate_limit_message_not_a_500(client, make_user):
+    user = make_user()
+    statuses = []
+    for _ in range(10):
+        response = client.post("/login", data={"username": user.username, "password": "salah"})
+        statuses.append(response.status_code)
+    assert 500 not in statuses
+    assert statuses[-1] == 429
+    page = response.get_data(as_text=True)
+    assert "Terlalu banyak percobaan masuk yang gagal" in page
+    # Even the right password waits now: the account is protected for a while.
+    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_successful_logins_do_not_count_against_the_limit(client, make_user):
+    user = make_user()
+    for _ in range(8):
+        assert (
+            client.post(
+                "/login", data={"username": user.username, "password": PASSWORD}
+            ).status_code
+            == 302
+        )
+        client.post("/logout")
+
+
+def test_logout_asks_on_get_and_logs_out_on_post(client, make_user, login):
+    login(make_user())
+    page = client.get("/logout")
+    assert page.status_code == 200 and "Keluar dari aplikasi?" in page.get_data(as_text=True)
+    assert client.get("/").status_code == 200  # still logged in after the GET
+    response = client.post("/logout", follow_redirects=True)
+    assert "Anda sudah keluar." in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_a_deactivated_user_is_logged_out_at_the_next_request(client, db_session, make_user, login):
+    from outreach.models import utcnow
+    from outreach.services.users import update_user
+
+    user = make_user(Role.COORDINATOR)
+    login(user)
+    update_user(
+        db_session,
+        user,
+        now=utcnow(),
+        actor="test",
+        name=user.name,
+        role=user.role,
+        team=None,
+        school=None,
+        email=None,
+        is_active=False,
+    )
+    db_session.commit()
+    assert client.get("/").status_code == 302
+
+
+def test_language_switch_persists_on_the_account(client, db_session, make_user, login):
+    user = make_user()
+    login(user)
+    client.post("/language", data={"locale": "en", "next": "/"})
+    assert "Good day" in client.get("/").get_data(as_text=True)
+    db_session.rollback()
+    assert db_session.get(User, user.id).locale == "en"
+    # A new session (another browser) gets the saved choice.
+    client.post("/logout")
+    other = client.application.test_client()
+    login_response = other.post(
+        "/login", data={"username": user.username, "password": PASSWORD}, follow_redirects=True
+    )
+    assert '<html lang="en">' in login_response.get_data(as_text=True)
+
+
+def test_anonymous_language_choice_lives_in_the_session(client):
+    client.post("/language", data={"locale": "en", "next": "/login"})
+    page = client.get("/login").get_data(as_text=True)
+    assert "Username" in page and '<html lang="en">' in page
+
+
+def test_logins_and_failures_are_audited_with_the_address(client, db_session, make_user):
+    user = make_user()
+    client.post("/login", data={"username": user.username, "password": "salah"})
+    client.post("/login", data={"username": user.username, "password": PASSWORD})
+    db_session.rollback()
+    events = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.action.like("auth.%")).order_by(AuditEvent.id)
+    ).all()
+    assert [e.action for e in events] == ["auth.login_failed", "auth.login"]
+    assert all(e.remote_addr == "127.0.0.1" for e in events)
+
+
+class TestWithCsrf:
+    @pytest.fixture
+    def app_config(self):
+        return {"WTF_CSRF_ENABLED": True}
+
+    def test_a_login_post_without_the_token_is_refused_with_a_friendly_page(
+        self, client, make_user
+    ):
+        user = make_user()
+        response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+        assert response.status_code == 400
+        assert "Formulir mungkin sudah kedaluwarsa" in response.get_data(as_text=True)
+
+    def test_the_login_form_carries_its_token(self, client):
+        assert 'name="csrf_token"' in client.get("/login").get_data(as_text=True)

@@ -1,0 +1,123 @@
+"""The `flask outreach …` commands of DESIGN.md's contracts."""
+
+from sqlalchemy import select
+
+from outreach.models import Role, Team, User
+from tests.conftest import PASSWORD
+
+
+def test_create_user_reads_the_password_from_piped_stdin(runner, db_session, make_team, client):
+    make_team(name="Tim 1")
+    result = runner.invoke(
+        args=[
+            "outreach",
+            "create-user",
+            "andi",
+            "--role",
+            "officer",
+            "--team",
+            "Tim 1",
+            "--name",
+            "Andi Saputra",
+        ],
+        input="sandi-rahasia-1\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "sandi-rahasia-1" not in result.output
+    db_session.rollback()
+    user = db_session.scalar(select(User).where(User.username == "andi"))
+    assert user.role is Role.OFFICER and user.team.name == "Tim 1"
+    assert (
+        client.post("/login", data={"username": "andi", "password": "sandi-rahasia-1"}).status_code
+        == 302
+    )
+
+
+def test_create_user_refuses_bad_input_with_status_1_and_writes_nothing(runner, db_session):
+    cases = [
+        (["outreach", "create-user", "andi", "--role", "officer", "--team", "Tim X"], "no team"),
+        (
+            ["outreach", "create-user", "andi", "--role", "liaison", "--school", "12345678"],
+            "no school",
+        ),
+        (["outreach", "create-user", "andi", "--role", "coordinator"], "8"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(args=args, input="pendek\n")
+        assert result.exit_code == 1, result.output
+        assert message in result.output
+    bad_role = runner.invoke(
+        args=["outreach", "create-user", "andi", "--role", "boss"], input=PASSWORD + "\n"
+    )
+    assert bad_role.exit_code == 2
+    db_session.rollback()
+    assert db_session.scalar(select(User)) is None
+
+
+def test_create_user_binds_a_liaison_to_a_school_by_npsn(runner, db_session, make_school):
+    make_school(npsn="10702414")
+    result = runner.invoke(
+        args=[
+            "outreach",
+            "create-user",
+            "operator.sman3",
+            "--role",
+            "liaison",
+            "--school",
+            "10702414",
+        ],
+        input=PASSWORD + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    db_session.rollback()
+    user = db_session.scalar(select(User).where(User.username == "operator.sman3"))
+    assert user.school.npsn == "10702414"
+
+
+def test_create_team_with_capacity_and_kecamatan(runner, db_session):
+    result = runner.invoke(
+        args=[
+            "outreach",
+            "create-team",
+            "Tim Pesisir",
+            "--school-visits-per-day",
+            "3",
+            "--home-visits-per-day",
+            "8",
+            "--kecamatan",
+            "17.71.03",
+            "--kecamatan",
+            "17.71.08",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    db_session.rollback()
+    team = db_session.scalar(select(Team).where(Team.name == "Tim Pesisir"))
+    assert (team.school_visits_per_day, team.home_visits_per_day) == (3, 8)
+    assert [k.name for k in team.kecamatan] == ["Teluk Segara", "Sungai Serut"]
+
+
+def test_create_team_refuses_unknown_kecamatan_and_duplicates(runner, db_session):
+    bad = runner.invoke(args=["outreach", "create-team", "Tim A", "--kecamatan", "17.71.99"])
+    assert bad.exit_code == 1 and "17.71.99" in bad.output
+    negative = runner.invoke(
+        args=["outreach", "create-team", "Tim A", "--school-visits-per-day", "-1"]
+    )
+    assert negative.exit_code == 2
+    assert runner.invoke(args=["outreach", "create-team", "Tim A"]).exit_code == 0
+    again = runner.invoke(args=["outreach", "create-team", "Tim A"])
+    assert again.exit_code == 1 and "sudah ada" in again.output
+    db_session.rollback()
+    assert len(db_session.scalars(select(Team)).all()) == 1
+
+
+def test_demo_data_is_idempotent_and_prints_the_demo_admin(runner, db_session):
+    first = runner.invoke(args=["outreach", "demo-data"])
+    second = runner.invoke(args=["outreach", "demo-data"])
+    assert first.exit_code == 0 and second.exit_code == 0
+    assert "admin" in first.output and "jemputbola2026" in first.output
+    assert "0 records added" in second.output
+    db_session.rollback()
+    roles = {user.role for user in db_session.scalars(select(User))}
+    assert roles == set(Role)
+    assert len(db_session.scalars(select(Team)).all()) == 2

@@ -1,0 +1,163 @@
+"""Each role's home page and navigation, the health check and the error pages."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from outreach.i18n import long_date, number, office_time, office_today
+from outreach.models import Role, Visit, VisitKind, VisitOrigin, VisitStatus
+from outreach.web.navigation import NAV_ENTRIES
+
+
+def nav_links(page: str) -> list[str]:
+    nav = page.split('data-testid="main-nav"', 1)[1].split("</ul>", 1)[0]
+    return [part.split('"', 1)[0] for part in nav.split('href="')[1:]]
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        (Role.ADMIN, ["/", "/admin/users"]),
+        (Role.COORDINATOR, ["/"]),
+        (Role.OFFICER, ["/"]),
+        (Role.LIAISON, ["/"]),
+    ],
+)
+def test_each_role_sees_only_its_navigation(client, make_user, login, role, expected):
+    login(make_user(role))
+    page = client.get("/").get_data(as_text=True)
+    assert nav_links(page) == expected
+
+
+def test_nav_entries_point_only_at_areas_a_role_may_open(client, app, make_user, login):
+    """Every entry shown to a role must open for that role (no 403 behind a visible link)."""
+    for role in Role:
+        client.post("/logout")
+        login(make_user(role))
+        for href in nav_links(client.get("/").get_data(as_text=True)):
+            assert client.get(href).status_code == 200, (role, href)
+    assert {entry.endpoint.split(".")[0] for entry in NAV_ENTRIES} >= {"main", "admin"}
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.OFFICER, Role.LIAISON])
+def test_only_admins_reach_the_user_pages(client, make_user, login, role):
+    login(make_user(role))
+    for url in ("/admin/users", "/admin/users/new", "/admin/users/1"):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "Akun Anda tidak memiliki akses ke halaman ini." in response.get_data(as_text=True)
+
+
+def test_the_office_home_counts_and_lists_coming_closures(client, make_user, login, runner):
+    runner.invoke(args=["outreach", "init"])
+    login(make_user(Role.COORDINATOR))
+    page = client.get("/").get_data(as_text=True)
+    assert "Sekolah aktif" in page and "Kunjungan bulan ini menurut status" in page
+    assert "Hari libur kantor dalam 60 hari ke depan" in page
+
+
+def test_an_officer_sees_the_teams_stops_of_today(
+    client, db_session, make_user, make_school, login
+):
+    officer = make_user(Role.OFFICER)
+    school = make_school(name="SMA Negeri 5 Kota Bengkulu", address="Jl. Cimanuk")
+    today = office_today()
+    db_session.add(
+        Visit(
+            kind=VisitKind.SCHOOL,
+            school=school,
+            team=officer.team,
+            visit_on=today,
+            origin=VisitOrigin.MANUAL,
+            status=VisitStatus.CONFIRMED,
+        )
+    )
+    db_session.commit()
+    login(officer)
+    page = client.get("/").get_data(as_text=True)
+    assert "Kunjungan hari ini" in page
+    assert "SMA Negeri 5 Kota Bengkulu" in page and "Jl. Cimanuk" in page
+
+
+def test_an_officer_without_a_team_is_told_what_to_do(client, make_user, login):
+    login(make_user(Role.OFFICER, team=None))
+    assert "belum tergabung dalam tim" in client.get("/").get_data(as_text=True)
+
+
+def test_a_liaison_sees_their_school_and_its_coming_visits(
+    client, db_session, make_user, make_team, login
+):
+    liaison = make_user(Role.LIAISON)
+    day = office_today() + timedelta(days=3)
+    db_session.add(
+        Visit(
+            kind=VisitKind.SCHOOL,
+            school=liaison.school,
+            team=make_team(),
+            visit_on=day,
+            origin=VisitOrigin.MANUAL,
+        )
+    )
+    db_session.commit()
+    login(liaison)
+    page = client.get("/").get_data(as_text=True)
+    assert liaison.school.name in page
+    assert long_date(day, locale="id") in page and "Diusulkan" in page
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_is_down(tmp_path):
+    from outreach import create_app
+    from tests.conftest import base_config
+
+    broken = create_app(base_config(f"sqlite:///{tmp_path}/missing/dir/db.sqlite"))
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error", "database": "error"}
+
+
+def test_pages_answer_a_friendly_503_when_the_database_is_down(tmp_path):
+    from outreach import create_app
+    from tests.conftest import base_config
+
+    broken = create_app(base_config(f"sqlite:///{tmp_path}/missing/dir/db.sqlite"))
+    response = broken.test_client().get("/login")
+    assert response.status_code == 200  # the login form needs no database
+    response = broken.test_client().post("/login", data={"username": "a", "password": "b"})
+    assert response.status_code == 503
+    assert "Basis data sedang tidak dapat dihubungi" in response.get_data(as_text=True)
+
+
+def test_unknown_pages_get_the_friendly_404(client, make_user, login):
+    login(make_user())
+    response = client.get("/tidak-ada")
+    assert response.status_code == 404
+    assert "Halaman tidak ditemukan" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("day", "locale", "expected"),
+    [
+        (date(2026, 8, 3), "id", "Senin, 3 Agustus 2026"),
+        (date(2026, 12, 25), "id", "Jumat, 25 Desember 2026"),
+        (date(2026, 8, 3), "en", "Monday, 3 August 2026"),
+    ],
+)
+def test_dates_are_written_the_indonesian_way(app, day, locale, expected):
+    assert long_date(day, locale=locale) == expected
+
+
+def test_times_are_shown_in_wib(app):
+    instant = datetime(2026, 8, 3, 1, 30, tzinfo=UTC)
+    assert office_time(instant, locale="id") == "08.30 WIB"
+    assert office_time(instant, locale="en") == "08:30 WIB"
+
+
+def test_numbers_are_grouped_the_indonesian_way(app):
+    assert number(279871, locale="id") == "279.871"
+    assert number(279871, locale="en") == "279,871"
