@@ -110,8 +110,10 @@ def logout():
     """GET asks for confirmation; POST (with the CSRF token) logs out."""
     form = LogoutForm()
     if request.method == "POST" and form.validate_on_submit():
+        locale = current_user.locale  # the login page keeps speaking the user's language
         logout_user()
         session.clear()
+        session["locale"] = locale
         flash(_("You have logged out."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/logout.html", form=form)
