@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import click
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -72,8 +73,20 @@ def claim_scheduler_lock(app: Flask) -> bool:
     return True
 
 
+def is_web_process() -> bool:
+    """False inside a ``flask`` command other than ``run`` (init, demo-data, scheduler, …).
+
+    OUTREACH_SCHEDULER=background is meant for the web server; a one-off command run with the
+    same environment must not start jobs beside it.
+    """
+    context = click.get_current_context(silent=True)
+    return context is None or context.info_name == "run"
+
+
 def start_in_background(app: Flask) -> BaseScheduler | None:
     """Run the jobs inside this web process, unless another process already runs them."""
+    if not is_web_process():
+        return None
     if not claim_scheduler_lock(app):
         log.info("scheduler not started here: another process runs it")
         return None

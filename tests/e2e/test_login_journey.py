@@ -11,8 +11,9 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.parametrize(("viewport", "label"), [(DESKTOP, "desktop"), (PHONE, "phone")])
-def test_log_in_switch_language_and_log_out(browser, live_server, make_user, runner,
-                                            screenshot, viewport, label):
+def test_log_in_switch_language_and_log_out(
+    browser, live_server, make_user, runner, screenshot, viewport, label
+):
     runner.invoke(args=["outreach", "init"])
     user = make_user(Role.COORDINATOR, username="yulia", name="Yulia Safitri")
     context = browser.new_context(viewport=viewport, locale="id-ID")

@@ -68,3 +68,28 @@ def test_bad_working_weekdays_are_refused(monkeypatch, tmp_path, value):
     monkeypatch.setenv("OUTREACH_WORKING_WEEKDAYS", value)
     with pytest.raises(ConfigError, match="OUTREACH_WORKING_WEEKDAYS"):
         load_config(str(tmp_path))
+
+
+def test_the_wsgi_entry_point_refuses_to_start_without_a_secret_in_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "FLASK_DEBUG", "OUTREACH_TESTING"}
+    }
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path}/x.sqlite"
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "SECRET_KEY" in lines[0]

@@ -50,3 +50,14 @@ def test_only_one_process_claims_the_scheduler(tmp_path, monkeypatch):
     assert taken is False
     held.close()
     monkeypatch.setattr(scheduler_module, "_lock_handle", None)
+
+
+def test_flask_commands_other_than_run_never_start_the_background_scheduler():
+    import click
+
+    from outreach.scheduler import is_web_process
+
+    assert is_web_process() is True  # gunicorn or wsgi import: no click command around
+    for name, expected in (("run", True), ("init", False), ("scheduler", False)):
+        with click.Context(click.Command(name), info_name=name):
+            assert is_web_process() is expected, name
