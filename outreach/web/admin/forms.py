@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from outreach.models import Role
 from outreach.web.labels import ROLE_LABELS
@@ -28,7 +28,16 @@ class _AccountFields(FlaskForm):
 class UserCreateForm(_AccountFields):
     username = StringField(
         _l("Username"),
-        validators=[DataRequired(_l("Choose a username.")), Length(min=3, max=64)],
+        validators=[
+            DataRequired(_l("Choose a username.")),
+            Regexp(
+                r"^\s*[A-Za-z0-9][A-Za-z0-9._-]{2,63}\s*$",
+                message=_l(
+                    "A username has 3 to 64 characters: lower-case letters, digits, dot, dash "
+                    "or underscore, starting with a letter or digit."
+                ),
+            ),
+        ],
         render_kw={"autocapitalize": "none", "autocomplete": "off"},
     )
     password = PasswordField(
