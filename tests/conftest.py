@@ -12,14 +12,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, delete, text
-from sqlalchemy.engine import make_url
 
 from outreach import create_app
 from outreach.extensions import db as _db
 from outreach.models import Base, Role, School, SchoolLevel, SchoolStatus, Team, User, utcnow
 from outreach.services.reference import load_regions
 from outreach.services.teams import create_team
-from outreach.services.users import create_user
+from outreach.services.users import create_user, update_user
 
 PASSWORD = "rahasia-uji-123"
 # Reference tables are loaded once per session and kept between tests.
@@ -190,8 +189,18 @@ def login(client):
     return do_login
 
 
-def is_postgres(url: str) -> bool:
-    return make_url(url).get_backend_name() == "postgresql"
+def change(session, user, actor="test", **overrides):
+    """update_user with every field as it is, but for ``overrides``."""
+    values = {
+        "name": user.name,
+        "role": user.role,
+        "team": user.team,
+        "school": user.school,
+        "email": user.email,
+        "is_active": user.is_active,
+    }
+    values.update(overrides)
+    return update_user(session, user, now=utcnow(), actor=actor, **values)
 
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from outreach.errors import Conflict, DomainError
 from outreach.models import AuditEvent, Role, utcnow
-from outreach.services.users import authenticate, create_user, set_password, update_user
-from tests.conftest import PASSWORD
+from outreach.services.users import authenticate, create_user, set_password
+from tests.conftest import PASSWORD, change
 
 
 def new_user(session, **overrides):
@@ -55,64 +55,23 @@ def test_creating_a_user_is_audited_without_the_password(db_session):
 def test_the_last_active_admin_cannot_be_demoted_or_deactivated(db_session, make_user):
     admin = make_user(Role.ADMIN)
     with pytest.raises(DomainError):
-        update_user(
-            db_session,
-            admin,
-            now=utcnow(),
-            actor="test",
-            name=admin.name,
-            role=Role.COORDINATOR,
-            team=None,
-            school=None,
-            email=None,
-            is_active=True,
-        )
+        change(db_session, admin, role=Role.COORDINATOR)
     with pytest.raises(DomainError):
-        update_user(
-            db_session,
-            admin,
-            now=utcnow(),
-            actor="test",
-            name=admin.name,
-            role=Role.ADMIN,
-            team=None,
-            school=None,
-            email=None,
-            is_active=False,
-        )
+        change(db_session, admin, is_active=False)
     second = make_user(Role.ADMIN)
-    update_user(
-        db_session,
-        admin,
-        now=utcnow(),
-        actor=second,
-        name=admin.name,
-        role=Role.COORDINATOR,
-        team=None,
-        school=None,
-        email=None,
-        is_active=True,
-    )
+    change(db_session, admin, actor=second, role=Role.COORDINATOR)
     assert admin.role is Role.COORDINATOR
 
 
-def test_an_admin_cannot_deactivate_themself(db_session, make_user):
+def test_an_admin_cannot_deactivate_themself_or_change_their_own_role(db_session, make_user):
     admin = make_user(Role.ADMIN)
     make_user(Role.ADMIN)
     with pytest.raises(DomainError) as error:
-        update_user(
-            db_session,
-            admin,
-            now=utcnow(),
-            actor=admin,
-            name=admin.name,
-            role=Role.ADMIN,
-            team=None,
-            school=None,
-            email=None,
-            is_active=False,
-        )
+        change(db_session, admin, actor=admin, is_active=False)
     assert error.value.field == "is_active"
+    with pytest.raises(DomainError) as error:
+        change(db_session, admin, actor=admin, role=Role.COORDINATOR)
+    assert error.value.field == "role"
 
 
 def test_deactivating_or_resetting_the_password_ends_open_sessions(db_session, make_user):
@@ -121,18 +80,7 @@ def test_deactivating_or_resetting_the_password_ends_open_sessions(db_session, m
     set_password(db_session, officer, "kata-sandi-baru", now=utcnow(), actor="test")
     assert officer.session_token != token
     token = officer.session_token
-    update_user(
-        db_session,
-        officer,
-        now=utcnow(),
-        actor="test",
-        name=officer.name,
-        role=Role.OFFICER,
-        team=officer.team,
-        school=None,
-        email=None,
-        is_active=False,
-    )
+    change(db_session, officer, is_active=False)
     assert officer.session_token != token
 
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from outreach.models import AuditEvent, Role, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, change
 
 PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "main.healthz", "static", "bootstrap.static"}
 
@@ -118,23 +118,9 @@ def test_logout_asks_on_get_and_logs_out_on_post(client, make_user, login):
 
 
 def test_a_deactivated_user_is_logged_out_at_the_next_request(client, db_session, make_user, login):
-    from outreach.models import utcnow
-    from outreach.services.users import update_user
-
     user = make_user(Role.COORDINATOR)
     login(user)
-    update_user(
-        db_session,
-        user,
-        now=utcnow(),
-        actor="test",
-        name=user.name,
-        role=user.role,
-        team=None,
-        school=None,
-        email=None,
-        is_active=False,
-    )
+    change(db_session, user, is_active=False)
     db_session.commit()
     assert client.get("/").status_code == 302
 
