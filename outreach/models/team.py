@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, Column, Float, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.models.base import Base, UTCDateTime, utcnow
 from outreach.models.region import Kecamatan
+
+if TYPE_CHECKING:
+    from outreach.models.user import User
 
 team_kecamatan = Table(
     "team_kecamatan",
@@ -41,9 +45,7 @@ class Team(Base):
     kecamatan: Mapped[list[Kecamatan]] = relationship(
         secondary=team_kecamatan, order_by=Kecamatan.code
     )
-    members: Mapped[list[User]] = relationship(  # noqa: F821 - resolved by the registry
-        back_populates="team", order_by="User.name"
-    )
+    members: Mapped[list[User]] = relationship(back_populates="team", order_by="User.name")
 
     def __repr__(self) -> str:
         return f"<Team {self.name}>"

@@ -5,11 +5,16 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.models.base import Base, UTCDateTime, enum_type, utcnow
+
+if TYPE_CHECKING:
+    from outreach.models.school import School
+    from outreach.models.team import Team
 
 
 class Role(enum.Enum):
@@ -47,8 +52,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    team: Mapped[Team | None] = relationship(back_populates="members")  # noqa: F821
-    school: Mapped[School | None] = relationship()  # noqa: F821
+    team: Mapped[Team | None] = relationship(back_populates="members")
+    school: Mapped[School | None] = relationship()
 
     # Flask-Login's protocol, spelled out so that the model needs no Flask import.
     @property

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
@@ -19,20 +18,6 @@ def require(predicate: Callable[..., bool], *args) -> None:
     """Abort with 403 unless ``predicate(current_user, *args)`` holds."""
     if not predicate(current_user, *args):
         abort(403)
-
-
-def requires(predicate: Callable[..., bool]) -> Callable:
-    """Decorator form of :func:`require` for predicates over the user alone."""
-
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            require(predicate)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorate
 
 
 def login_guard():
