@@ -174,3 +174,44 @@ class TestWithCsrf:
 
     def test_the_login_form_carries_its_token(self, client):
         assert 'name="csrf_token"' in client.get("/login").get_data(as_text=True)
+
+
+class TestRateLimitsInRedis:
+    """With RATELIMIT_STORAGE_URI set, the counters live in Redis, shared by every worker."""
+
+    @pytest.fixture
+    def app_config(self):
+        import socket
+        import uuid
+
+        try:
+            socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        except OSError:
+            pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+        return {
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+            "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+
+    def test_failed_logins_are_counted_across_workers(self, app, make_user):
+        from outreach import create_app
+        from tests.conftest import base_config
+
+        user = make_user()
+        # A second app on the same database and Redis stands for a second gunicorn worker.
+        other_worker = create_app(
+            base_config(
+                app.config["SQLALCHEMY_DATABASE_URI"],
+                RATELIMIT_STORAGE_URI=app.config["RATELIMIT_STORAGE_URI"],
+                RATELIMIT_KEY_PREFIX=app.config["RATELIMIT_KEY_PREFIX"],
+            )
+        )
+        clients = [app.test_client(), other_worker.test_client()]
+        statuses = [
+            clients[attempt % 2]
+            .post("/login", data={"username": user.username, "password": "salah"})
+            .status_code
+            for attempt in range(6)
+        ]
+        assert statuses[:5] == [200] * 5
+        assert statuses[5] == 429
