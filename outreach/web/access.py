@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 
@@ -31,4 +32,7 @@ def login_guard():
         return None
     if current_user.is_authenticated:
         return None
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    target = request.full_path.rstrip("?")
+    if target != "/":
+        flash(_("Please log in to open this page."), "info")
+    return redirect(url_for("auth.login", next=target))

@@ -215,3 +215,15 @@ class TestRateLimitsInRedis:
         ]
         assert statuses[:5] == [200] * 5
         assert statuses[5] == 429
+
+
+def test_a_deep_link_explains_why_the_login_page_appears_and_returns_there(client, make_user):
+    user = make_user(Role.ADMIN)
+    response = client.get("/admin/users", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Silakan masuk untuk membuka halaman ini." in page
+    assert 'name="next" type="hidden" value="/admin/users"' in page
+    response = client.post(
+        "/login", data={"username": user.username, "password": PASSWORD, "next": "/admin/users"}
+    )
+    assert response.headers["Location"] == "/admin/users"
