@@ -18,6 +18,10 @@ def test_log_in_switch_language_and_log_out(
     user = make_user(Role.COORDINATOR, username="yulia", name="Yulia Safitri")
     context = browser.new_context(viewport=viewport, locale="id-ID")
     page = context.new_page()
+    console_errors = []  # a CSP violation or a broken script shows up here
+    page.on(
+        "console", lambda message: message.type == "error" and console_errors.append(message.text)
+    )
     try:
         page.goto(live_server + "/")
         assert page.url.startswith(live_server + "/login")
@@ -60,5 +64,6 @@ def test_log_in_switch_language_and_log_out(
         assert "You have logged out." in page.locator(".alert").inner_text()
         page.goto(live_server + "/")
         assert page.url.startswith(live_server + "/login")
+        assert console_errors == []
     finally:
         context.close()

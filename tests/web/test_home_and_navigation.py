@@ -161,3 +161,14 @@ def test_times_are_shown_in_wib(app):
 def test_numbers_are_grouped_the_indonesian_way(app):
     assert number(279871, locale="id") == "279.871"
     assert number(279871, locale="en") == "279,871"
+
+
+def test_every_response_carries_the_security_headers(client, make_user, login):
+    for response in (client.get("/login"), client.get("/healthz")):
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+    login(make_user())
+    assert client.get("/").headers["Cache-Control"] == "no-store"
