@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from flask import Flask
@@ -21,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(app.instance_path))
     app.config.update(config or {})
     check_config(app.config)
+    _configure_logging(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from outreach import database, i18n
@@ -54,3 +56,13 @@ def create_app(config: dict | None = None) -> Flask:
 
         start_in_background(app)
     return app
+
+
+def _configure_logging(app: Flask) -> None:
+    """Timestamped INFO logs on stderr (scheduler runs, logins refused), unless already set up."""
+    root = logging.getLogger()
+    if app.testing or root.handlers:
+        return
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )

@@ -181,6 +181,17 @@ def set_password(
     record_event(session, now=now, actor=actor, action="user.password_reset", entity=user)
 
 
+def change_own_password(
+    session: Session, user: User, current_password: str, new_password: str, *, now: datetime
+) -> None:
+    """A user replaces their own password, proving they know the current one."""
+    if not check_password_hash(user.password_hash, current_password or ""):
+        raise DomainError(_l("The current password is not right."), field="current_password")
+    if current_password == new_password:
+        raise DomainError(_l("Choose a password different from the current one."), "password")
+    set_password(session, user, new_password, now=now, actor=user)
+
+
 def authenticate(
     session: Session, username: str, password: str, *, now: datetime, remote_addr: str | None = None
 ) -> User | None:

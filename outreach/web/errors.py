@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from outreach.extensions import db
 
@@ -25,6 +25,7 @@ def register(app) -> None:
 
     @app.errorhandler(403)
     def forbidden(_error):
+        _audit_refusal()
         return page(403, _("Not allowed"), _("Your account does not have access to this page."))
 
     @app.errorhandler(404)
@@ -72,3 +73,25 @@ def register(app) -> None:
             _("Something went wrong"),
             _("The error has been logged. Try again; if it persists, tell the admin."),
         )
+
+
+def _audit_refusal() -> None:
+    """Write who was refused what; a failure here must not hide the 403 page."""
+    from flask_login import current_user
+
+    from outreach.models import utcnow
+    from outreach.services.audit import record_event
+
+    try:
+        db.session.rollback()
+        record_event(
+            db.session,
+            now=utcnow(),
+            actor=current_user if current_user.is_authenticated else "anonymous",
+            action="auth.forbidden",
+            changes={"method": request.method, "path": request.path},
+            remote_addr=request.remote_addr,
+        )
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()

@@ -220,3 +220,31 @@ class TestRateLimitsInRedis:
                 db.engine.dispose()  # its pooled connections must not outlive the test
         assert statuses[:5] == [200] * 5
         assert statuses[5] == 429
+
+
+def test_a_user_changes_their_own_password_and_other_sessions_end(client, make_user, login):
+    user = make_user(Role.OFFICER)
+    login(user)
+    other_device = client.application.test_client()
+    other_device.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert other_device.get("/").status_code == 200
+
+    wrong = client.post(
+        "/account/password",
+        data={"current_password": "salah", "password": "baru-12345", "confirm": "baru-12345"},
+    )
+    assert "Kata sandi saat ini tidak benar." in wrong.get_data(as_text=True)
+    same = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "password": PASSWORD, "confirm": PASSWORD},
+    )
+    assert "berbeda dari kata sandi saat ini" in same.get_data(as_text=True)
+
+    done = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "password": "baru-12345", "confirm": "baru-12345"},
+        follow_redirects=True,
+    )
+    assert "Kata sandi Anda sudah diganti." in done.get_data(as_text=True)
+    assert client.get("/").status_code == 200  # this device stays logged in
+    assert other_device.get("/").status_code == 302  # the other one is logged out

@@ -3,9 +3,10 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from outreach.i18n import long_date, number, office_time, office_today
-from outreach.models import Role, Visit, VisitKind, VisitOrigin, VisitStatus
+from outreach.models import AuditEvent, Role, User, Visit, VisitKind, VisitOrigin, VisitStatus
 from outreach.web.navigation import NAV_ENTRIES
 
 
@@ -40,12 +41,25 @@ def test_nav_entries_point_only_at_areas_a_role_may_open(client, app, make_user,
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.OFFICER, Role.LIAISON])
-def test_only_admins_reach_the_user_pages(client, make_user, login, role):
-    login(make_user(role))
-    for url in ("/admin/users", "/admin/users/new", "/admin/users/1"):
+def test_only_admins_reach_the_user_pages_and_refusals_are_audited(
+    client, db_session, make_user, login, role
+):
+    user = make_user(role)
+    login(user)
+    urls = ("/admin/users", "/admin/users/new", "/admin/users/1")
+    for url in urls:
         response = client.get(url)
         assert response.status_code == 403, url
         assert "Akun Anda tidak memiliki akses ke halaman ini." in response.get_data(as_text=True)
+    response = client.post("/admin/users/new", data={"username": "penyusup", "role": "admin"})
+    assert response.status_code == 403
+    db_session.rollback()
+    refusals = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "auth.forbidden").order_by(AuditEvent.id)
+    ).all()
+    assert [event.changes["path"] for event in refusals] == [*urls, "/admin/users/new"]
+    assert {event.user_id for event in refusals} == {user.id}
+    assert db_session.scalar(select(User).where(User.username == "penyusup")) is None
 
 
 def test_the_office_home_counts_and_lists_coming_closures(client, make_user, login, runner):

@@ -1,4 +1,4 @@
-"""Login, logout and the language switch."""
+"""Login, logout, the language switch and changing one's own password."""
 
 from __future__ import annotations
 
@@ -20,11 +20,12 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from outreach.errors import DomainError
 from outreach.extensions import db, limiter
 from outreach.models import User, utcnow
-from outreach.services.users import authenticate, normalise_username
+from outreach.services.users import authenticate, change_own_password, normalise_username
 from outreach.web.access import public
-from outreach.web.auth.forms import LanguageForm, LoginForm, LogoutForm
+from outreach.web.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, LogoutForm
 
 bp = Blueprint("auth", __name__)
 
@@ -130,3 +131,29 @@ def language():
             db.session.commit()
         session["locale"] = form.locale.data
     return redirect(safe_next(form.next.data) or url_for("main.home"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password():
+    """Any logged-in user changes their own password; other sessions end."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_own_password(
+                db.session,
+                current_user,
+                form.current_password.data,
+                form.password.data,
+                now=utcnow(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field or "password").errors.append(str(error.message))
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # this session carries on
+            flash(
+                _("Your password has been changed. Other devices have been logged out."), "success"
+            )
+            return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form)
