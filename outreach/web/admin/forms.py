@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from outreach.models import Role
+from outreach.web.auth.forms import NewPasswordForm
 from outreach.web.labels import ROLE_LABELS
 
 
@@ -25,7 +26,7 @@ class _AccountFields(FlaskForm):
     email = EmailField(_l("Email (optional)"), validators=[Optional(), Length(max=255)])
 
 
-class UserCreateForm(_AccountFields):
+class UserCreateForm(_AccountFields, NewPasswordForm):
     username = StringField(
         _l("Username"),
         validators=[
@@ -40,30 +41,11 @@ class UserCreateForm(_AccountFields):
         ],
         render_kw={"autocapitalize": "none", "autocomplete": "off"},
     )
-    password = PasswordField(
-        _l("Password"),
-        validators=[DataRequired(_l("Choose a password.")), Length(min=8, max=200)],
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Repeat the password"),
-        validators=[EqualTo("password", _l("The two passwords differ."))],
-        render_kw={"autocomplete": "new-password"},
-    )
 
 
 class UserEditForm(_AccountFields):
     is_active = BooleanField(_l("Account active"))
 
 
-class PasswordResetForm(FlaskForm):
-    password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(_l("Choose a password.")), Length(min=8, max=200)],
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Repeat the password"),
-        validators=[EqualTo("password", _l("The two passwords differ."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+class PasswordResetForm(NewPasswordForm):
+    """An admin sets a new password for someone else."""

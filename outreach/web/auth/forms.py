@@ -32,12 +32,9 @@ class LogoutForm(FlaskForm):
     """Only the CSRF token: logging out changes state, so it is a POST."""
 
 
-class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        _l("Current password"),
-        validators=[DataRequired(_l("Enter your current password."))],
-        render_kw={"autocomplete": "current-password"},
-    )
+class NewPasswordForm(FlaskForm):
+    """A new password typed twice (an admin's reset, and a user's own change)."""
+
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(_l("Choose a password.")), Length(min=8, max=200)],
@@ -47,4 +44,12 @@ class ChangePasswordForm(FlaskForm):
         _l("Repeat the password"),
         validators=[EqualTo("password", _l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(_l("Enter your current password."))],
+        render_kw={"autocomplete": "current-password"},
     )
