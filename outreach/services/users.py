@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -19,8 +20,14 @@ from outreach.services.audit import diff, record_event
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD_LENGTH = 8
 
-# Checked when the username is unknown, so that a wrong name takes as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+@cache
+def _dummy_hash() -> str:
+    """Checked when the username is unknown, so a wrong name takes as long as a wrong password.
+
+    Made on first use, not at import: hashing is deliberately slow.
+    """
+    return _hash("not-a-real-password")
 
 
 def _hash(password: str) -> str:
@@ -198,7 +205,7 @@ def authenticate(
     """The active user with these credentials, or None. Both outcomes are audited."""
     user = get_user_by_username(session, username)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(), password or "")
         ok = False
     else:
         ok = check_password_hash(user.password_hash, password or "") and user.is_active
