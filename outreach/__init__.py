@@ -66,3 +66,5 @@ def _configure_logging(app: Flask) -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Alembic announces its plugins on every command; its migration steps still show during init.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

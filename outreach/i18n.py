@@ -60,15 +60,6 @@ def long_date(value: date | None, locale: str | None = None) -> str:
     return format_date(value, "EEEE, d MMMM y", locale=locale or _locale())
 
 
-def short_date(value: date | None, locale: str | None = None) -> str:
-    """ "3 Agu 2026"."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(office_zone()).date()
-    return format_date(value, "d MMM y", locale=locale or _locale())
-
-
 def month_name(value: date, locale: str | None = None) -> str:
     """ "Agustus 2026"."""
     return format_date(value, "LLLL y", locale=locale or _locale())
@@ -103,7 +94,6 @@ def number(value: int | float | None, locale: str | None = None) -> str:
 def register_filters(app) -> None:
     app.jinja_env.filters.update(
         long_date=long_date,
-        short_date=short_date,
         month_name=month_name,
         office_time=office_time,
         office_datetime=office_datetime,

@@ -53,8 +53,6 @@ def load_regions(session: Session) -> LoadResult:
             result.updated += 1
         else:
             result.unchanged += 1
-        if model is Kecamatan:
-            session.flush()  # kelurahan rows refer to it
     session.flush()
     return result
 

@@ -1,5 +1,7 @@
 """Admins manage accounts: create, change role/team/school, reset passwords, deactivate."""
 
+import re
+
 from sqlalchemy import select
 
 from outreach.models import AuditEvent, Role, User
@@ -89,6 +91,9 @@ def test_an_admin_resets_a_password(client, db_session, make_user, login):
     )
     assert bad.status_code == 422
     assert "Kedua kata sandi tidak sama." in bad.get_data(as_text=True)
+    # The account form beside it still shows the account as it is (active stays ticked).
+    active_box = re.search(r"<input[^>]*id=\"is_active\"[^>]*>", bad.get_data(as_text=True))
+    assert "checked" in active_box.group(0)
     ok = client.post(
         f"/admin/users/{target.id}/password",
         data={"reset-password": "baru-12345", "reset-confirm": "baru-12345"},

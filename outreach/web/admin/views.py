@@ -48,6 +48,23 @@ def _bound_records(form) -> tuple[Team | None, School | None]:
     return team, school
 
 
+def _edit_form(user: User, *, submitted: bool) -> UserEditForm:
+    """The account form: the posted values when ``submitted``, else the account as it is.
+
+    Not bound to the request otherwise: a password-reset POST must not blank the account fields
+    (an unchecked "active" box would deactivate the account on the next save).
+    """
+    if submitted:
+        form = UserEditForm()
+    else:
+        form = UserEditForm(formdata=None, obj=user)
+        form.role.data = user.role.value
+        form.team.data = str(user.team_id or "")
+        form.school.data = str(user.school_id or "")
+    _fill_choices(form)
+    return form
+
+
 def _load_user(user_id: int) -> User:
     """The user with this id, or 404."""
     return db.get_or_404(User, user_id)
@@ -92,12 +109,7 @@ def user_new():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user_edit(user_id: int):
     user = _load_user(user_id)
-    form = UserEditForm(obj=None if request.method == "POST" else user)
-    _fill_choices(form)
-    if request.method == "GET":
-        form.role.data = user.role.value
-        form.team.data = str(user.team_id or "")
-        form.school.data = str(user.school_id or "")
+    form = _edit_form(user, submitted=request.method == "POST")
     reset_form = PasswordResetForm(prefix="reset")
     if form.validate_on_submit():
         team, school = _bound_records(form)
@@ -142,9 +154,5 @@ def user_password(user_id: int):
                 login_user(user)  # the reset ended every session, this one included
             flash(_("New password set for %(name)s.", name=user.username), "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
-    form = UserEditForm(obj=user)
-    _fill_choices(form)
-    form.role.data = user.role.value
-    form.team.data = str(user.team_id or "")
-    form.school.data = str(user.school_id or "")
+    form = _edit_form(user, submitted=False)
     return render_template("admin/user_form.html", form=form, user=user, reset_form=reset_form), 422
