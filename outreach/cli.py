@@ -4,18 +4,23 @@ arguments, call services, commit once, print what happened."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 from flask_migrate import upgrade
 
+from outreach.domain.problems import Invalid
 from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import Role, School, utcnow
 from outreach.services.demo import load_demo_data
 from outreach.services.reference import load_closures, load_regions
+from outreach.services.school_import import import_schools
+from outreach.services.tables import read_table
 from outreach.services.teams import create_team, get_team_by_name
 from outreach.services.users import create_user
 
@@ -116,6 +121,58 @@ def create_team_command(name, school_visits_per_day, home_visits_per_day, kecama
     db.session.commit()
     codes = ", ".join(k.code for k in team.kecamatan) or "none"
     click.echo(f"Created team {team.name} (kecamatan: {codes}).")
+
+
+@outreach_cli.command("import-schools")
+@click.argument(
+    "path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
+def import_schools_command(path: Path, dry_run: bool) -> None:
+    """Add or update schools from a CSV or XLSX file (template or Kemendikdasmen headings)."""
+    try:
+        table = read_table(path.read_bytes(), path.name)
+        outcome = import_schools(
+            db.session, table, now=utcnow(), actor="command", source=path.name, dry_run=dry_run
+        )
+    except Invalid as error:
+        _fail(_(error.message, **error.params))
+    except DomainError as error:
+        _fail(str(error.message))
+    preview = outcome.preview
+    if preview.ignored_headings:
+        click.echo(_("Columns ignored: %(names)s", names=", ".join(preview.ignored_headings)))
+    for row in preview.with_state("invalid"):
+        for column, reason in row.problems:
+            click.echo(
+                _(
+                    "Row %(row)d, column %(column)s: %(reason)s",
+                    row=row.number,
+                    column=column,
+                    reason=reason,
+                ),
+                err=True,
+            )
+    counts = preview.counts
+    click.echo(
+        _(
+            "%(rows)d rows: %(new)d new, %(changed)d changed, %(unchanged)d unchanged, "
+            "%(invalid)d invalid.",
+            rows=len(preview.rows),
+            **counts,
+        )
+    )
+    if not outcome.written:
+        db.session.rollback()
+        if counts["invalid"]:
+            _fail(_("Nothing was written: correct the rows above and import again."))
+        if dry_run:
+            click.echo(_("Dry run: nothing was written."))
+        else:
+            click.echo(_("Nothing to change: every school is already up to date."))
+        return
+    db.session.commit()
+    click.echo(_("Import saved."))
 
 
 @outreach_cli.command("demo-data")

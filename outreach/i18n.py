@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_interval, get_day_names
 from babel.numbers import format_decimal
 from flask import current_app, has_request_context, session
 from flask_babel import get_locale
@@ -60,6 +60,18 @@ def long_date(value: date | None, locale: str | None = None) -> str:
     return format_date(value, "EEEE, d MMMM y", locale=locale or _locale())
 
 
+def date_range(first: date, last: date, locale: str | None = None) -> str:
+    """ "1–12 Juni 2026", "29 Juni – 3 Juli 2026"; one day is just that day."""
+    if first == last:
+        return format_date(first, "d MMMM y", locale=locale or _locale())
+    return format_interval(first, last, "yMMMMd", locale=locale or _locale())
+
+
+def weekday_name(iso_weekday: int, locale: str | None = None) -> str:
+    """1 → "Senin" (Monday)."""
+    return get_day_names("wide", locale=locale or _locale())[iso_weekday - 1]
+
+
 def month_name(value: date, locale: str | None = None) -> str:
     """ "Agustus 2026"."""
     return format_date(value, "LLLL y", locale=locale or _locale())
@@ -94,6 +106,8 @@ def number(value: int | float | None, locale: str | None = None) -> str:
 def register_filters(app) -> None:
     app.jinja_env.filters.update(
         long_date=long_date,
+        date_range=date_range,
+        weekday_name=weekday_name,
         month_name=month_name,
         office_time=office_time,
         office_datetime=office_datetime,

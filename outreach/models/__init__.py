@@ -14,8 +14,9 @@ from outreach.models.resident import (
     ResidentStatus,
     Sex,
 )
-from outreach.models.school import School, SchoolBlackout, SchoolLevel, SchoolStatus
+from outreach.models.school import School, SchoolBlackout, SchoolLevel, SchoolStatus, weekday_bit
 from outreach.models.team import Team, team_kecamatan
+from outreach.models.upload import ImportUpload
 from outreach.models.user import Role, User
 from outreach.models.visit import (
     ConfirmationChannel,
@@ -38,6 +39,7 @@ __all__ = [
     "CoverageSnapshot",
     "DisabilityKind",
     "HomeOutcome",
+    "ImportUpload",
     "Kecamatan",
     "Kelurahan",
     "OPEN_RESIDENT_STATUSES",
@@ -63,4 +65,5 @@ __all__ = [
     "VisitStatus",
     "team_kecamatan",
     "utcnow",
+    "weekday_bit",
 ]

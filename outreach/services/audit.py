@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from outreach.models import AuditEvent, User
@@ -52,3 +53,18 @@ def _jsonable(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+def list_events_for(session: Session, entity: Any, *, limit: int = 20) -> list[AuditEvent]:
+    """The newest events about one record."""
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.entity_type == type(entity).__name__,
+                AuditEvent.entity_id == str(entity.id),
+            )
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )

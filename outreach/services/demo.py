@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import random
 from dataclasses import dataclass, field
 from datetime import datetime
+from importlib import resources
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from outreach.models import Role, School, SchoolLevel, SchoolStatus, User
+from outreach.models import Role, School, User
+from outreach.services.school_import import TEMPLATE_HEADINGS, import_schools
+from outreach.services.schools import set_school_active
+from outreach.services.tables import Table
 from outreach.services.teams import create_team, get_team_by_name
 from outreach.services.users import create_user, get_user_by_username
 
@@ -20,20 +26,50 @@ DEMO_TEAMS = (
     ("Tim Perekaman 2", 2, 6, ("17.71.03", "17.71.04", "17.71.06", "17.71.07", "17.71.08")),
 )
 
-# A real school (from the Kemendikdasmen listing) for the demo liaison account.
-DEMO_SCHOOL = {
-    "npsn": "10702414",
-    "name": "SMA NEGERI 3 KOTA BENGKULU",
-    "level": SchoolLevel.SMA,
-    "status": SchoolStatus.NEGERI,
-    "address": "JL. RE. MARTADINATA  NO. 41",
-    "kecamatan_code": "17.71.01",
-    "kelurahan_code": "17.71.01.1001",
-    "lat": -3.8452,
-    "lng": 102.3204,
-    "liaison_name": "Dra. Rina Marlina",
-    "liaison_phone": "+6281273004414",
-}
+# The demo liaison account belongs to this real school (SMA Negeri 3 Kota Bengkulu).
+DEMO_LIAISON_NPSN = "10702414"
+DEMO_LIAISON = ("Dra. Rina Marlina", "+6281273004414")
+
+_FIRST_NAMES = (
+    "Ahmad",
+    "Budi",
+    "Dedi",
+    "Eka",
+    "Fitri",
+    "Hendra",
+    "Indah",
+    "Joko",
+    "Kartini",
+    "Lestari",
+    "Maya",
+    "Nurul",
+    "Putri",
+    "Rahmat",
+    "Sri",
+    "Taufik",
+    "Wahyuni",
+    "Yuliana",
+    "Zainal",
+    "Desi",
+)
+_LAST_NAMES = (
+    "Saputra",
+    "Hidayat",
+    "Pratama",
+    "Susanti",
+    "Wijaya",
+    "Rahmawati",
+    "Nugroho",
+    "Lubis",
+    "Siregar",
+    "Handayani",
+    "Kurniawan",
+    "Marlina",
+    "Syahputra",
+    "Utami",
+    "Firmansyah",
+)
+_PENDING = {"SMA": (60, 180), "SMK": (50, 200), "MA": (15, 70), "SLB": (2, 15)}
 
 DEMO_USERS = (
     ("admin", "Administrator Sistem", Role.ADMIN, None),
@@ -64,12 +100,8 @@ def load_demo_data(session: Session, *, now: datetime) -> DemoResult:
                 kecamatan_codes=kecamatan,
             )
             result.created.append(f"team {name}")
-    school = session.scalar(select(School).where(School.npsn == DEMO_SCHOOL["npsn"]))
-    if school is None:
-        school = School(**DEMO_SCHOOL, students_pending=120, created_at=now, updated_at=now)
-        session.add(school)
-        session.flush()
-        result.created.append(f"school {school.name}")
+    result.created.extend(_load_schools(session, now=now))
+    school = session.scalar(select(School).where(School.npsn == DEMO_LIAISON_NPSN))
     for username, full_name, role, binding in DEMO_USERS:
         if get_user_by_username(session, username) is None:
             create_user(
@@ -88,3 +120,63 @@ def load_demo_data(session: Session, *, now: datetime) -> DemoResult:
         result.logins.append((username, DEMO_PASSWORD, user.role))
     session.flush()
     return result
+
+
+def _school_rows() -> list[dict[str, str]]:
+    path = resources.files("outreach").joinpath("data", "sekolah_kota_bengkulu.csv")
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _invented_contact(row: dict[str, str]) -> tuple[str, str, int | None]:
+    """A plausible liaison and pending count, the same for a school on every run."""
+    if row["npsn"] == DEMO_LIAISON_NPSN:
+        return DEMO_LIAISON[0], DEMO_LIAISON[1], 120
+    rng = random.Random(row["npsn"])
+    name = f"{rng.choice(_FIRST_NAMES)} {rng.choice(_LAST_NAMES)}, S.Pd."
+    phone = f"+628{rng.choice('12')}{rng.randrange(10**8, 10**9)}"
+    low, high = _PENDING.get((row["bentuk"] or "SMA")[:3].strip(), (20, 80))
+    pending = None if rng.random() < 0.1 else rng.randint(low, high)
+    return name, phone, pending
+
+
+def _load_schools(session: Session, *, now: datetime) -> list[str]:
+    """The city's real schools (from the Kemendikdasmen listing) with invented contacts;
+    schools no longer listed in 2025 are kept but inactive. Schools already there are left."""
+    known = set(session.scalars(select(School.npsn)))
+    rows = [row for row in _school_rows() if row["npsn"] not in known]
+    if not rows:
+        return []
+    cells = []
+    for number, row in enumerate(rows, start=2):
+        name, phone, pending = _invented_contact(row)
+        values = {
+            "npsn": row["npsn"],
+            "name": row["name"],
+            "level": row["bentuk"],
+            "status": row["status"],
+            "address": row["address"],
+            "kecamatan": row["kecamatan_code"],
+            "kelurahan": row["kelurahan_code"],
+            "liaison_name": name,
+            "liaison_phone": phone,
+            "liaison_email": "",
+            "students_pending": pending,
+            "latitude": row["lat"],
+            "longitude": row["lng"],
+        }
+        cells.append((number, [values[heading] for heading in TEMPLATE_HEADINGS]))
+    outcome = import_schools(
+        session,
+        Table(list(TEMPLATE_HEADINGS), cells),
+        now=now,
+        actor="demo-data",
+        source="demo-data",
+    )
+    if not outcome.written:  # the shipped file is valid; this would be a bug worth seeing
+        problems = [(r.number, r.problems) for r in outcome.preview.with_state("invalid")]
+        raise RuntimeError(f"demo schools did not import: {problems}")
+    unlisted = {row["npsn"] for row in rows if row["listed_2025"] != "yes"}
+    for school in session.scalars(select(School).where(School.npsn.in_(unlisted))):
+        set_school_active(session, school, False, now=now, actor="demo-data")
+    return [f"school {row['name']}" for row in rows]

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 
+from outreach.domain.phone import display_phone, whatsapp_number
 from outreach.i18n import office_today
 from outreach.web.auth.forms import LanguageForm, LogoutForm
-from outreach.web.labels import template_helpers
+from outreach.web.labels import SCHOOL_FIELD_LABELS, template_helpers
 from outreach.web.navigation import nav_entries
 
 
 def register(app) -> None:
+    app.jinja_env.filters.update(
+        phone=display_phone,
+        whatsapp=whatsapp_number,
+        school_field_label=lambda name: SCHOOL_FIELD_LABELS.get(name, name),
+    )
+
     @app.context_processor
     def layout_globals():
         return {

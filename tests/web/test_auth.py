@@ -11,12 +11,16 @@ PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "main.healthz", "static", "bo
 
 
 def every_page(app):
-    """(endpoint, url) for every GET route, with 1 for any id in the path."""
+    """(endpoint, url) for every GET route, with 1 for any id in the path and the first
+    choice of an ``any(…)`` part."""
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
             if "GET" not in rule.methods:
                 continue
-            values = {name: 1 for name in rule.arguments}
+            values = {
+                name: sorted(getattr(rule._converters[name], "items", [1]))[0]
+                for name in rule.arguments
+            }
             if "filename" in values:
                 static = {"static": "css/app.css", "bootstrap.static": "css/bootstrap.min.css"}
                 values["filename"] = static[rule.endpoint]

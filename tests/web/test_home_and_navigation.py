@@ -18,8 +18,8 @@ def nav_links(page: str) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.ADMIN, ["/", "/admin/users"]),
-        (Role.COORDINATOR, ["/"]),
+        (Role.ADMIN, ["/", "/schools", "/admin/users"]),
+        (Role.COORDINATOR, ["/", "/schools"]),
         (Role.OFFICER, ["/"]),
         (Role.LIAISON, ["/"]),
     ],

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Optional, Regexp
 
 from outreach.models import Role
 from outreach.web.auth.forms import NewPasswordForm
 from outreach.web.labels import ROLE_LABELS
+from outreach.web.validators import TextLength
 
 
 def role_choices() -> list[SelectChoice]:
@@ -18,12 +19,13 @@ def role_choices() -> list[SelectChoice]:
 
 class _AccountFields(FlaskForm):
     name = StringField(
-        _l("Full name"), validators=[DataRequired(_l("Enter the person's name.")), Length(max=120)]
+        _l("Full name"),
+        validators=[DataRequired(_l("Enter the person's name.")), TextLength(max=120)],
     )
     role = SelectField(_l("Role"))
     team = SelectField(_l("Team (field officers)"), validators=[Optional()])
     school = SelectField(_l("School (liaison officers)"), validators=[Optional()])
-    email = EmailField(_l("Email (optional)"), validators=[Optional(), Length(max=255)])
+    email = EmailField(_l("Email (optional)"), validators=[Optional(), TextLength(max=255)])
 
 
 class UserCreateForm(_AccountFields, NewPasswordForm):

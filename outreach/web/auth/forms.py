@@ -3,18 +3,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo
+
+from outreach.web.validators import TextLength
 
 
 class LoginForm(FlaskForm):
     username = StringField(
         _l("Username"),
-        validators=[DataRequired(_l("Enter your username.")), Length(max=64)],
+        validators=[DataRequired(_l("Enter your username.")), TextLength(max=64)],
         render_kw={"autocomplete": "username", "autocapitalize": "none", "autofocus": True},
     )
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(_l("Enter your password.")), Length(max=200)],
+        validators=[DataRequired(_l("Enter your password.")), TextLength(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
     next = HiddenField()
@@ -37,7 +39,7 @@ class NewPasswordForm(FlaskForm):
 
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(_l("Choose a password.")), Length(min=8, max=200)],
+        validators=[DataRequired(_l("Choose a password.")), TextLength(min=8, max=200)],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(

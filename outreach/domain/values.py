@@ -1,0 +1,89 @@
+"""Plain values typed into forms or cells: whole numbers, coordinates, e-mail addresses."""
+
+from __future__ import annotations
+
+import re
+
+from outreach.domain.problems import N_, Invalid
+
+# Indonesia's extent with a margin: catches swapped latitude and longitude.
+INDONESIA_LAT = (-11.5, 6.5)
+INDONESIA_LNG = (94.5, 141.5)
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_NUMBER = re.compile(r"^[+-]?\d+([.,]\d+)?$")
+
+
+def parse_whole_number(raw: object, *, maximum: int = 1_000_000) -> int:
+    """A whole number 0..maximum, from text such as "120" or a spreadsheet's 120.0."""
+    if isinstance(raw, bool):
+        raise Invalid(N_("Enter a whole number of 0 or more."))
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, int):
+        value = raw
+    else:
+        text = str(raw).strip()
+        if _THOUSANDS.match(text):  # "1.200": Indonesian thousands separator
+            text = text.replace(".", "")
+        if not (text.isascii() and text.isdigit()):
+            raise Invalid(N_("Enter a whole number of 0 or more."))
+        value = int(text)
+    if value < 0:
+        raise Invalid(N_("Enter a whole number of 0 or more."))
+    if value > maximum:
+        raise Invalid(N_("Enter a number no larger than %(maximum)d."), maximum=maximum)
+    return value
+
+
+def parse_decimal(raw: object) -> float:
+    """A decimal number written with a dot or a comma ("-3.8452" or "-3,8452")."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return float(raw)
+    text = str(raw).strip().replace(" ", "")
+    if not _NUMBER.match(text):
+        raise Invalid(N_("Enter a number such as -3.8452."))
+    return float(text.replace(",", "."))
+
+
+def check_coordinates(lat: float, lng: float) -> tuple[float, float]:
+    """Refuse coordinates off the globe, or outside Indonesia (usually swapped)."""
+    if not -90 <= lat <= 90:
+        raise Invalid(N_("The latitude must be between -90 and 90."))
+    if not -180 <= lng <= 180:
+        raise Invalid(N_("The longitude must be between -180 and 180."))
+    if not (INDONESIA_LAT[0] <= lat <= INDONESIA_LAT[1]) or not (
+        INDONESIA_LNG[0] <= lng <= INDONESIA_LNG[1]
+    ):
+        raise Invalid(
+            N_("This point is outside Indonesia. Are latitude and longitude the wrong way round?")
+        )
+    return round(lat, 6), round(lng, 6)
+
+
+def parse_coordinates(raw: str) -> tuple[float, float]:
+    """A point pasted from a map app: "-3.8452, 102.3204" (also with semicolon or spaces)."""
+    text = (raw or "").strip().strip("()")
+    parts = [part for part in re.split(r"\s*[;,]\s*|\s+", text) if part]
+    if len(parts) == 4 and all(p.lstrip("+-").isdigit() for p in parts):
+        # "-3,8452, 102,3204": decimal commas split into four pieces
+        parts = [f"{parts[0]}.{parts[1]}", f"{parts[2]}.{parts[3]}"]
+    if len(parts) != 2:
+        raise Invalid(
+            N_("Enter latitude and longitude separated by a comma, e.g. -3.8452, 102.3204.")
+        )
+    try:
+        lat, lng = parse_decimal(parts[0]), parse_decimal(parts[1])
+    except Invalid:
+        raise Invalid(
+            N_("Enter latitude and longitude separated by a comma, e.g. -3.8452, 102.3204.")
+        ) from None
+    return check_coordinates(lat, lng)
+
+
+def clean_email(raw: str) -> str:
+    text = (raw or "").strip()
+    if len(text) > 255 or not _EMAIL.match(text):
+        raise Invalid(N_("Enter an e-mail address such as nama@sekolah.sch.id."))
+    return text.lower()

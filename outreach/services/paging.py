@@ -1,0 +1,50 @@
+"""One page of a list, counted and sliced in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    total: int
+    number: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first_index(self) -> int:
+        """1-based position of the first item shown (0 for an empty list)."""
+        return (self.number - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def last_index(self) -> int:
+        return self.first_index + len(self.items) - 1 if self.items else 0
+
+    def window(self, around: int = 2) -> list[int | None]:
+        """Page numbers to offer: first, last and a few around this one; None is a gap."""
+        wanted = {1, self.pages} | set(range(self.number - around, self.number + around + 1))
+        numbers = sorted(n for n in wanted if 1 <= n <= self.pages)
+        shown: list[int | None] = []
+        for n in numbers:
+            if shown and n - shown[-1] > 1:
+                shown.append(None)
+            shown.append(n)
+        return shown
+
+
+def paginate(session: Session, query: Select, *, page: int, per_page: int) -> Page:
+    """Count the rows ``query`` selects and fetch page ``page`` (clamped to the last page)."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    last = max(1, -(-total // per_page))
+    number = min(max(1, page), last)
+    items = list(session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
+    return Page(items, total, number, per_page)

@@ -1,0 +1,391 @@
+"""Importing schools from CSV or XLSX: the project's template or the Kemendikdasmen listing.
+
+``analyse_schools`` reads every row and says what it would do (new, changed, unchanged,
+invalid and why) without writing; ``import_schools`` writes only when no row is invalid.
+Re-importing updates by NPSN. An empty cell never erases what is already recorded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from outreach.domain.phone import display_phone, normalise_phone
+from outreach.domain.problems import N_, Invalid
+from outreach.domain.regions import Region, RegionIndex, names_a_kecamatan
+from outreach.domain.schools import (
+    clean_npsn,
+    level_from_listing,
+    level_from_name,
+    status_from_listing,
+    status_from_name,
+)
+from outreach.domain.values import (
+    check_coordinates,
+    clean_email,
+    parse_decimal,
+    parse_whole_number,
+)
+from outreach.errors import DomainError
+from outreach.models import School, SchoolLevel, SchoolStatus, User
+from outreach.services.audit import diff, record_event
+from outreach.services.schools import SchoolValues, region_index, snapshot
+from outreach.services.tables import Headings, Table, cell_text, match_headings
+
+# field → accepted headings; the first is the template's own. Compared case and space blind.
+SCHOOL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "npsn": ("npsn",),
+    "name": ("name", "nama", "nama sekolah", "nama satuan pendidikan", "satuan pendidikan"),
+    "level": ("level", "jenjang", "bentuk/jenjang", "bentuk", "bentuk pendidikan"),
+    "status": ("status", "status sekolah"),
+    "address": ("address", "alamat", "alamat jalan", "alamat sekolah"),
+    "kecamatan": ("kecamatan", "kec", "kode kecamatan", "kecamatan_code"),
+    "kelurahan": (
+        "kelurahan",
+        "kelurahan/desa",
+        "desa/kelurahan",
+        "desa",
+        "kel",
+        "kode kelurahan",
+        "kelurahan_code",
+    ),
+    "liaison_name": ("liaison_name", "nama penghubung", "nama operator", "penghubung", "operator"),
+    "liaison_phone": (
+        "liaison_phone",
+        "hp penghubung",
+        "hp operator",
+        "telepon penghubung",
+        "nomor hp",
+        "no hp",
+        "no wa",
+        "whatsapp",
+        "telepon",
+    ),
+    "liaison_email": ("liaison_email", "email penghubung", "email operator", "email", "e-mail"),
+    "students_pending": (
+        "students_pending",
+        "siswa belum rekam",
+        "siswa belum terekam",
+        "belum rekam",
+    ),
+    "latitude": ("latitude", "lintang", "lat"),
+    "longitude": ("longitude", "bujur", "lng", "lon"),
+}
+TEMPLATE_HEADINGS = tuple(names[0] for names in SCHOOL_COLUMNS.values())
+REQUIRED = ("npsn", "name")
+
+
+@dataclass
+class RowResult:
+    number: int
+    npsn: str
+    name: str
+    state: str = "invalid"  # new | changed | unchanged | invalid
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
+    changes: dict[str, list] = field(default_factory=dict)  # field → [before, after]
+    values: SchoolValues | None = None
+    school: School | None = None
+
+
+@dataclass
+class ImportPreview:
+    rows: list[RowResult]
+    ignored_headings: list[str]
+
+    @property
+    def counts(self) -> Counter:
+        counts = Counter(row.state for row in self.rows)
+        for state in ("new", "changed", "unchanged", "invalid"):
+            counts.setdefault(state, 0)
+        return counts
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.counts["invalid"]
+
+    def with_state(self, state: str) -> list[RowResult]:
+        return [row for row in self.rows if row.state == state]
+
+
+class _Row:
+    """One row's cells, read field by field, collecting every problem."""
+
+    def __init__(self, cells, headings: Headings, table_headings: list[str], result: RowResult):
+        self.cells = cells
+        self.headings = headings
+        self.table_headings = table_headings
+        self.result = result
+
+    def text(self, name: str) -> str:
+        return cell_text(self.headings.value(self.cells, name))
+
+    def raw(self, name: str) -> object:
+        value = self.headings.value(self.cells, name)
+        return None if value in (None, "") else value
+
+    def column(self, name: str) -> str:
+        index = self.headings.columns.get(name)
+        return self.table_headings[index] if index is not None else SCHOOL_COLUMNS[name][0]
+
+    def problem(self, name: str, reason) -> None:
+        self.result.problems.append((self.column(name), reason))
+
+    def parse(self, name: str, parser, *args):
+        """parser(cell) for a non-empty cell; None for an empty one or after a problem."""
+        raw = self.raw(name)
+        if raw is None:
+            return None
+        try:
+            return parser(raw, *args)
+        except Invalid as error:
+            self.problem(name, _l(error.message, **error.params))
+            return None
+
+
+def _text(limit: int):
+    def parse(raw: object) -> str:
+        text = " ".join(cell_text(raw).split())
+        if len(text) > limit:
+            raise Invalid(N_("At most %(n)d characters."), n=limit)
+        return text
+
+    return parse
+
+
+def _regions(row: _Row, regions: RegionIndex) -> tuple[Region | None, Region | None]:
+    kecamatan_text, kelurahan_text = row.text("kecamatan"), row.text("kelurahan")
+    if names_a_kecamatan(kelurahan_text):
+        # Listings put "Kec. Selebar" where the kelurahan is unknown.
+        kecamatan_text = kecamatan_text or kelurahan_text
+        kelurahan_text = ""
+    if not kecamatan_text and not kelurahan_text:
+        row.problem("kecamatan", _l("Give the kecamatan or the kelurahan."))
+        return None, None
+    kecamatan = kelurahan = None
+    try:
+        if kecamatan_text:
+            kecamatan = regions.find_kecamatan(kecamatan_text)
+    except Invalid as error:
+        row.problem("kecamatan", _l(error.message, **error.params))
+        return None, None
+    try:
+        if kelurahan_text:
+            kelurahan = regions.find_kelurahan(kelurahan_text, kecamatan)
+    except Invalid as error:
+        row.problem("kelurahan", _l(error.message, **error.params))
+        return kecamatan, None
+    if kecamatan is None and kelurahan is not None:
+        kecamatan = regions.kecamatan[kelurahan.parent_code]
+    return kecamatan, kelurahan
+
+
+def _given(row: _Row, regions: RegionIndex) -> dict:
+    """The non-empty, valid cells of a row as School fields."""
+    given: dict = {}
+    name = row.parse("name", _text(200))
+    if not name:
+        if row.raw("name") is None:
+            row.problem("name", _l("Enter the school's name."))
+    else:
+        given["name"] = name
+    level_cell = row.text("level")
+    if level_cell:
+        level = level_from_listing(level_cell)
+        if level is None:
+            row.problem(
+                "level",
+                _l("Unknown level %(value)s: use SMA, SMK, MA, SLB or other.", value=level_cell),
+            )
+        else:
+            given["level"] = SchoolLevel(level)
+    status = row.parse("status", lambda raw: status_from_listing(cell_text(raw)))
+    if status:
+        given["status"] = SchoolStatus(status)
+    for name_, parser in (
+        ("address", _text(500)),
+        ("liaison_name", _text(120)),
+        ("liaison_phone", lambda raw: normalise_phone(cell_text(raw))),
+        ("liaison_email", lambda raw: clean_email(cell_text(raw))),
+        ("students_pending", parse_whole_number),
+    ):
+        value = row.parse(name_, parser)
+        if value not in (None, ""):
+            given[name_] = value
+    kecamatan, kelurahan = _regions(row, regions)
+    if kecamatan is not None:
+        given["kecamatan_code"] = kecamatan.code
+    if kelurahan is not None:
+        given["kelurahan_code"] = kelurahan.code
+    problems_before = len(row.result.problems)
+    lat, lng = row.parse("latitude", parse_decimal), row.parse("longitude", parse_decimal)
+    if len(row.result.problems) > problems_before:
+        pass  # already said what is wrong with them
+    elif (lat is None) != (lng is None):
+        missing = "longitude" if lng is None else "latitude"
+        row.problem(missing, _l("Give both latitude and longitude, or neither."))
+    elif lat is not None and lng is not None:
+        try:
+            given["lat"], given["lng"] = check_coordinates(lat, lng)
+        except Invalid as error:
+            row.problem("latitude", _l(error.message, **error.params))
+    return given
+
+
+def _values_for(given: dict, npsn: str, school: School | None) -> SchoolValues:
+    """The school as it would be after this row: its current values, with the given cells."""
+    name = given.get("name") or (school.name if school else "")
+    if school is None:
+        current = {"npsn": npsn, "name": name, "level": SchoolLevel.OTHER, "kecamatan_code": ""}
+    else:
+        current = snapshot(school)
+        if given.get("kecamatan_code", school.kecamatan_code) != school.kecamatan_code:
+            current["kelurahan_code"] = None  # it belonged to the old kecamatan
+    values = {**current, **given}
+    if "level" not in given and (school is None or school.level is SchoolLevel.OTHER):
+        values["level"] = SchoolLevel(level_from_name(name) or "other")
+    if "status" not in given and values.get("status") is None:
+        implied = status_from_name(name)
+        values["status"] = SchoolStatus(implied) if implied else None
+    return SchoolValues(**values)
+
+
+def analyse_schools(session: Session, table: Table) -> ImportPreview:
+    """What importing ``table`` would do, row by row. Writes nothing."""
+    headings = match_headings(table.headings, SCHOOL_COLUMNS, REQUIRED)
+    if "kecamatan" not in headings.columns and "kelurahan" not in headings.columns:
+        raise Invalid(
+            N_("The file has no column %(column)s (the first row must hold the column names)."),
+            column="kecamatan",
+        )
+    regions = region_index(session)
+    existing = {school.npsn: school for school in session.scalars(select(School))}
+    first_row_of: dict[str, int] = {}
+    rows: list[RowResult] = []
+    for number, cells in table.rows:
+        result = RowResult(number=number, npsn="", name="")
+        row = _Row(cells, headings, table.headings, result)
+        result.npsn, result.name = row.text("npsn"), row.text("name")
+        npsn = row.parse("npsn", clean_npsn)
+        if npsn is None and row.raw("npsn") is None:
+            row.problem("npsn", _l("Enter the NPSN."))
+        if npsn is not None:
+            result.npsn = npsn
+            if npsn in first_row_of:
+                row.problem(
+                    "npsn",
+                    _l("NPSN %(npsn)s is also in row %(row)d.", npsn=npsn, row=first_row_of[npsn]),
+                )
+            else:
+                first_row_of[npsn] = number
+        given = _given(row, regions)
+        rows.append(result)
+        if result.problems:
+            continue
+        school = existing.get(npsn)
+        values = _values_for(given, npsn, school)
+        result.values, result.school = values, school
+        if school is None:
+            result.state = "new"
+            result.changes = {
+                key: [None, value]
+                for key, value in dataclasses.asdict(values).items()
+                if value not in (None, 0, "")
+            }
+        else:
+            result.changes = diff(snapshot(school), dataclasses.asdict(values))
+            result.state = "changed" if result.changes else "unchanged"
+    return ImportPreview(rows, headings.ignored)
+
+
+@dataclass
+class ImportOutcome:
+    preview: ImportPreview
+    written: bool
+
+
+def import_schools(
+    session: Session,
+    table: Table,
+    *,
+    now: datetime,
+    actor: User | str,
+    source: str,
+    dry_run: bool = False,
+) -> ImportOutcome:
+    """Analyse, then — when every row is valid and this is no dry run — write it all."""
+    preview = analyse_schools(session, table)
+    if not preview.rows:
+        raise DomainError(_l("The file has no rows below its headings."))
+    if dry_run or not preview.ok or not (preview.counts["new"] or preview.counts["changed"]):
+        return ImportOutcome(preview, written=False)
+    created = [
+        School(**dataclasses.asdict(row.values), created_at=now, updated_at=now)
+        for row in preview.with_state("new")
+    ]
+    session.add_all(created)
+    for row in preview.with_state("changed"):
+        for name, (_old, new) in row.changes.items():
+            setattr(row.school, name, new)
+        row.school.updated_at = now
+    session.flush()
+    for school, row in zip(created, preview.with_state("new"), strict=True):
+        record_event(
+            session,
+            now=now,
+            actor=actor,
+            action="school.import_create",
+            entity=school,
+            changes=row.changes,
+        )
+    for row in preview.with_state("changed"):
+        record_event(
+            session,
+            now=now,
+            actor=actor,
+            action="school.import_update",
+            entity=row.school,
+            changes=row.changes,
+        )
+    counts = preview.counts
+    record_event(
+        session,
+        now=now,
+        actor=actor,
+        action="school.import",
+        changes={
+            "source": source[:200],
+            "new": counts["new"],
+            "changed": counts["changed"],
+            "unchanged": counts["unchanged"],
+        },
+    )
+    return ImportOutcome(preview, written=True)
+
+
+def template_rows(session: Session) -> list[list]:
+    """Every school in the template's columns, to download, edit and import again."""
+    schools = session.scalars(select(School).order_by(School.kecamatan_code, School.name))
+    return [
+        [
+            school.npsn,
+            school.name,
+            school.level.value.upper() if school.level is not SchoolLevel.OTHER else "other",
+            school.status.value if school.status else "",
+            school.address or "",
+            school.kecamatan_code,
+            school.kelurahan_code or "",
+            school.liaison_name or "",
+            display_phone(school.liaison_phone),
+            school.liaison_email or "",
+            "" if school.students_pending is None else school.students_pending,
+            "" if school.lat is None else school.lat,
+            "" if school.lng is None else school.lng,
+        ]
+        for school in schools
+    ]

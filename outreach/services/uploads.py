@@ -1,0 +1,53 @@
+"""Uploaded import files, kept only until their preview is confirmed or discarded (or a day)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from outreach.errors import NotFound
+from outreach.models import ImportUpload, User
+
+KEEP_FOR = timedelta(days=1)
+
+
+def store_upload(
+    session: Session, *, now: datetime, user: User, kind: str, filename: str, content: bytes
+) -> ImportUpload:
+    """Keep ``content`` for its preview; uploads older than a day are purged on the way."""
+    session.execute(delete(ImportUpload).where(ImportUpload.uploaded_at < now - KEEP_FOR))
+    upload = ImportUpload(
+        kind=kind,
+        filename=(filename or "upload")[-255:],
+        content=content,
+        uploaded_by_id=user.id,
+        uploaded_at=now,
+    )
+    session.add(upload)
+    session.flush()
+    return upload
+
+
+def get_upload(
+    session: Session, token: str, *, user: User, kind: str, now: datetime
+) -> ImportUpload:
+    """The user's own upload of this kind, not expired; NotFound otherwise."""
+    upload = session.scalar(
+        select(ImportUpload).where(
+            ImportUpload.token == token,
+            ImportUpload.kind == kind,
+            ImportUpload.uploaded_by_id == user.id,
+            ImportUpload.uploaded_at >= now - KEEP_FOR,
+        )
+    )
+    if upload is None:
+        raise NotFound(_l("This upload is no longer available: upload the file again."))
+    return upload
+
+
+def discard_upload(session: Session, upload: ImportUpload) -> None:
+    session.delete(upload)
+    session.flush()

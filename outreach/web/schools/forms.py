@@ -1,0 +1,134 @@
+"""Forms of the school registry. They describe and clean input; rules live in the services."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from outreach.domain.phone import normalise_phone
+from outreach.domain.schools import clean_npsn
+from outreach.domain.values import clean_email, parse_coordinates, parse_whole_number
+from outreach.web.auth.forms import NewPasswordForm
+from outreach.web.validators import TextLength, domain_check
+
+
+class DateInput(DateField):
+    """An HTML date input whose parse error speaks the user's language."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_("Enter a date such as 17-08-2026.")) from None
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SchoolFilterForm(FlaskForm):
+    """The list's search and filters, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or NPSN"), validators=[Optional(), TextLength(max=100)])
+    kecamatan = SelectField(_l("Kecamatan"), validators=[Optional()])
+    level = SelectField(_l("Level"), validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()])
+    active = SelectField(_l("Shown"), validators=[Optional()], default="active")
+    sort = HiddenField(default="name")
+    dir = HiddenField(default="asc")
+
+
+class SchoolForm(FlaskForm):
+    npsn = StringField(
+        _l("NPSN"),
+        validators=[DataRequired(_l("Enter the NPSN.")), domain_check(clean_npsn)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 12},
+    )
+    name = StringField(
+        _l("School name"),
+        validators=[DataRequired(_l("Enter the school's name.")), TextLength(max=200)],
+    )
+    level = SelectField(_l("Level"))
+    status = SelectField(_l("Negeri or swasta"), validators=[Optional()])
+    address = TextAreaField(_l("Address"), validators=[Optional(), TextLength(max=500)])
+    kecamatan = SelectField(_l("Kecamatan"), validators=[DataRequired(_l("Choose the kecamatan."))])
+    kelurahan = SelectField(
+        _l("Kelurahan"), validators=[Optional()], render_kw={"data-parent-select": "kecamatan"}
+    )
+    coordinates = StringField(
+        _l("Coordinates (optional)"),
+        validators=[Optional(), domain_check(parse_coordinates)],
+        render_kw={"placeholder": "-3.8452, 102.3204", "autocomplete": "off"},
+    )
+    liaison_name = StringField(
+        _l("Liaison officer's name"), validators=[Optional(), TextLength(max=120)]
+    )
+    liaison_phone = StringField(
+        _l("Liaison's mobile (WhatsApp)"),
+        validators=[Optional(), domain_check(normalise_phone)],
+        render_kw={"inputmode": "tel", "autocomplete": "off", "placeholder": "0812 3456 7890"},
+    )
+    liaison_email = EmailField(
+        _l("Liaison's e-mail"), validators=[Optional(), domain_check(clean_email)]
+    )
+    students_pending = StringField(
+        _l("Students still to record"),
+        validators=[Optional(), domain_check(parse_whole_number)],
+        render_kw={"inputmode": "numeric"},
+    )
+    preferred_weekdays = CheckboxesField(_l("Preferred visit days"), validators=[Optional()])
+
+
+class BlackoutForm(FlaskForm):
+    first_on = DateInput(_l("First day"), validators=[DataRequired(_l("Enter the first day."))])
+    last_on = DateInput(_l("Last day"), validators=[DataRequired(_l("Enter the last day."))])
+    reason = StringField(
+        _l("Reason"),
+        validators=[
+            DataRequired(_l("Say why, e.g. final exams or semester break.")),
+            TextLength(max=200),
+        ],
+        render_kw={"placeholder": _l("e.g. Final exams")},
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only its CSRF token."""
+
+
+class LiaisonAccountForm(NewPasswordForm):
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(_l("Choose a username.")), TextLength(max=64)],
+        render_kw={"autocapitalize": "none", "autocomplete": "off"},
+    )
+    name = StringField(
+        _l("Full name"),
+        validators=[DataRequired(_l("Enter the person's name.")), TextLength(max=120)],
+    )
+    email = EmailField(_l("E-mail (optional)"), validators=[Optional(), domain_check(clean_email)])
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField(
+        _l("CSV or Excel (.xlsx) file"),
+        validators=[FileRequired(_l("Choose a file to import."))],
+        render_kw={"accept": ".csv,.xlsx,text/csv"},
+    )

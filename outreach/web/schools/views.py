@@ -1,0 +1,287 @@
+"""School registry pages: the list, a school's page, creating, editing, (de)activating, and the
+liaison's account. Blackout periods and imports have their own modules on this blueprint."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from outreach.errors import DomainError
+from outreach.extensions import db
+from outreach.i18n import office_today
+from outreach.models import Role, School, SchoolLevel, SchoolStatus, utcnow, weekday_bit
+from outreach.services.audit import list_events_for
+from outreach.services.blackouts import list_blackouts
+from outreach.services.schools import (
+    SchoolFilters,
+    SchoolValues,
+    count_schools,
+    create_school,
+    list_liaison_accounts,
+    list_school_visits,
+    list_schools,
+    set_school_active,
+    update_school,
+)
+from outreach.services.users import create_user
+from outreach.web.schools import bp
+from outreach.web.schools.choices import (
+    active_choices,
+    kecamatan_choices,
+    kelurahan_choices,
+    level_choices,
+    status_choices,
+    weekday_choices,
+)
+from outreach.web.schools.forms import (
+    BlackoutForm,
+    ConfirmForm,
+    LiaisonAccountForm,
+    SchoolFilterForm,
+    SchoolForm,
+)
+
+PER_PAGE = 25
+
+
+def load_school(school_id: int) -> School:
+    """The school with this id, or 404."""
+    return db.get_or_404(School, school_id)
+
+
+def put_error(form, error: DomainError, default: str) -> None:
+    """Show a service's refusal on the field it names (or ``default``)."""
+    field = getattr(form, error.field or "", None) or getattr(form, default)
+    field.errors = [*field.errors, str(error.message)]
+
+
+# --- the list ---------------------------------------------------------------------------------
+
+
+def _filters_from_request() -> tuple[SchoolFilterForm, SchoolFilters]:
+    form = SchoolFilterForm(formdata=request.args)
+    form.kecamatan.choices = kecamatan_choices(_("All kecamatan"))
+    form.level.choices = level_choices(_("All levels"))
+    form.status.choices = status_choices(_("Negeri and swasta"))
+    form.active.choices = active_choices()
+    form.validate()
+    valid = {name: field.data for name, field in form._fields.items() if not field.errors}
+    filters = SchoolFilters(
+        q=(valid.get("q") or "").strip(),
+        kecamatan=valid.get("kecamatan") or "",
+        level=valid.get("level") or "",
+        status=valid.get("status") or "",
+        active=valid.get("active") or "active",
+        sort=valid.get("sort") or "name",
+        descending=valid.get("dir") == "desc",
+    )
+    return form, filters
+
+
+@bp.route("")
+def index():
+    """Schools with search, filters, sorting and pagination."""
+    form, filters = _filters_from_request()
+    page = list_schools(
+        db.session, filters, page=request.args.get("page", 1, type=int), per_page=PER_PAGE
+    )
+
+    def sort_url(key: str) -> str:
+        args = MultiDict(request.args)
+        descending = filters.sort == key and not filters.descending
+        args.setlist("sort", [key])
+        args.setlist("dir", ["desc" if descending else "asc"])
+        args.poplist("page")
+        return url_for("schools.index", **args.to_dict(flat=False))
+
+    def page_url(number: int) -> str:
+        args = MultiDict(request.args)
+        args.setlist("page", [str(number)])
+        return url_for("schools.index", **args.to_dict(flat=False))
+
+    return render_template(
+        "schools/index.html",
+        form=form,
+        filters=filters,
+        page=page,
+        counts=count_schools(db.session),
+        sort_url=sort_url,
+        page_url=page_url,
+        filtered=bool(filters.q or filters.kecamatan or filters.level or filters.status),
+    )
+
+
+# --- one school -------------------------------------------------------------------------------
+
+
+def _school_form(school: School | None = None) -> SchoolForm:
+    if request.method == "POST" or school is None:
+        form = SchoolForm()
+    else:
+        form = SchoolForm(formdata=None, obj=school)
+        form.level.data = school.level.value
+        form.status.data = school.status.value if school.status else ""
+        form.kecamatan.data = school.kecamatan_code
+        form.kelurahan.data = school.kelurahan_code or ""
+        form.coordinates.data = f"{school.lat}, {school.lng}" if school.lat is not None else ""
+        form.students_pending.data = (
+            "" if school.students_pending is None else str(school.students_pending)
+        )
+        form.preferred_weekdays.data = [str(day) for day in sorted(school.preferred_iso_weekdays)]
+    form.level.choices = level_choices()
+    form.status.choices = status_choices(_("— unknown —"))
+    form.kecamatan.choices = kecamatan_choices(_("— choose —"))
+    form.kelurahan.choices = kelurahan_choices()
+    form.preferred_weekdays.choices = weekday_choices()
+    return form
+
+
+def _values(form: SchoolForm) -> SchoolValues:
+    lat, lng = form.coordinates.data if isinstance(form.coordinates.data, tuple) else (None, None)
+    mask = 0
+    for day in form.preferred_weekdays.data or []:
+        mask |= weekday_bit(int(day))
+    return SchoolValues(
+        npsn=form.npsn.data,
+        name=" ".join(form.name.data.split()),
+        level=SchoolLevel(form.level.data),
+        status=SchoolStatus(form.status.data) if form.status.data else None,
+        address=(form.address.data or "").strip() or None,
+        kecamatan_code=form.kecamatan.data,
+        kelurahan_code=form.kelurahan.data or None,
+        lat=lat,
+        lng=lng,
+        liaison_name=" ".join((form.liaison_name.data or "").split()) or None,
+        liaison_phone=form.liaison_phone.data or None,
+        liaison_email=form.liaison_email.data or None,
+        students_pending=(
+            form.students_pending.data if isinstance(form.students_pending.data, int) else None
+        ),
+        preferred_weekdays=mask,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = _school_form()
+    if form.validate_on_submit():
+        try:
+            school = create_school(db.session, _values(form), now=utcnow(), actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            put_error(form, error, "npsn")
+        else:
+            db.session.commit()
+            flash(_("School %(name)s registered.", name=school.name), "success")
+            return redirect(url_for("schools.detail", school_id=school.id))
+    return render_template("schools/form.html", form=form, school=None), (
+        422 if form.errors else 200
+    )
+
+
+def render_school_page(school: School, *, blackout_form=None, account_form=None, status=200):
+    """A school's page; a form passed in was posted and failed, and is shown open."""
+    if account_form is None:
+        account_form = LiaisonAccountForm(
+            formdata=None,
+            username=f"operator.{school.npsn}",
+            name=school.liaison_name,
+            email=school.liaison_email,
+        )
+    page = render_template(
+        "schools/detail.html",
+        school=school,
+        blackouts=list_blackouts(db.session, school=school, ending_from=office_today()),
+        blackout_form=blackout_form or BlackoutForm(formdata=None),
+        liaisons=list_liaison_accounts(db.session, school),
+        account_form=account_form,
+        visits=list_school_visits(db.session, school),
+        events=list_events_for(db.session, school),
+        confirm_form=ConfirmForm(),
+        failed_form="blackout" if blackout_form else ("account" if account_form.errors else None),
+    )
+    return page, status
+
+
+@bp.route("/<int:school_id>")
+def detail(school_id: int):
+    """A school's contact, constraints, blackout periods, accounts, visits and history."""
+    return render_school_page(load_school(school_id))
+
+
+@bp.route("/<int:school_id>/edit", methods=["GET", "POST"])
+def edit(school_id: int):
+    school = load_school(school_id)
+    form = _school_form(school)
+    if form.validate_on_submit():
+        try:
+            changes = update_school(
+                db.session, school, _values(form), now=utcnow(), actor=current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            put_error(form, error, "name")
+        else:
+            db.session.commit()
+            if changes:
+                flash(_("Changes to %(name)s saved.", name=school.name), "success")
+            else:
+                flash(_("Nothing was changed."), "info")
+            return redirect(url_for("schools.detail", school_id=school.id))
+    return render_template("schools/form.html", form=form, school=school), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/<int:school_id>/<any(deactivate, reactivate):action>", methods=["POST"])
+def set_active(school_id: int, action: str):
+    school = load_school(school_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    active = action == "reactivate"
+    if set_school_active(db.session, school, active, now=utcnow(), actor=current_user):
+        db.session.commit()
+        if active:
+            flash(_("%(name)s is active again and will be planned.", name=school.name), "success")
+        else:
+            flash(
+                _("%(name)s is deactivated: it is no longer planned.", name=school.name), "success"
+            )
+    return redirect(url_for("schools.detail", school_id=school.id))
+
+
+@bp.route("/<int:school_id>/liaison-account", methods=["POST"])
+def liaison_account(school_id: int):
+    """Create the login of this school's liaison officer."""
+    school = load_school(school_id)
+    form = LiaisonAccountForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                db.session,
+                now=utcnow(),
+                actor=current_user,
+                username=form.username.data,
+                name=form.name.data,
+                role=Role.LIAISON,
+                password=form.password.data,
+                school=school,
+                email=form.email.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            put_error(form, error, "username")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Account %(username)s created for %(name)s.",
+                    username=user.username,
+                    name=user.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("schools.detail", school_id=school.id, _anchor="liaison"))
+    return render_school_page(school, account_form=form, status=422)
