@@ -58,7 +58,7 @@ format:
 
 # After changing user-facing strings: extract, merge into the catalogues, translate, compile.
 translations:
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \
 		--project "Jemput Bola" -o outreach/translations/messages.pot .
 	$(BIN)/pybabel update -i outreach/translations/messages.pot -d outreach/translations \
 		--no-fuzzy-matching --ignore-obsolete
