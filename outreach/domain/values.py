@@ -49,17 +49,25 @@ def parse_decimal(raw: object) -> float:
 
 def check_coordinates(lat: float, lng: float) -> tuple[float, float]:
     """Refuse coordinates off the globe, or outside Indonesia (usually swapped)."""
+    if _in_indonesia(lng, lat) and not _in_indonesia(lat, lng):
+        raise Invalid(
+            N_("This point is outside Indonesia. Are latitude and longitude the wrong way round?")
+        )
     if not -90 <= lat <= 90:
         raise Invalid(N_("The latitude must be between -90 and 90."))
     if not -180 <= lng <= 180:
         raise Invalid(N_("The longitude must be between -180 and 180."))
-    if not (INDONESIA_LAT[0] <= lat <= INDONESIA_LAT[1]) or not (
-        INDONESIA_LNG[0] <= lng <= INDONESIA_LNG[1]
-    ):
+    if not _in_indonesia(lat, lng):
         raise Invalid(
             N_("This point is outside Indonesia. Are latitude and longitude the wrong way round?")
         )
     return round(lat, 6), round(lng, 6)
+
+
+def _in_indonesia(lat: float, lng: float) -> bool:
+    return (
+        INDONESIA_LAT[0] <= lat <= INDONESIA_LAT[1] and INDONESIA_LNG[0] <= lng <= INDONESIA_LNG[1]
+    )
 
 
 def parse_coordinates(raw: str) -> tuple[float, float]:

@@ -131,11 +131,19 @@ def _read_xlsx(data: bytes) -> Table:
         raise Invalid(N_("This file is not a readable Excel (.xlsx) file.")) from None
     try:
         sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
+        rows = (_trimmed(row) for row in sheet.iter_rows(values_only=True))
         records = [[_cell(value) for value in row] for row in _limited(rows)]
     finally:
         workbook.close()
     return _table(records)
+
+
+def _trimmed(row: tuple) -> list:
+    """A sheet row without the empty cells after its last value."""
+    cells = list(row)
+    while cells and cells[-1] in (None, ""):
+        cells.pop()
+    return cells
 
 
 def _cell(value: object) -> object:

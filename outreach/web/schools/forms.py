@@ -15,7 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from outreach.domain.phone import normalise_phone
@@ -66,7 +66,7 @@ class SchoolForm(FlaskForm):
         validators=[DataRequired(_l("Enter the school's name.")), TextLength(max=200)],
     )
     level = SelectField(_l("Level"))
-    status = SelectField(_l("Negeri or swasta"), validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()])
     address = TextAreaField(_l("Address"), validators=[Optional(), TextLength(max=500)])
     kecamatan = SelectField(_l("Kecamatan"), validators=[DataRequired(_l("Choose the kecamatan."))])
     kelurahan = SelectField(
@@ -97,8 +97,8 @@ class SchoolForm(FlaskForm):
 
 
 class BlackoutForm(FlaskForm):
-    first_on = DateInput(_l("First day"), validators=[DataRequired(_l("Enter the first day."))])
-    last_on = DateInput(_l("Last day"), validators=[DataRequired(_l("Enter the last day."))])
+    first_on = DateInput(_l("First day"), validators=[InputRequired(_l("Enter the first day."))])
+    last_on = DateInput(_l("Last day"), validators=[InputRequired(_l("Enter the last day."))])
     reason = StringField(
         _l("Reason"),
         validators=[

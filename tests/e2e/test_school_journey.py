@@ -1,0 +1,96 @@
+"""A coordinator registers a school with a blackout period and finds it again by search — on a
+desktop and on a phone-sized screen, with the kelurahan list following the kecamatan."""
+
+import pytest
+
+from outreach.models import Role
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize(("viewport", "label"), [(DESKTOP, "desktop"), (PHONE, "phone")])
+def test_add_a_school_with_a_blackout_and_find_it(
+    browser, live_server, make_user, make_school, screenshot, viewport, label
+):
+    make_school(name="SMA NEGERI 5 KOTA BENGKULU", npsn="10702412")
+    user = make_user(Role.COORDINATOR, username="yulia", name="Yulia Safitri")
+    context = browser.new_context(viewport=viewport, locale="id-ID")
+    page = context.new_page()
+    console_errors = []  # a CSP violation or a broken script; not the 422 of a refused form
+    page.on(
+        "console",
+        lambda m: (
+            m.type == "error" and "status of 422" not in m.text and console_errors.append(m.text)
+        ),
+    )
+    try:
+        page.goto(live_server + "/login")
+        page.fill("#username", user.username)
+        page.fill("#password", PASSWORD)
+        page.click("[data-testid=login-submit]")
+        page.wait_for_url(live_server + "/")
+
+        page.goto(live_server + "/schools")
+        page.click("[data-testid=new-school]")
+        page.wait_for_url(live_server + "/schools/new")
+        page.fill("#npsn", "1070249")  # one digit short
+        page.fill("#name", "SMAS HARAPAN BANGSA")
+        page.select_option("#level", "sma")
+        page.select_option("#status", "swasta")
+        page.fill("#address", "Jl. Sepakat No. 7")
+        page.select_option("#kecamatan", "17.71.06")  # Ratu Agung
+        # The kelurahan list now offers only Ratu Agung's kelurahan.
+        assert (
+            page.locator('#kelurahan optgroup[label="Selebar"]').get_attribute("hidden") is not None
+        )
+        assert (
+            page.locator('#kelurahan optgroup[label="Ratu Agung"]').get_attribute("hidden") is None
+        )
+        page.select_option("#kelurahan", "17.71.06.1006")  # Sawah Lebar
+        page.fill("#liaison_name", "Hendra Wijaya, S.Pd.")
+        page.fill("#liaison_phone", "0812 7300 9911")
+        page.fill("#students_pending", "85")
+        page.check("input[name=preferred_weekdays][value='2']")
+        page.click("[data-testid=save-school]")
+        assert (
+            "NPSN terdiri dari tepat 8 angka."
+            in page.locator(".invalid-feedback").first.inner_text()
+        )
+        screenshot(page, f"school-form-error-{label}")
+
+        page.fill("#npsn", "10702499")
+        page.click("[data-testid=save-school]")
+        page.wait_for_url(live_server + "/schools/*")
+        assert page.locator("[data-testid=school-name]").inner_text() == "SMAS HARAPAN BANGSA"
+        assert "Sekolah SMAS HARAPAN BANGSA terdaftar." in page.locator(".alert").first.inner_text()
+        assert page.locator("[data-testid=preferred-days]").inner_text() == "Selasa"
+
+        page.click("[data-testid=add-blackout]")
+        page.locator("#blackout-form.show").wait_for()
+        page.fill("#first_on", "2026-12-07")
+        page.fill("#last_on", "2026-12-11")
+        page.fill("#reason", "Ujian akhir semester ganjil")
+        page.click("[data-testid=save-blackout]")
+        page.wait_for_load_state()
+        periods = page.locator("[data-testid=blackout-list]").inner_text()
+        assert "Senin, 7 Desember 2026 – Jumat, 11 Desember 2026" in periods
+        assert "Ujian akhir semester ganjil" in periods
+        screenshot(page, f"school-page-{label}")
+
+        page.goto(live_server + "/schools")
+        page.fill("[data-testid=school-search]", "harapan")
+        page.click("[data-testid=school-search-submit]")
+        page.wait_for_url("**/schools?*q=harapan*")
+        assert "Menampilkan 1–1 dari 1" in page.locator("[data-testid=result-count]").inner_text()
+        screenshot(page, f"school-search-{label}")
+        page.click("text=SMAS HARAPAN BANGSA")
+        page.wait_for_url(live_server + "/schools/*")
+        assert (
+            "Ujian akhir semester ganjil"
+            in page.locator("[data-testid=blackout-list]").inner_text()
+        )
+        assert console_errors == []
+    finally:
+        context.close()

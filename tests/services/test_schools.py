@@ -1,0 +1,121 @@
+"""The school registry's rules: NPSN unique, kelurahan inside the kecamatan, audit, listing."""
+
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select
+
+from outreach.errors import Conflict, DomainError
+from outreach.models import AuditEvent, SchoolLevel, SchoolStatus, utcnow
+from outreach.services.schools import (
+    SchoolFilters,
+    SchoolValues,
+    count_schools,
+    create_school,
+    list_schools,
+    set_school_active,
+    update_school,
+)
+
+VALUES = SchoolValues(
+    npsn="10702414",
+    name="SMA NEGERI 3 KOTA BENGKULU",
+    level=SchoolLevel.SMA,
+    status=SchoolStatus.NEGERI,
+    kecamatan_code="17.71.01",
+    kelurahan_code="17.71.01.1001",
+)
+
+
+def test_a_school_is_created_and_its_creation_audited(db_session, make_user):
+    coordinator = make_user()
+    school = create_school(db_session, VALUES, now=utcnow(), actor=coordinator)
+    db_session.commit()
+    event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "school.create"))
+    assert event.entity_id == str(school.id) and event.user_id == coordinator.id
+    assert event.changes["npsn"] == "10702414" and event.changes["level"] == "sma"
+
+
+def test_an_npsn_is_registered_once(db_session):
+    create_school(db_session, VALUES, now=utcnow(), actor="test")
+    with pytest.raises(Conflict) as refused:
+        create_school(db_session, replace(VALUES, name="Lain"), now=utcnow(), actor="test")
+    assert refused.value.field == "npsn"
+    assert "SMA NEGERI 3 KOTA BENGKULU" in str(refused.value.message)
+
+
+def test_the_kelurahan_must_lie_in_the_kecamatan(db_session):
+    wrong = replace(VALUES, kelurahan_code="17.71.06.1006")  # Sawah Lebar, Ratu Agung
+    with pytest.raises(DomainError) as refused:
+        create_school(db_session, wrong, now=utcnow(), actor="test")
+    assert refused.value.field == "kelurahan"
+    assert str(refused.value.message) == (
+        "Kelurahan Sawah Lebar tidak berada di Kecamatan Selebar."
+    )
+
+
+def test_an_update_records_only_what_changed(db_session):
+    school = create_school(db_session, VALUES, now=utcnow(), actor="test")
+    changes = update_school(
+        db_session, school, replace(VALUES, students_pending=80), now=utcnow(), actor="test"
+    )
+    assert changes == {"students_pending": [None, 80]}
+    assert (
+        update_school(
+            db_session, school, replace(VALUES, students_pending=80), now=utcnow(), actor="test"
+        )
+        == {}
+    )
+    actions = db_session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions == ["school.create", "school.update"]
+
+
+def test_deactivation_and_reactivation_are_audited_once(db_session):
+    school = create_school(db_session, VALUES, now=utcnow(), actor="test")
+    assert set_school_active(db_session, school, False, now=utcnow(), actor="test")
+    assert not set_school_active(db_session, school, False, now=utcnow(), actor="test")
+    assert set_school_active(db_session, school, True, now=utcnow(), actor="test")
+    actions = db_session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions == ["school.create", "school.deactivate", "school.reactivate"]
+
+
+def test_the_list_searches_filters_sorts_and_pages(db_session, make_school):
+    make_school(npsn="10702414", name="SMA NEGERI 3 KOTA BENGKULU", students_pending=120)
+    make_school(
+        npsn="10702433",
+        name="SMK NEGERI 1 KOTA BENGKULU",
+        level=SchoolLevel.SMK,
+        kecamatan_code="17.71.07",
+        kelurahan_code="17.71.07.1001",
+        students_pending=40,
+    )
+    make_school(npsn="10702465", name="SMAS BUDI MULIA", status=SchoolStatus.SWASTA)
+    closed = make_school(npsn="10702461", name="SMAS MUHAMMADIYAH 2", is_active=False)
+
+    def names(**filters):
+        page = list_schools(db_session, SchoolFilters(**filters), per_page=10)
+        return [school.name for school in page.items]
+
+    assert names() == [
+        "SMA NEGERI 3 KOTA BENGKULU",
+        "SMAS BUDI MULIA",
+        "SMK NEGERI 1 KOTA BENGKULU",
+    ]
+    assert names(q="negeri") == ["SMA NEGERI 3 KOTA BENGKULU", "SMK NEGERI 1 KOTA BENGKULU"]
+    assert names(q="1070246") == ["SMAS BUDI MULIA"]  # NPSN prefix
+    assert names(q="100%") == []  # LIKE wildcards are literal
+    assert names(kecamatan="17.71.07") == ["SMK NEGERI 1 KOTA BENGKULU"]
+    assert names(level="smk") == ["SMK NEGERI 1 KOTA BENGKULU"]
+    assert names(status="swasta") == ["SMAS BUDI MULIA"]
+    assert names(active="inactive") == [closed.name]
+    assert len(names(active="all")) == 4
+    assert names(sort="pending", descending=True)[:2] == [
+        "SMA NEGERI 3 KOTA BENGKULU",
+        "SMK NEGERI 1 KOTA BENGKULU",
+    ]
+    assert names(sort="pending")[-1] == "SMAS BUDI MULIA"  # unknown pending last either way
+    second = list_schools(db_session, SchoolFilters(active="all"), page=2, per_page=3)
+    assert (second.total, second.number, second.pages, len(second.items)) == (4, 2, 2, 1)
+    beyond = list_schools(db_session, SchoolFilters(), page=99, per_page=2)
+    assert beyond.number == 2 and beyond.items
+    assert count_schools(db_session) == {"active": 3, "inactive": 1}
