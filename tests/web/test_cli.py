@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from outreach.models import Role, Team, User
+from outreach.models import Role, School, Team, User
 from tests.conftest import PASSWORD
 
 
@@ -121,3 +121,23 @@ def test_demo_data_is_idempotent_and_prints_the_demo_admin(runner, db_session):
     roles = {user.role for user in db_session.scalars(select(User))}
     assert roles == set(Role)
     assert len(db_session.scalars(select(Team)).all()) == 2
+
+
+def test_demo_data_holds_the_citys_real_schools_with_liaison_contacts(runner, db_session):
+    from tests.school_files import real_rows
+
+    assert runner.invoke(args=["outreach", "demo-data"]).exit_code == 0
+    db_session.rollback()
+    schools = {school.npsn: school for school in db_session.scalars(select(School))}
+    rows = real_rows()
+    assert set(schools) == {row["npsn"] for row in rows}
+    for row in rows:
+        school = schools[row["npsn"]]
+        assert school.kelurahan_code == (row["kelurahan_code"] or None)
+        assert school.is_active == (row["listed_2025"] == "yes")  # 2 gone from the 2025 listing
+        assert school.liaison_name and school.liaison_phone.startswith("+628")
+    pending = [s.students_pending for s in schools.values()]
+    assert sum(p is None for p in pending) < len(pending) / 4  # mostly known, some unknown
+    liaison = db_session.scalar(select(User).where(User.username == "operator.sman3"))
+    assert liaison.school.npsn == "10702414"
+    assert liaison.school.liaison_name == "Dra. Rina Marlina"
