@@ -222,7 +222,7 @@ def test_editing_shows_the_current_values_and_saves_changes(
 ):
     school = make_school(liaison_phone="+6281273004414", lat=-3.8452, lng=102.3204)
     html = page_text(client.get(f"/schools/{school.id}/edit"))
-    assert 'value="-3.8452, 102.3204"' in html and 'value="+6281273004414"' in html
+    assert 'value="-3.8452, 102.3204"' in html and 'value="0812-7300-4414"' in html
     data = {**FORM, "npsn": school.npsn, "name": school.name, "students_pending": "0"}
     assert client.post(f"/schools/{school.id}/edit", data=data).status_code == 302
     db_session.rollback()

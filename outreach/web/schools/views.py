@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from outreach.domain.phone import display_phone
 from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import office_today
@@ -126,6 +127,7 @@ def _school_form(school: School | None = None) -> SchoolForm:
         form.kecamatan.data = school.kecamatan_code
         form.kelurahan.data = school.kelurahan_code or ""
         form.coordinates.data = f"{school.lat}, {school.lng}" if school.lat is not None else ""
+        form.liaison_phone.data = display_phone(school.liaison_phone)
         form.students_pending.data = (
             "" if school.students_pending is None else str(school.students_pending)
         )
