@@ -9,7 +9,9 @@ from flask import Flask
 
 from outreach.extensions import db
 from outreach.i18n import office_today
+from outreach.models import utcnow
 from outreach.services.reference import load_closures
+from outreach.services.uploads import purge_stale_uploads
 
 log = logging.getLogger(__name__)
 
@@ -21,3 +23,12 @@ def ensure_office_calendar(app: Flask) -> None:
         result = load_closures(db.session, [today.year, today.year + 1])
         db.session.commit()
         log.info("office calendar: %d closures added", result.added)
+
+
+def purge_uploads(app: Flask) -> None:
+    """Forget import files left unconfirmed for a day (they may hold personal data)."""
+    with app.app_context():
+        purged = purge_stale_uploads(db.session, now=utcnow())
+        db.session.commit()
+        if purged:
+            log.info("uploads: %d unconfirmed import files deleted", purged)

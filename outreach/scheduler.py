@@ -46,6 +46,15 @@ def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
         # Also once at start: a server switched on in January gets the new year at once.
         next_run_time=datetime.now(ZoneInfo(timezone)),
     )
+    scheduler.add_job(
+        jobs.purge_uploads,
+        CronTrigger(minute=17, timezone=timezone),
+        id="purge_uploads",
+        name="Delete import files left unconfirmed for a day",
+        kwargs={"app": app},
+        replace_existing=True,
+        **JOB_OPTIONS,
+    )
     return scheduler
 
 

@@ -18,7 +18,7 @@ def store_upload(
     session: Session, *, now: datetime, user: User, kind: str, filename: str, content: bytes
 ) -> ImportUpload:
     """Keep ``content`` for its preview; uploads older than a day are purged on the way."""
-    session.execute(delete(ImportUpload).where(ImportUpload.uploaded_at < now - KEEP_FOR))
+    purge_stale_uploads(session, now=now)
     upload = ImportUpload(
         kind=kind,
         filename=(filename or "upload")[-255:],
@@ -51,3 +51,9 @@ def get_upload(
 def discard_upload(session: Session, upload: ImportUpload) -> None:
     session.delete(upload)
     session.flush()
+
+
+def purge_stale_uploads(session: Session, *, now: datetime) -> int:
+    """Delete uploads nobody confirmed within a day; how many went."""
+    result = session.execute(delete(ImportUpload).where(ImportUpload.uploaded_at < now - KEEP_FOR))
+    return result.rowcount or 0

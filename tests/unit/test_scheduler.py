@@ -19,10 +19,10 @@ def test_build_scheduler_starts_nothing_and_names_every_job(tmp_path):
     scheduler = build_scheduler(make_app(tmp_path))
     assert not scheduler.running
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"ensure_office_calendar"}
-    job = jobs["ensure_office_calendar"]
-    assert job.coalesce is True and job.max_instances == 1
-    assert job.misfire_grace_time >= 3600
+    assert set(jobs) == {"ensure_office_calendar", "purge_uploads"}
+    for job in jobs.values():
+        assert job.coalesce is True and job.max_instances == 1
+        assert job.misfire_grace_time >= 3600
 
 
 def test_the_calendar_job_runs_at_five_in_the_morning_wib(tmp_path):
