@@ -372,3 +372,32 @@ class TestWithCsrf:
         form = client.get("/schools/new").get_data(as_text=True)
         response = client.post("/schools/new", data={**FORM, "csrf_token": self.token(form)})
         assert response.status_code == 302
+
+
+def test_the_school_page_lists_its_visits_newest_first(
+    client, coordinator, db_session, make_school, make_team
+):
+    from datetime import date
+
+    from outreach.models import Visit, VisitKind, VisitOrigin, VisitStatus
+
+    school, team = make_school(), make_team(name="Tim Perekaman 1")
+    for day, status, recorded in (
+        (date(2026, 10, 6), VisitStatus.COMPLETED, 87),
+        (date(2026, 11, 10), VisitStatus.CONFIRMED, None),
+    ):
+        db_session.add(
+            Visit(
+                kind=VisitKind.SCHOOL,
+                school_id=school.id,
+                team_id=team.id,
+                visit_on=day,
+                status=status,
+                origin=VisitOrigin.MANUAL,
+                students_recorded=recorded,
+            )
+        )
+    db_session.commit()
+    html = page_text(client.get(f"/schools/{school.id}"))
+    assert html.index("Selasa, 10 November 2026") < html.index("Selasa, 6 Oktober 2026")
+    assert "Tim Perekaman 1" in html and ">87<" in html
