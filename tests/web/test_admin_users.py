@@ -50,7 +50,7 @@ def test_bad_input_is_named_on_the_field_and_nothing_is_written(
         (form(password="pendek", confirm="pendek"), "8"),
         (form(username="a b"), "Nama pengguna terdiri atas"),
         (form(name=""), "Isi nama orang tersebut."),
-        (form(role="superuser"), "Not a valid choice"),
+        (form(role="superuser"), "Pilihan tidak valid"),
     ]
     for data, message in cases:
         response = client.post("/admin/users/new", data=data)

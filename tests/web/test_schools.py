@@ -2,6 +2,7 @@
 messages, blackout periods, liaison accounts."""
 
 import re
+from html import unescape
 
 import pytest
 from sqlalchemy import func, select
@@ -22,9 +23,8 @@ def page_text(response) -> str:
 
 
 def field_errors(html: str) -> list[str]:
-    return [
-        m.strip() for m in re.findall(r'<div class="invalid-feedback[^"]*">([^<]*)</div>', html)
-    ]
+    found = re.findall(r'<div class="invalid-feedback[^"]*">([^<]*)</div>', html)
+    return [unescape(message.strip()) for message in found]
 
 
 FORM = {
@@ -401,3 +401,13 @@ def test_the_school_page_lists_its_visits_newest_first(
     html = page_text(client.get(f"/schools/{school.id}"))
     assert html.index("Selasa, 10 November 2026") < html.index("Selasa, 6 Oktober 2026")
     assert "Tim Perekaman 1" in html and ">87<" in html
+
+
+def test_a_tampered_select_is_refused_in_indonesian_too(client, coordinator):
+    response = client.post(
+        "/schools/new", data={**FORM, "level": "sd", "preferred_weekdays": ["9"]}
+    )
+    assert response.status_code == 422
+    errors = field_errors(page_text(response))
+    assert "Pilihan tidak valid." in errors
+    assert "'9' bukan pilihan yang valid untuk isian ini." in errors

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Optional, Regexp
 
 from outreach.models import Role
 from outreach.web.auth.forms import NewPasswordForm
+from outreach.web.forms import Form
 from outreach.web.labels import ROLE_LABELS
 from outreach.web.validators import TextLength
 
@@ -17,7 +17,7 @@ def role_choices() -> list[SelectChoice]:
     return [SelectChoice(role.value, str(ROLE_LABELS[role])) for role in Role]
 
 
-class _AccountFields(FlaskForm):
+class _AccountFields(Form):
     name = StringField(
         _l("Full name"),
         validators=[DataRequired(_l("Enter the person's name.")), TextLength(max=120)],

@@ -1,14 +1,14 @@
 """Forms for logging in and choosing a language."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo
 
+from outreach.web.forms import Form
 from outreach.web.validators import TextLength
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(
         _l("Username"),
         validators=[DataRequired(_l("Enter your username.")), TextLength(max=64)],
@@ -22,7 +22,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = SelectField(
         _l("Language"),
         choices=[SelectChoice("id", "Bahasa Indonesia"), SelectChoice("en", "English")],
@@ -30,11 +30,11 @@ class LanguageForm(FlaskForm):
     next = HiddenField()
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(Form):
     """Only the CSRF token: logging out changes state, so it is a POST."""
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     """A new password typed twice (an admin's reset, and a user's own change)."""
 
     password = PasswordField(

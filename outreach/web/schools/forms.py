@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
@@ -22,6 +21,7 @@ from outreach.domain.phone import normalise_phone
 from outreach.domain.schools import clean_npsn
 from outreach.domain.values import clean_email, parse_coordinates, parse_whole_number
 from outreach.web.auth.forms import NewPasswordForm
+from outreach.web.forms import Form
 from outreach.web.validators import TextLength, domain_check
 
 
@@ -40,7 +40,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class SchoolFilterForm(FlaskForm):
+class SchoolFilterForm(Form):
     """The list's search and filters, read from the query string."""
 
     class Meta:
@@ -55,7 +55,7 @@ class SchoolFilterForm(FlaskForm):
     dir = HiddenField(default="asc")
 
 
-class SchoolForm(FlaskForm):
+class SchoolForm(Form):
     npsn = StringField(
         _l("NPSN"),
         validators=[DataRequired(_l("Enter the NPSN.")), domain_check(clean_npsn)],
@@ -96,7 +96,7 @@ class SchoolForm(FlaskForm):
     preferred_weekdays = CheckboxesField(_l("Preferred visit days"), validators=[Optional()])
 
 
-class BlackoutForm(FlaskForm):
+class BlackoutForm(Form):
     first_on = DateInput(_l("First day"), validators=[InputRequired(_l("Enter the first day."))])
     last_on = DateInput(_l("Last day"), validators=[InputRequired(_l("Enter the last day."))])
     reason = StringField(
@@ -109,7 +109,7 @@ class BlackoutForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes something: only its CSRF token."""
 
 
@@ -126,7 +126,7 @@ class LiaisonAccountForm(NewPasswordForm):
     email = EmailField(_l("E-mail (optional)"), validators=[Optional(), domain_check(clean_email)])
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(Form):
     file = FileField(
         _l("CSV or Excel (.xlsx) file"),
         validators=[FileRequired(_l("Choose a file to import."))],

@@ -1,0 +1,41 @@
+"""The base of every form: WTForms' own messages in the user's language.
+
+WTForms ships no Indonesian catalogue, so the few messages its fields can raise by themselves
+(a tampered select, a date the browser did not check) are listed here and translated in ours.
+"""
+
+from __future__ import annotations
+
+from flask_babel import get_translations
+from flask_wtf import FlaskForm
+
+from outreach.domain.problems import N_
+
+WTFORMS_MESSAGES = (
+    N_("Not a valid choice."),
+    N_("Invalid Choice: could not coerce."),
+    N_("Invalid choice(s): one or more data inputs could not be coerced."),
+    N_("'%(value)s' is not a valid choice for this field."),
+    N_("'%(value)s' are not valid choices for this field."),
+    N_("Not a valid date value."),
+    N_("Not a valid integer value."),
+    N_("Not a valid decimal value."),
+    N_("This field is required."),
+)
+
+
+class _Catalogue:
+    """What WTForms asks its translations for, answered from the app's own catalogue."""
+
+    def gettext(self, string: str) -> str:
+        return get_translations().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        # Both forms are plain entries of the catalogue (WTFORMS_MESSAGES), WTForms formats them.
+        return self.gettext(singular if n == 1 else plural)
+
+
+class Form(FlaskForm):
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return _Catalogue()
