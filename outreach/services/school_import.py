@@ -8,8 +8,6 @@ Re-importing updates by NPSN. An empty cell never erases what is already recorde
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -18,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from outreach.domain.phone import display_phone, normalise_phone
 from outreach.domain.problems import N_, Invalid
-from outreach.domain.regions import Region, RegionIndex, names_a_kecamatan
+from outreach.domain.regions import RegionIndex
 from outreach.domain.schools import (
     clean_npsn,
     level_from_listing,
@@ -35,8 +33,16 @@ from outreach.domain.values import (
 from outreach.errors import DomainError
 from outreach.models import School, SchoolLevel, SchoolStatus, User
 from outreach.services.audit import diff, record_event
+from outreach.services.importing import (
+    ImportOutcome,
+    ImportPreview,
+    RowReader,
+    RowResult,
+    read_regions,
+    text_cell,
+)
 from outreach.services.schools import SchoolValues, region_index, snapshot
-from outreach.services.tables import Headings, Table, cell_text, match_headings
+from outreach.services.tables import Table, cell_text, match_headings
 
 # field → accepted headings; the first is the template's own. Compared case and space blind.
 SCHOOL_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -81,114 +87,10 @@ TEMPLATE_HEADINGS = tuple(names[0] for names in SCHOOL_COLUMNS.values())
 REQUIRED = ("npsn", "name")
 
 
-@dataclass
-class RowResult:
-    number: int
-    npsn: str
-    name: str
-    state: str = "invalid"  # new | changed | unchanged | invalid
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
-    changes: dict[str, list] = field(default_factory=dict)  # field → [before, after]
-    values: SchoolValues | None = None
-    school: School | None = None
-
-
-@dataclass
-class ImportPreview:
-    rows: list[RowResult]
-    ignored_headings: list[str]
-
-    @property
-    def counts(self) -> Counter:
-        counts = Counter(row.state for row in self.rows)
-        for state in ("new", "changed", "unchanged", "invalid"):
-            counts.setdefault(state, 0)
-        return counts
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.rows) and not self.counts["invalid"]
-
-    def with_state(self, state: str) -> list[RowResult]:
-        return [row for row in self.rows if row.state == state]
-
-
-class _Row:
-    """One row's cells, read field by field, collecting every problem."""
-
-    def __init__(self, cells, headings: Headings, table_headings: list[str], result: RowResult):
-        self.cells = cells
-        self.headings = headings
-        self.table_headings = table_headings
-        self.result = result
-
-    def text(self, name: str) -> str:
-        return cell_text(self.headings.value(self.cells, name))
-
-    def raw(self, name: str) -> object:
-        value = self.headings.value(self.cells, name)
-        return None if value in (None, "") else value
-
-    def column(self, name: str) -> str:
-        index = self.headings.columns.get(name)
-        return self.table_headings[index] if index is not None else SCHOOL_COLUMNS[name][0]
-
-    def problem(self, name: str, reason) -> None:
-        self.result.problems.append((self.column(name), reason))
-
-    def parse(self, name: str, parser, *args):
-        """parser(cell) for a non-empty cell; None for an empty one or after a problem."""
-        raw = self.raw(name)
-        if raw is None:
-            return None
-        try:
-            return parser(raw, *args)
-        except Invalid as error:
-            self.problem(name, _l(error.message, **error.params))
-            return None
-
-
-def _text(limit: int):
-    def parse(raw: object) -> str:
-        text = " ".join(cell_text(raw).split())
-        if len(text) > limit:
-            raise Invalid(N_("At most %(n)d characters."), n=limit)
-        return text
-
-    return parse
-
-
-def _regions(row: _Row, regions: RegionIndex) -> tuple[Region | None, Region | None]:
-    kecamatan_text, kelurahan_text = row.text("kecamatan"), row.text("kelurahan")
-    if names_a_kecamatan(kelurahan_text):
-        # Listings put "Kec. Selebar" where the kelurahan is unknown.
-        kecamatan_text = kecamatan_text or kelurahan_text
-        kelurahan_text = ""
-    if not kecamatan_text and not kelurahan_text:
-        row.problem("kecamatan", _l("Give the kecamatan or the kelurahan."))
-        return None, None
-    kecamatan = kelurahan = None
-    try:
-        if kecamatan_text:
-            kecamatan = regions.find_kecamatan(kecamatan_text)
-    except Invalid as error:
-        row.problem("kecamatan", _l(error.message, **error.params))
-        return None, None
-    try:
-        if kelurahan_text:
-            kelurahan = regions.find_kelurahan(kelurahan_text, kecamatan)
-    except Invalid as error:
-        row.problem("kelurahan", _l(error.message, **error.params))
-        return kecamatan, None
-    if kecamatan is None and kelurahan is not None:
-        kecamatan = regions.kecamatan[kelurahan.parent_code]
-    return kecamatan, kelurahan
-
-
-def _given(row: _Row, regions: RegionIndex) -> dict:
+def _given(row: RowReader, regions: RegionIndex) -> dict:
     """The non-empty, valid cells of a row as School fields."""
     given: dict = {}
-    name = row.parse("name", _text(200))
+    name = row.parse("name", text_cell(200))
     if not name:
         if row.raw("name") is None:
             row.problem("name", _l("Enter the school's name."))
@@ -208,8 +110,8 @@ def _given(row: _Row, regions: RegionIndex) -> dict:
     if status:
         given["status"] = SchoolStatus(status)
     for name_, parser in (
-        ("address", _text(500)),
-        ("liaison_name", _text(120)),
+        ("address", text_cell(500)),
+        ("liaison_name", text_cell(120)),
         ("liaison_phone", lambda raw: normalise_phone(cell_text(raw))),
         ("liaison_email", lambda raw: clean_email(cell_text(raw))),
         ("students_pending", parse_whole_number),
@@ -217,7 +119,7 @@ def _given(row: _Row, regions: RegionIndex) -> dict:
         value = row.parse(name_, parser)
         if value not in (None, ""):
             given[name_] = value
-    kecamatan, kelurahan = _regions(row, regions)
+    kecamatan, kelurahan = read_regions(row, regions)
     if kecamatan is not None:
         given["kecamatan_code"] = kecamatan.code
     if kelurahan is not None:
@@ -268,14 +170,14 @@ def analyse_schools(session: Session, table: Table) -> ImportPreview:
     first_row_of: dict[str, int] = {}
     rows: list[RowResult] = []
     for number, cells in table.rows:
-        result = RowResult(number=number, npsn="", name="")
-        row = _Row(cells, headings, table.headings, result)
-        result.npsn, result.name = row.text("npsn"), row.text("name")
+        result = RowResult(number=number, key="", name="")
+        row = RowReader(cells, headings, table.headings, SCHOOL_COLUMNS, result)
+        result.key, result.name = row.text("npsn"), row.text("name")
         npsn = row.parse("npsn", clean_npsn)
         if npsn is None and row.raw("npsn") is None:
             row.problem("npsn", _l("Enter the NPSN."))
         if npsn is not None:
-            result.npsn = npsn
+            result.key = npsn
             if npsn in first_row_of:
                 row.problem(
                     "npsn",
@@ -289,7 +191,7 @@ def analyse_schools(session: Session, table: Table) -> ImportPreview:
             continue
         school = existing.get(npsn)
         values = _values_for(given, npsn, school)
-        result.values, result.school = values, school
+        result.values, result.record = values, school
         if school is None:
             result.state = "new"
             result.changes = {
@@ -301,12 +203,6 @@ def analyse_schools(session: Session, table: Table) -> ImportPreview:
             result.changes = diff(snapshot(school), dataclasses.asdict(values))
             result.state = "changed" if result.changes else "unchanged"
     return ImportPreview(rows, headings.ignored)
-
-
-@dataclass
-class ImportOutcome:
-    preview: ImportPreview
-    written: bool
 
 
 def import_schools(
@@ -322,7 +218,7 @@ def import_schools(
     preview = analyse_schools(session, table)
     if not preview.rows:
         raise DomainError(_l("The file has no rows below its headings."))
-    if dry_run or not preview.ok or not (preview.counts["new"] or preview.counts["changed"]):
+    if dry_run or not preview.ok or not preview.has_changes:
         return ImportOutcome(preview, written=False)
     created = [
         School(**dataclasses.asdict(row.values), created_at=now, updated_at=now)
@@ -331,8 +227,8 @@ def import_schools(
     session.add_all(created)
     for row in preview.with_state("changed"):
         for name, (_old, new) in row.changes.items():
-            setattr(row.school, name, new)
-        row.school.updated_at = now
+            setattr(row.record, name, new)
+        row.record.updated_at = now
     session.flush()
     for school, row in zip(created, preview.with_state("new"), strict=True):
         record_event(
@@ -349,7 +245,7 @@ def import_schools(
             now=now,
             actor=actor,
             action="school.import_update",
-            entity=row.school,
+            entity=row.record,
             changes=row.changes,
         )
     counts = preview.counts

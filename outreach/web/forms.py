@@ -39,3 +39,7 @@ class Form(FlaskForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return _Catalogue()
+
+
+class ConfirmForm(Form):
+    """A button that changes something: only its CSRF token."""

@@ -204,3 +204,13 @@ def test_status_from_the_listing_and_the_name():
     assert status_from_name("SMA NEGERI 3") == "negeri"
     assert status_from_name("SMKS 17 BUDI MULIA") == "swasta"
     assert status_from_name("SMA IT IQRA") is None
+
+
+def test_a_residents_landline_is_accepted_where_asked_for():
+    assert normalise_phone("(0736) 21234", landline=True) == "+6273621234"
+    assert normalise_phone("021-5551234", landline=True) == "+62215551234"
+    assert normalise_phone("0812 3456 7890", landline=True) == "+6281234567890"
+    assert display_phone("+6273621234") == "073621234"
+    for bad in ("0736", "12345", "+1 415 555 0100"):
+        with pytest.raises(Invalid, match="0736 21234"):
+            normalise_phone(bad, landline=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     EmailField,
@@ -21,7 +20,7 @@ from outreach.domain.phone import normalise_phone
 from outreach.domain.schools import clean_npsn
 from outreach.domain.values import clean_email, parse_coordinates, parse_whole_number
 from outreach.web.auth.forms import NewPasswordForm
-from outreach.web.forms import Form
+from outreach.web.forms import ConfirmForm, Form
 from outreach.web.validators import TextLength, domain_check
 
 
@@ -109,10 +108,6 @@ class BlackoutForm(Form):
     )
 
 
-class ConfirmForm(Form):
-    """A button that changes something: only its CSRF token."""
-
-
 class LiaisonAccountForm(NewPasswordForm):
     username = StringField(
         _l("Username"),
@@ -126,9 +121,10 @@ class LiaisonAccountForm(NewPasswordForm):
     email = EmailField(_l("E-mail (optional)"), validators=[Optional(), domain_check(clean_email)])
 
 
-class ImportUploadForm(Form):
-    file = FileField(
-        _l("CSV or Excel (.xlsx) file"),
-        validators=[FileRequired(_l("Choose a file to import."))],
-        render_kw={"accept": ".csv,.xlsx,text/csv"},
-    )
+__all__ = [
+    "BlackoutForm",
+    "ConfirmForm",
+    "LiaisonAccountForm",
+    "SchoolFilterForm",
+    "SchoolForm",
+]

@@ -1,0 +1,142 @@
+"""What every import shares: each row read field by field with every problem collected, the
+preview of a whole file (new, changed, unchanged, invalid), and the regions of a row."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from outreach.domain.problems import N_, Invalid
+from outreach.domain.regions import Region, RegionIndex, names_a_kecamatan
+from outreach.services.tables import Headings, cell_text
+
+STATES = ("new", "changed", "unchanged", "invalid")
+
+
+@dataclass
+class RowResult:
+    number: int  # as the user sees it in the file
+    key: str  # NPSN, NIK…
+    name: str
+    state: str = "invalid"
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
+    changes: dict[str, list] = field(default_factory=dict)  # field → [before, after]
+    values: Any = None  # what would be written
+    record: Any = None  # the existing record it updates
+
+
+@dataclass
+class ImportPreview:
+    rows: list[RowResult]
+    ignored_headings: list[str]
+
+    @property
+    def counts(self) -> Counter:
+        counts = Counter(row.state for row in self.rows)
+        for state in STATES:
+            counts.setdefault(state, 0)
+        return counts
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.counts["invalid"]
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.counts["new"] or self.counts["changed"])
+
+    def with_state(self, state: str) -> list[RowResult]:
+        return [row for row in self.rows if row.state == state]
+
+
+@dataclass
+class ImportOutcome:
+    preview: ImportPreview
+    written: bool
+
+
+class RowReader:
+    """One row's cells, read field by field; problems are named by the file's own heading."""
+
+    def __init__(self, cells, headings: Headings, table_headings, aliases, result: RowResult):
+        self.cells = cells
+        self.headings = headings
+        self.table_headings = table_headings
+        self.aliases = aliases
+        self.result = result
+
+    def text(self, name: str) -> str:
+        return cell_text(self.headings.value(self.cells, name))
+
+    def raw(self, name: str) -> object:
+        value = self.headings.value(self.cells, name)
+        return None if value in (None, "") else value
+
+    def column(self, name: str) -> str:
+        index = self.headings.columns.get(name)
+        return self.table_headings[index] if index is not None else self.aliases[name][0]
+
+    def problem(self, name: str, reason) -> None:
+        self.result.problems.append((self.column(name), reason))
+
+    def parse(self, name: str, parser, *args, **kwargs):
+        """parser(cell) for a non-empty cell; None for an empty one or after a problem."""
+        raw = self.raw(name)
+        if raw is None:
+            return None
+        try:
+            return parser(raw, *args, **kwargs)
+        except Invalid as error:
+            self.problem(name, _l(error.message, **error.params))
+            return None
+
+    def required(self, name: str, parser, message) -> Any:
+        """Like parse, but an empty cell is a problem with ``message``."""
+        if self.raw(name) is None:
+            self.problem(name, message)
+            return None
+        return self.parse(name, parser)
+
+
+def text_cell(limit: int):
+    """A parser for free text: spaces tidied, at most ``limit`` characters."""
+
+    def parse(raw: object) -> str:
+        text = " ".join(cell_text(raw).split())
+        if len(text) > limit:
+            raise Invalid(N_("At most %(n)d characters."), n=limit)
+        return text
+
+    return parse
+
+
+def read_regions(row: RowReader, regions: RegionIndex) -> tuple[Region | None, Region | None]:
+    """The kecamatan and kelurahan of a row, by code or name; the kecamatan follows from the
+    kelurahan when only that is given. Problems are put on the row."""
+    kecamatan_text, kelurahan_text = row.text("kecamatan"), row.text("kelurahan")
+    if names_a_kecamatan(kelurahan_text):
+        # Listings put "Kec. Selebar" where the kelurahan is unknown.
+        kecamatan_text = kecamatan_text or kelurahan_text
+        kelurahan_text = ""
+    if not kecamatan_text and not kelurahan_text:
+        row.problem("kecamatan", _l("Give the kecamatan or the kelurahan."))
+        return None, None
+    kecamatan = kelurahan = None
+    try:
+        if kecamatan_text:
+            kecamatan = regions.find_kecamatan(kecamatan_text)
+    except Invalid as error:
+        row.problem("kecamatan", _l(error.message, **error.params))
+        return None, None
+    try:
+        if kelurahan_text:
+            kelurahan = regions.find_kelurahan(kelurahan_text, kecamatan)
+    except Invalid as error:
+        row.problem("kelurahan", _l(error.message, **error.params))
+        return kecamatan, None
+    if kecamatan is None and kelurahan is not None:
+        kecamatan = regions.kecamatan[kelurahan.parent_code]
+    return kecamatan, kelurahan

@@ -1,0 +1,190 @@
+"""The import pages every area shares: upload → preview of every row → confirm (or cancel),
+and the template to fill in. An area describes its import with an ImportKind and registers
+the routes on its blueprint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from outreach.domain.problems import Invalid
+from outreach.errors import DomainError, NotFound
+from outreach.extensions import db
+from outreach.i18n import office_today
+from outreach.models import utcnow
+from outreach.services.importing import ImportPreview, RowResult
+from outreach.services.tables import csv_bytes, read_table, xlsx_bytes
+from outreach.services.uploads import discard_upload, get_upload, store_upload
+from outreach.web.forms import ConfirmForm, Form
+from outreach.web.validators import upload_field
+
+PREVIEW_LIMIT = 500  # rows of one state shown; the counts always cover the whole file
+
+
+class ImportUploadForm(Form):
+    file = upload_field()
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """What differs between imports; the flow itself is the same."""
+
+    kind: str  # "schools": the blueprint's name and the upload's kind
+    title: str  # "Import schools"
+    list_label: str  # "Schools": the breadcrumb back to the list
+    key_label: str  # "NPSN"
+    name_label: str  # "School"
+    columns: dict[str, tuple[str, ...]]  # field → accepted headings, the template's first
+    required: tuple[str, ...]  # template headings that must be there
+    required_note: str
+    notes: tuple[str, ...]  # "which files work", one line each
+    analyse: Callable  # (session, table) → ImportPreview
+    run: Callable  # (session, table, *, now, actor, source) → ImportOutcome
+    template_rows: Callable | None = None  # (session) → rows of records already there
+    show_key: Callable[[RowResult], str] = lambda row: row.key or "—"
+    summarise: Callable[[RowResult], str] = lambda row: ""
+    value_shower: Callable[[], Callable] = lambda: lambda name, value: str(value)
+    field_labels: dict[str, str] = field(default_factory=dict)
+    file_stem: str = "data"  # "sekolah": templat-sekolah.xlsx, sekolah-2026-11-27.xlsx
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        return tuple(names[0] for names in self.columns.values())
+
+    def endpoint(self, name: str) -> str:
+        return f"{self.kind}.import_{name}"
+
+
+def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
+    """/import, /import/<token>, /import/<token>/discard, /import/template.csv|xlsx on ``bp``."""
+
+    def pending_upload(token: str):
+        """The current user's pending upload; else back to the upload form, saying why."""
+        try:
+            return get_upload(db.session, token, user=current_user, kind=kind.kind, now=utcnow())
+        except NotFound as error:
+            flash(str(error.message), "warning")
+            abort(redirect(url_for(kind.endpoint("upload"))))
+
+    def upload():
+        form = ImportUploadForm()
+        if form.validate_on_submit():
+            file = form.file.data
+            content = file.read()
+            try:
+                read_table(content, file.filename)  # refuse what cannot be read before keeping it
+            except Invalid as error:
+                form.file.errors = [_(error.message, **error.params)]
+            else:
+                stored = store_upload(
+                    db.session,
+                    now=utcnow(),
+                    user=current_user,
+                    kind=kind.kind,
+                    filename=file.filename,
+                    content=content,
+                )
+                db.session.commit()
+                return redirect(url_for(kind.endpoint("preview"), token=stored.token))
+        return render_template("imports/upload.html", form=form, kind=kind), (
+            422 if form.errors else 200
+        )
+
+    def preview(token: str):
+        """GET: what the file would do, row by row. POST: do it (only if every row is valid)."""
+        stored = pending_upload(token)
+        confirm_form = ConfirmForm()
+        result: ImportPreview | None = None
+        try:
+            table = read_table(stored.content, stored.filename)
+            if request.method == "POST" and confirm_form.validate_on_submit():
+                outcome = kind.run(
+                    db.session, table, now=utcnow(), actor=current_user, source=stored.filename
+                )
+                result = outcome.preview
+                if result.ok:
+                    discard_upload(db.session, stored)
+                    db.session.commit()
+                    flash(
+                        _(
+                            "Import saved: %(new)d new, %(changed)d changed, "
+                            "%(unchanged)d unchanged.",
+                            **result.counts,
+                        ),
+                        "success",
+                    )
+                    return redirect(url_for(f"{kind.kind}.index"))
+                db.session.rollback()
+                flash(_("The data changed since the preview; check the rows again."), "warning")
+            else:
+                result = kind.analyse(db.session, table)
+        except (Invalid, DomainError) as error:
+            db.session.rollback()
+            message = (
+                _(error.message, **error.params)
+                if isinstance(error, Invalid)
+                else str(error.message)
+            )
+            return render_template(
+                "imports/preview.html",
+                kind=kind,
+                upload=stored,
+                preview=None,
+                error=message,
+                confirm_form=confirm_form,
+            ), 422
+        except IntegrityError:
+            db.session.rollback()
+            flash(_("Someone saved the same records at the same moment; check again."), "warning")
+            result = kind.analyse(db.session, table)
+        return render_template(
+            "imports/preview.html",
+            kind=kind,
+            upload=stored,
+            preview=result,
+            error=None,
+            confirm_form=confirm_form,
+            limit=PREVIEW_LIMIT,
+            show_value=kind.value_shower(),
+        )
+
+    def discard(token: str):
+        stored = pending_upload(token)
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        discard_upload(db.session, stored)
+        db.session.commit()
+        flash(_("Import cancelled: nothing was written."), "info")
+        return redirect(url_for(kind.endpoint("upload")))
+
+    def template(extension: str):
+        """The template's headings; with ``?filled=1`` (where offered) the records in it."""
+        filled = request.args.get("filled") == "1" and kind.template_rows is not None
+        rows = kind.template_rows(db.session) if filled else []
+        stem = (
+            f"{kind.file_stem}-{office_today().isoformat()}"
+            if filled
+            else f"templat-{kind.file_stem}"
+        )
+        if extension == "csv":
+            body, mimetype = csv_bytes(kind.headings, rows), "text/csv; charset=utf-8"
+        else:
+            body = xlsx_bytes(
+                kind.headings, rows, title=str(kind.list_label), widths={"name": 40, "address": 40}
+            )
+            mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return Response(
+            body,
+            mimetype=mimetype,
+            headers={"Content-Disposition": f'attachment; filename="{stem}.{extension}"'},
+        )
+
+    bp.add_url_rule("/import", "import_upload", upload, methods=["GET", "POST"])
+    bp.add_url_rule("/import/<token>", "import_preview", preview, methods=["GET", "POST"])
+    bp.add_url_rule("/import/<token>/discard", "import_discard", discard, methods=["POST"])
+    bp.add_url_rule("/import/template.<any(csv, xlsx):extension>", "import_template", template)
