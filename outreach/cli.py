@@ -19,6 +19,7 @@ from outreach.i18n import office_today
 from outreach.models import Role, School, utcnow
 from outreach.services.demo import load_demo_data
 from outreach.services.reference import load_closures, load_regions
+from outreach.services.resident_import import import_residents
 from outreach.services.school_import import import_schools
 from outreach.services.tables import read_table
 from outreach.services.teams import create_team, get_team_by_name
@@ -123,21 +124,17 @@ def create_team_command(name, school_visits_per_day, home_visits_per_day, kecama
     click.echo(f"Created team {team.name} (kecamatan: {codes}).")
 
 
-@outreach_cli.command("import-schools")
-@click.argument(
-    "path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
-@click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
-def import_schools_command(path: Path, dry_run: bool) -> None:
-    """Add or update schools from a CSV or XLSX file (template or Kemendikdasmen headings)."""
+def _run_import(path: Path, dry_run: bool, importer) -> None:
+    """Read FILE, run ``importer(table, source=…, dry_run=…)``, report every bad row; exit 1
+    (and write nothing) when any row is invalid."""
     try:
         table = read_table(path.read_bytes(), path.name)
-        outcome = import_schools(
-            db.session, table, now=utcnow(), actor="command", source=path.name, dry_run=dry_run
-        )
+        outcome = importer(table, source=path.name, dry_run=dry_run)
     except Invalid as error:
+        db.session.rollback()
         _fail(_(error.message, **error.params))
     except DomainError as error:
+        db.session.rollback()
         _fail(str(error.message))
     preview = outcome.preview
     if preview.ignored_headings:
@@ -169,10 +166,42 @@ def import_schools_command(path: Path, dry_run: bool) -> None:
         if dry_run:
             click.echo(_("Dry run: nothing was written."))
         else:
-            click.echo(_("Nothing to change: every school is already up to date."))
+            click.echo(_("Nothing to change: everything is already up to date."))
         return
     db.session.commit()
     click.echo(_("Import saved."))
+
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+_DRY_RUN = click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
+
+
+@outreach_cli.command("import-schools")
+@click.argument("path", metavar="FILE", type=_FILE)
+@_DRY_RUN
+def import_schools_command(path: Path, dry_run: bool) -> None:
+    """Add or update schools from a CSV or XLSX file (template or Kemendikdasmen headings)."""
+    _run_import(
+        path,
+        dry_run,
+        lambda table, **options: import_schools(
+            db.session, table, now=utcnow(), actor="command", **options
+        ),
+    )
+
+
+@outreach_cli.command("import-residents")
+@click.argument("path", metavar="FILE", type=_FILE)
+@_DRY_RUN
+def import_residents_command(path: Path, dry_run: bool) -> None:
+    """Add or update home-visit requests from a CSV or XLSX file, keyed by NIK."""
+    _run_import(
+        path,
+        dry_run,
+        lambda table, **options: import_residents(
+            db.session, table, now=utcnow(), today=office_today(), actor="command", **options
+        ),
+    )
 
 
 @outreach_cli.command("demo-data")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 from outreach.domain.problems import N_, Invalid
 
@@ -95,3 +96,49 @@ def clean_email(raw: str) -> str:
     if len(text) > 255 or not _EMAIL.match(text):
         raise Invalid(N_("Enter an e-mail address such as nama@sekolah.sch.id."))
     return text.lower()
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("januari", "january", "jan"),
+            ("februari", "february", "feb", "pebruari"),
+            ("maret", "march", "mar"),
+            ("april", "apr"),
+            ("mei", "may"),
+            ("juni", "june", "jun"),
+            ("juli", "july", "jul"),
+            ("agustus", "august", "agu", "agt", "aug"),
+            ("september", "sep", "sept"),
+            ("oktober", "october", "okt", "oct"),
+            ("november", "nov", "nop", "nopember"),
+            ("desember", "december", "des", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+
+def parse_date(raw: object) -> date:
+    """A date as offices write it: 2026-08-17, 17-08-2026, 17/08/2026, 17.08.2026, 17 Agustus
+    2026, or a spreadsheet's date cell. Day first: Indonesia never writes month first."""
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = str(raw or "").strip().lower()
+    try:
+        if match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
+            year, month, day = (int(part) for part in match.groups())
+        elif match := re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text):
+            day, month, year = (int(part) for part in match.groups())
+        elif match := re.fullmatch(r"(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})", text):
+            day, year = int(match.group(1)), int(match.group(3))
+            month = _MONTHS[match.group(2)]
+        else:
+            raise ValueError(text)
+        return date(year, month, day)
+    except (ValueError, KeyError):
+        raise Invalid(N_("Write the date as 17-08-2026.")) from None

@@ -48,3 +48,9 @@ def paginate(session: Session, query: Select, *, page: int, per_page: int) -> Pa
     number = min(max(1, page), last)
     items = list(session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
     return Page(items, total, number, per_page)
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern (escape character \\) matching ``text`` anywhere, its % and _ literal."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

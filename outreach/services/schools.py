@@ -23,7 +23,7 @@ from outreach.models import (
     Visit,
 )
 from outreach.services.audit import diff, record_event
-from outreach.services.paging import Page, paginate
+from outreach.services.paging import Page, contains_pattern, paginate
 
 
 @dataclass
@@ -182,17 +182,12 @@ SORT_COLUMNS = {
 }
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _filtered(filters: SchoolFilters) -> Select:
     query = select(School).join(School.kecamatan)
     q = filters.q.strip()
     if q:
         digits = q.replace(" ", "")
-        pattern = f"%{_escape_like(q.lower())}%"
-        conditions = [func.lower(School.name).like(pattern, escape="\\")]
+        conditions = [func.lower(School.name).like(contains_pattern(q), escape="\\")]
         if digits.isdigit():
             conditions.append(School.npsn.like(f"{digits}%"))
         query = query.where(or_(*conditions))

@@ -174,7 +174,7 @@ def test_the_command_imports_and_reimports(runner, tmp_path, db_session):
     assert done.exit_code == 0 and "Impor disimpan." in done.output
     assert schools(db_session) == 72
     again = runner.invoke(args=["outreach", "import-schools", str(path)])
-    assert again.exit_code == 0 and "semua sekolah sudah mutakhir" in again.output
+    assert again.exit_code == 0 and "semua data sudah mutakhir" in again.output
 
 
 def test_the_command_lists_every_bad_row_and_exits_1(runner, tmp_path, db_session):

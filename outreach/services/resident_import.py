@@ -1,0 +1,244 @@
+"""Importing home-visit requests from CSV or XLSX, all or nothing, like the school import.
+
+A NIK with an open request updates that request; a NIK whose requests are all closed starts a
+new one. The NIK is read as text: one a spreadsheet turned into a number is refused.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from outreach.domain.nik import clean_nik
+from outreach.domain.phone import normalise_phone
+from outreach.domain.problems import Invalid
+from outreach.domain.residents import (
+    parse_category,
+    parse_channel,
+    parse_disability,
+    parse_rt_rw,
+    parse_sex,
+    parse_yes_no,
+)
+from outreach.domain.values import check_coordinates, parse_date, parse_decimal
+from outreach.errors import DomainError
+from outreach.models import (
+    OPEN_RESIDENT_STATUSES,
+    DisabilityKind,
+    RequestChannel,
+    Resident,
+    ResidentCategory,
+    ResidentStatus,
+    Sex,
+    User,
+)
+from outreach.services.audit import diff, record_event
+from outreach.services.importing import (
+    ImportOutcome,
+    ImportPreview,
+    RowReader,
+    RowResult,
+    read_regions,
+    text_cell,
+)
+from outreach.services.residents import FIELDS, ResidentValues, complete_values, snapshot
+from outreach.services.schools import region_index
+from outreach.services.tables import Table, cell_text, match_headings
+
+RESIDENT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "nik": ("nik", "no nik", "nomor nik"),
+    "name": ("name", "nama", "nama lengkap"),
+    "birth_date": ("birth_date", "tanggal lahir", "tgl lahir"),
+    "sex": ("sex", "jenis kelamin", "jk", "l/p"),
+    "category": ("category", "kategori"),
+    "disability": ("disability", "jenis disabilitas", "disabilitas"),
+    "bedridden": ("bedridden", "tirah baring", "terbaring"),
+    "address": ("address", "alamat"),
+    "rt": ("rt",),
+    "rw": ("rw",),
+    "kecamatan": ("kecamatan", "kec", "kode kecamatan"),
+    "kelurahan": ("kelurahan", "kelurahan/desa", "desa", "kel", "kode kelurahan"),
+    "phone": ("phone", "telepon", "no hp", "nomor hp", "hp", "whatsapp"),
+    "contact_name": ("contact_name", "nama kontak", "kontak", "nama pendamping"),
+    "contact_relation": ("contact_relation", "hubungan", "hubungan kontak"),
+    "requested_via": ("requested_via", "permintaan melalui", "melalui", "sumber"),
+    "requested_on": ("requested_on", "tanggal permintaan", "tgl permintaan"),
+    "latitude": ("latitude", "lintang", "lat"),
+    "longitude": ("longitude", "bujur", "lng", "lon"),
+    "needs_companion": ("needs_companion", "perlu pendamping"),
+}
+REQUIRED = ("nik", "name", "category", "address")
+# Where a rule of complete_values() points, in the file's terms.
+_FIELD_COLUMN = {"birth_on": "birth_date", "kelurahan": "kelurahan"}
+
+
+def _given(row: RowReader, regions) -> dict:
+    """The non-empty, valid cells of a row as ResidentValues fields."""
+    given: dict = {}
+    for field, column, parser in (
+        ("name", "name", text_cell(120)),
+        ("address", "address", text_cell(500)),
+        ("contact_name", "contact_name", text_cell(120)),
+        ("contact_relation", "contact_relation", text_cell(60)),
+        ("birth_on", "birth_date", parse_date),
+        ("requested_on", "requested_on", parse_date),
+        ("sex", "sex", lambda raw: Sex(parse_sex(raw))),
+        ("category", "category", lambda raw: ResidentCategory(parse_category(raw))),
+        ("disability", "disability", lambda raw: DisabilityKind(parse_disability(raw))),
+        ("is_bedridden", "bedridden", parse_yes_no),
+        ("needs_companion", "needs_companion", parse_yes_no),
+        ("requested_via", "requested_via", lambda raw: RequestChannel(parse_channel(raw))),
+        ("rt", "rt", parse_rt_rw),
+        ("rw", "rw", parse_rt_rw),
+        ("phone", "phone", lambda raw: normalise_phone(cell_text(raw), landline=True)),
+    ):
+        value = row.parse(column, parser)
+        if value is not None and value != "":
+            given[field] = value
+    for column, message in (
+        ("name", _l("Enter the resident's name.")),
+        ("category", _l("Give the category: lansia, disabilitas or both.")),
+        ("address", _l("Enter the address where the officer should come.")),
+    ):
+        if row.raw(column) is None:
+            row.problem(column, message)
+    if row.raw("kelurahan") is None:
+        row.problem("kelurahan", _l("Give the kelurahan where the resident lives."))
+    else:
+        _kecamatan, kelurahan = read_regions(row, regions)
+        if kelurahan is not None:
+            given["kelurahan_code"] = kelurahan.code
+    problems_before = len(row.result.problems)
+    lat, lng = row.parse("latitude", parse_decimal), row.parse("longitude", parse_decimal)
+    if len(row.result.problems) > problems_before:
+        pass
+    elif (lat is None) != (lng is None):
+        row.problem(
+            "longitude" if lng is None else "latitude",
+            _l("Give both latitude and longitude, or neither."),
+        )
+    elif lat is not None:
+        try:
+            given["lat"], given["lng"] = check_coordinates(lat, lng)
+        except Invalid as error:
+            row.problem("latitude", _l(error.message, **error.params))
+    return given
+
+
+def analyse_residents(session: Session, table: Table, *, today: date) -> ImportPreview:
+    """What importing ``table`` would do, row by row. Writes nothing."""
+    headings = match_headings(table.headings, RESIDENT_COLUMNS, (*REQUIRED, "kelurahan"))
+    regions = region_index(session)
+    open_by_nik = {
+        resident.nik: resident
+        for resident in session.scalars(
+            select(Resident).where(Resident.status.in_(OPEN_RESIDENT_STATUSES))
+        )
+    }
+    first_row_of: dict[str, int] = {}
+    rows: list[RowResult] = []
+    for number, cells in table.rows:
+        result = RowResult(number=number, key="", name="")
+        row = RowReader(cells, headings, table.headings, RESIDENT_COLUMNS, result)
+        result.name = row.text("name")
+        nik = row.required("nik", clean_nik, _l("Enter the NIK."))
+        if nik is not None:
+            result.key = nik
+            if nik in first_row_of:
+                row.problem("nik", _l("This NIK is also in row %(row)d.", row=first_row_of[nik]))
+            else:
+                first_row_of[nik] = number
+        given = _given(row, regions)
+        rows.append(result)
+        if result.problems:
+            continue
+        existing = open_by_nik.get(nik)
+        current = snapshot(existing) if existing else {}
+        merged = {**current, **given, "nik": nik}
+        try:
+            values = complete_values(ResidentValues(**merged), today=today)
+        except DomainError as error:
+            column = _FIELD_COLUMN.get(error.field, error.field or "nik")
+            row.problem(column if column in RESIDENT_COLUMNS else "nik", error.message)
+            continue
+        result.values, result.record = values, existing
+        if existing is None:
+            result.state = "new"
+            result.changes = {
+                key: [None, value]
+                for key, value in dataclasses.asdict(values).items()
+                if value not in (None, False, "") and key != "nik"
+            }
+        else:
+            result.changes = diff(current, dataclasses.asdict(values))
+            result.state = "changed" if result.changes else "unchanged"
+    return ImportPreview(rows, headings.ignored)
+
+
+def import_residents(
+    session: Session,
+    table: Table,
+    *,
+    now: datetime,
+    today: date,
+    actor: User | str,
+    source: str,
+    dry_run: bool = False,
+) -> ImportOutcome:
+    """Analyse, then — when every row is valid and this is no dry run — write it all."""
+    preview = analyse_residents(session, table, today=today)
+    if not preview.rows:
+        raise DomainError(_l("The file has no rows below its headings."))
+    if dry_run or not preview.ok or not preview.has_changes:
+        return ImportOutcome(preview, written=False)
+    created = []
+    for row in preview.with_state("new"):
+        resident = Resident(
+            **dataclasses.asdict(row.values),
+            status=ResidentStatus.WAITING,
+            created_at=now,
+            updated_at=now,
+        )
+        created.append((resident, row))
+    session.add_all(resident for resident, _row in created)
+    for row in preview.with_state("changed"):
+        for name, (_old, new) in row.changes.items():
+            setattr(row.record, name, new)
+        row.record.updated_at = now
+    session.flush()
+    for resident, row in created:
+        record_event(
+            session,
+            now=now,
+            actor=actor,
+            action="resident.import_create",
+            entity=resident,
+            changes={k: v for k, v in row.changes.items() if k in FIELDS},
+        )
+    for row in preview.with_state("changed"):
+        record_event(
+            session,
+            now=now,
+            actor=actor,
+            action="resident.import_update",
+            entity=row.record,
+            changes=row.changes,
+        )
+    counts = preview.counts
+    record_event(
+        session,
+        now=now,
+        actor=actor,
+        action="resident.import",
+        changes={
+            "source": source[:200],
+            "new": counts["new"],
+            "changed": counts["changed"],
+            "unchanged": counts["unchanged"],
+        },
+    )
+    return ImportOutcome(preview, written=True)
