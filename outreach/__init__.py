@@ -29,7 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     from outreach.cli import outreach_cli
     from outreach.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from outreach.web import admin as admin_area
-    from outreach.web import auth, context, errors, main, schools, security
+    from outreach.web import auth, context, errors, main, residents, schools, security
     from outreach.web.access import login_guard
 
     db.init_app(app)
@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin_area.bp)
     app.register_blueprint(schools.bp)
+    app.register_blueprint(residents.bp)
     errors.register(app)
     context.register(app)
     security.register(app)

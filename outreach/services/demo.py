@@ -5,13 +5,25 @@ from __future__ import annotations
 import csv
 import random
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib import resources
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from outreach.models import Role, School, User
+from outreach.domain.nik import build_nik
+from outreach.models import (
+    DisabilityKind,
+    Kelurahan,
+    RequestChannel,
+    Resident,
+    ResidentCategory,
+    ResidentStatus,
+    Role,
+    School,
+    User,
+)
+from outreach.services.residents import ResidentValues, change_status, register_resident
 from outreach.services.school_import import TEMPLATE_HEADINGS, import_schools
 from outreach.services.schools import set_school_active
 from outreach.services.tables import Table
@@ -101,6 +113,7 @@ def load_demo_data(session: Session, *, now: datetime) -> DemoResult:
             )
             result.created.append(f"team {name}")
     result.created.extend(_load_schools(session, now=now))
+    result.created.extend(_load_residents(session, now=now))
     school = session.scalar(select(School).where(School.npsn == DEMO_LIAISON_NPSN))
     for username, full_name, role, binding in DEMO_USERS:
         if get_user_by_username(session, username) is None:
@@ -180,3 +193,90 @@ def _load_schools(session: Session, *, now: datetime) -> list[str]:
     for school in session.scalars(select(School).where(School.npsn.in_(unlisted))):
         set_school_active(session, school, False, now=now, actor="demo-data")
     return [f"school {row['name']}" for row in rows]
+
+
+_WOMEN = ("Siti", "Aminah", "Rosmiati", "Nurhayati", "Juliana", "Rohana", "Asnah", "Maimunah",
+          "Zubaidah", "Darmawati", "Yusnani", "Rukiah")  # fmt: skip
+_MEN = ("Ahmad", "Syamsul", "Bahrun", "Mukhtar", "Sulaiman", "Darwis", "Zulkifli", "Basri",
+        "Marzuki", "Hasan", "Ismail", "Rusdi")  # fmt: skip
+_FAMILY = ("Effendi", "Harun", "Yusuf", "Rahman", "Hamid", "Saleh", "Idris", "Jamal", "Usman")
+_STREETS = ("Jl. Merapi", "Jl. Kapuas", "Jl. Soeprapto", "Jl. Semangka", "Jl. Danau",
+            "Jl. Bali", "Jl. Halmahera", "Jl. Jati", "Jl. Mahoni", "Jl. Budi Utomo",
+            "Jl. Salak", "Jl. Cendana", "Jl. Sepakat", "Jl. WR Supratman")  # fmt: skip
+_RELATIONS = ("anak", "menantu", "cucu", "tetangga", "ketua RT", "istri", "suami")
+DEMO_RESIDENTS = 48
+
+
+def _load_residents(session: Session, *, now: datetime) -> list[str]:
+    """A home-visit queue spread over the city's kelurahan: mostly waiting, some already
+    visited. Names, NIKs, addresses and phones are invented; a run with residents there adds
+    nothing."""
+    from outreach.i18n import office_today
+
+    if session.scalar(select(Resident.id).limit(1)) is not None:
+        return []
+    today = office_today()
+    rng = random.Random(1771)
+    kelurahan = list(session.scalars(select(Kelurahan).order_by(Kelurahan.code)))
+    created = []
+    for number in range(1, DEMO_RESIDENTS + 1):
+        place = rng.choice(kelurahan)
+        female = rng.random() < 0.55
+        elderly = rng.random() < 0.7
+        age_days = rng.randint(60 * 365, 94 * 365) if elderly else rng.randint(17 * 365, 58 * 365)
+        birth_on = today - timedelta(days=age_days)
+        region = place.kecamatan_code if rng.random() < 0.85 else "16.71.01"  # some moved in
+        disabled = not elderly or rng.random() < 0.25
+        given = rng.choice(_WOMEN if female else _MEN)
+        name = f"{given} {rng.choice(_FAMILY)}" if rng.random() < 0.8 else given
+        values = ResidentValues(
+            nik=build_nik(region, "f" if female else "m", birth_on, number),
+            name=name,
+            address=f"{rng.choice(_STREETS)} No. {rng.randint(1, 120)}",
+            kelurahan_code=place.code,
+            category=(
+                ResidentCategory.BOTH
+                if elderly and disabled
+                else ResidentCategory.LANSIA
+                if elderly
+                else ResidentCategory.DISABILITAS
+            ),
+            disability=rng.choice(list(DisabilityKind)) if disabled else None,
+            is_bedridden=rng.random() < 0.25,
+            needs_companion=rng.random() < 0.4,
+            rt=f"{rng.randint(1, 30):03d}",
+            rw=f"{rng.randint(1, 8):03d}",
+            lat=round(place.lat + rng.uniform(-0.004, 0.004), 6) if rng.random() < 0.6 else None,
+            lng=round(place.lng + rng.uniform(-0.004, 0.004), 6) if place.lng else None,
+            phone=f"+628{rng.choice('12')}{rng.randrange(10**8, 10**9)}"
+            if rng.random() < 0.7
+            else None,
+            contact_name=f"{rng.choice(_WOMEN + _MEN)} {rng.choice(_FAMILY)}",
+            contact_relation=rng.choice(_RELATIONS),
+            requested_via=rng.choice(list(RequestChannel)),
+            requested_on=today - timedelta(days=rng.randint(0, 120)),
+        )
+        if values.lat is None:
+            values.lng = None
+        resident = register_resident(session, values, now=now, today=today, actor="demo-data")
+        roll = rng.random()
+        if roll < 0.12:
+            change_status(
+                session,
+                resident,
+                ResidentStatus.RECORDED,
+                "Direkam di rumah oleh Tim Perekaman.",
+                now=now,
+                actor="demo-data",
+            )
+        elif roll < 0.17:
+            change_status(
+                session,
+                resident,
+                ResidentStatus.UNREACHABLE,
+                "Tiga kali ditelepon, tidak ada jawaban.",
+                now=now,
+                actor="demo-data",
+            )
+        created.append(f"resident {number}")
+    return created

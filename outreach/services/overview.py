@@ -58,7 +58,10 @@ def list_team_day(session: Session, team_id: int, day: date) -> list[Visit]:
     return list(
         session.scalars(
             select(Visit)
-            .options(joinedload(Visit.school), joinedload(Visit.resident))
+            .options(
+                joinedload(Visit.school),
+                joinedload(Visit.resident).joinedload(Resident.kelurahan),
+            )
             .where(
                 Visit.team_id == team_id,
                 Visit.visit_on == day,

@@ -144,7 +144,7 @@ def analyse_residents(session: Session, table: Table, *, today: date) -> ImportP
     for number, cells in table.rows:
         result = RowResult(number=number, key="", name="")
         row = RowReader(cells, headings, table.headings, RESIDENT_COLUMNS, result)
-        result.name = row.text("name")
+        result.key, result.name = row.text("nik"), row.text("name")
         nik = row.required("nik", clean_nik, _l("Enter the NIK."))
         if nik is not None:
             result.key = nik

@@ -6,6 +6,7 @@ from flask_babel import get_locale
 
 from outreach.domain.phone import display_phone, whatsapp_number
 from outreach.i18n import office_today
+from outreach.models import ResidentStatus
 from outreach.web.auth.forms import LanguageForm, LogoutForm
 from outreach.web.labels import SCHOOL_FIELD_LABELS, template_helpers
 from outreach.web.navigation import nav_entries
@@ -16,6 +17,7 @@ def register(app) -> None:
         phone=display_phone,
         whatsapp=whatsapp_number,
         school_field_label=lambda name: SCHOOL_FIELD_LABELS.get(name, name),
+        resident_status=lambda value: ResidentStatus(value),
     )
 
     @app.context_processor

@@ -7,7 +7,9 @@ WTForms ships no Indonesian catalogue, so the few messages its fields can raise 
 from __future__ import annotations
 
 from flask_babel import get_translations
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from wtforms import DateField
 
 from outreach.domain.problems import N_
 
@@ -43,3 +45,13 @@ class Form(FlaskForm):
 
 class ConfirmForm(Form):
     """A button that changes something: only its CSRF token."""
+
+
+class DateInput(DateField):
+    """An HTML date input whose parse error speaks the user's language."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_("Enter a date such as 17-08-2026.")) from None

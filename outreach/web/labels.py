@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from outreach.models import ClosureKind, Role, SchoolLevel, SchoolStatus, VisitStatus
+from outreach.models import (
+    ClosureKind,
+    DisabilityKind,
+    RequestChannel,
+    ResidentCategory,
+    ResidentStatus,
+    Role,
+    SchoolLevel,
+    SchoolStatus,
+    Sex,
+    VisitStatus,
+)
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Admin"),
@@ -62,6 +73,67 @@ SCHOOL_FIELD_LABELS = {
     "reason": _l("Reason"),
 }
 
+RESIDENT_STATUS_LABELS = {
+    ResidentStatus.WAITING: _l("Waiting"),
+    ResidentStatus.SCHEDULED: _l("Scheduled"),
+    ResidentStatus.RECORDED: _l("Recorded"),
+    ResidentStatus.UNREACHABLE: _l("Unreachable"),
+    ResidentStatus.REFUSED: _l("Refused"),
+    ResidentStatus.MOVED: _l("Moved away"),
+    ResidentStatus.DECEASED: _l("Deceased"),
+    ResidentStatus.ALREADY_RECORDED: _l("Already recorded"),
+}
+
+CATEGORY_LABELS = {
+    ResidentCategory.LANSIA: _l("Elderly"),
+    ResidentCategory.DISABILITAS: _l("Disabled"),
+    ResidentCategory.BOTH: _l("Elderly and disabled"),
+}
+
+DISABILITY_LABELS = {
+    DisabilityKind.PHYSICAL: _l("Physical"),
+    DisabilityKind.VISUAL: _l("Visual"),
+    DisabilityKind.HEARING_SPEECH: _l("Hearing or speech"),
+    DisabilityKind.INTELLECTUAL: _l("Intellectual"),
+    DisabilityKind.MENTAL: _l("Mental or psychosocial"),
+    DisabilityKind.MULTIPLE: _l("Multiple"),
+}
+
+CHANNEL_LABELS = {
+    RequestChannel.PHONE: _l("Phone call"),
+    RequestChannel.WHATSAPP: _l("WhatsApp"),
+    RequestChannel.RT_RW: _l("Through the RT/RW head"),
+    RequestChannel.KELURAHAN: _l("Through the kelurahan"),
+    RequestChannel.WALK_IN: _l("Family came to the office"),
+    RequestChannel.OTHER: _l("Other"),
+}
+
+SEX_LABELS = {Sex.MALE: _l("Male"), Sex.FEMALE: _l("Female")}
+
+RESIDENT_FIELD_LABELS = {
+    "nik": _l("NIK"),
+    "name": _l("Name"),
+    "birth_on": _l("Birth date"),
+    "sex": _l("Sex"),
+    "category": _l("Category"),
+    "disability": _l("Kind of disability"),
+    "is_bedridden": _l("Bedridden"),
+    "needs_companion": _l("Needs a companion"),
+    "address": _l("Address"),
+    "rt": _l("RT"),
+    "rw": _l("RW"),
+    "kelurahan_code": _l("Kelurahan"),
+    "lat": _l("Latitude"),
+    "lng": _l("Longitude"),
+    "phone": _l("Phone"),
+    "contact_name": _l("Contact person"),
+    "contact_relation": _l("Relation"),
+    "requested_via": _l("Request came in"),
+    "requested_on": _l("Requested on"),
+    "status": _l("Status"),
+    "reason": _l("Reason"),
+}
+
 AUDIT_ACTION_LABELS = {
     "school.create": _l("School registered"),
     "school.update": _l("School changed"),
@@ -73,6 +145,12 @@ AUDIT_ACTION_LABELS = {
     "blackout.merge": _l("Blackout period extended"),
     "blackout.delete": _l("Blackout period removed"),
     "user.create": _l("Account created"),
+    "resident.create": _l("Request registered"),
+    "resident.update": _l("Request changed"),
+    "resident.status": _l("Status changed"),
+    "resident.import_create": _l("Registered by import"),
+    "resident.import_update": _l("Changed by import"),
+    "resident.view_nik": _l("Full NIK viewed"),
 }
 
 
@@ -84,4 +162,9 @@ def template_helpers() -> dict:
         "school_level_label": lambda value: SCHOOL_LEVEL_LABELS.get(value, ""),
         "school_status_label": lambda value: SCHOOL_STATUS_LABELS.get(value, ""),
         "audit_action_label": lambda value: AUDIT_ACTION_LABELS.get(value, value),
+        "resident_status_label": lambda value: RESIDENT_STATUS_LABELS.get(value, ""),
+        "category_label": lambda value: CATEGORY_LABELS.get(value, ""),
+        "disability_label": lambda value: DISABILITY_LABELS.get(value, ""),
+        "channel_label": lambda value: CHANNEL_LABELS.get(value, ""),
+        "sex_label": lambda value: SEX_LABELS.get(value, ""),
     }

@@ -33,4 +33,50 @@
   }
 
   document.querySelectorAll("select[data-parent-select]").forEach(linkSelects);
+
+  // While a NIK is typed, say what it tells (birth date, age, sex) and fill the empty fields
+  // it answers; the server decides again on save, so nothing here is trusted.
+  function nikHelper(input) {
+    var box = document.getElementById(input.dataset.nikInfo);
+    if (!box || !window.fetch) { return; }
+    var last = "";
+    function setIfEmpty(id, value) {
+      var field = document.getElementById(id);
+      if (field && !field.value) { field.value = value; }
+    }
+    function show(data) {
+      box.textContent = "";
+      box.className = "small nik-info mb-3 " + (data.ok ? "text-body-secondary" : "text-danger");
+      box.appendChild(document.createTextNode(data.ok ? data.summary : data.message));
+      if (!data.ok) { return; }
+      setIfEmpty("birth_on", data.birth_on);
+      setIfEmpty("sex", data.sex);
+      if (data.elderly) { setIfEmpty("category", "lansia"); }
+      if (data.duplicate) {
+        var warning = document.createElement("div");
+        warning.className = "text-danger fw-semibold mt-1";
+        warning.appendChild(document.createTextNode(data.duplicate.message + " "));
+        var link = document.createElement("a");
+        link.href = data.duplicate.url;
+        link.textContent = "→";
+        warning.appendChild(link);
+        box.appendChild(warning);
+      }
+    }
+    function check() {
+      var digits = input.value.replace(/\D/g, "");
+      if (digits.length !== 16 || digits === last) { return; }
+      last = digits;
+      var url = box.dataset.url + "?nik=" + digits + (box.dataset.id ? "&id=" + box.dataset.id : "");
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) { if (data) { show(data); } })
+        .catch(function () { /* offline: the server checks on save */ });
+    }
+    input.addEventListener("input", check);
+    input.addEventListener("change", check);
+    check();
+  }
+
+  document.querySelectorAll("input[data-nik-info]").forEach(nikHelper);
 })();

@@ -1,39 +1,14 @@
-"""Select options of the school forms, built from the database and the settings."""
+"""Select options of the school forms, built from the labels and the settings."""
 
 from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
 from wtforms import SelectChoice
 
-from outreach.extensions import db
 from outreach.i18n import weekday_name
-from outreach.models import Kecamatan, Kelurahan, SchoolLevel, SchoolStatus
+from outreach.models import SchoolLevel, SchoolStatus
 from outreach.web.labels import SCHOOL_LEVEL_LABELS, SCHOOL_STATUS_LABELS
-
-
-def kecamatan_choices(blank: str) -> list[SelectChoice]:
-    rows = db.session.scalars(select(Kecamatan).order_by(Kecamatan.name))
-    return [SelectChoice("", blank)] + [SelectChoice(k.code, k.name) for k in rows]
-
-
-def kelurahan_choices() -> list[SelectChoice]:
-    """Grouped by kecamatan, each option naming its kecamatan for the dependent select."""
-    rows = db.session.execute(
-        select(Kelurahan, Kecamatan.name)
-        .join(Kecamatan, Kelurahan.kecamatan_code == Kecamatan.code)
-        .order_by(Kecamatan.name, Kelurahan.name)
-    )
-    return [SelectChoice("", _("— unknown —"))] + [
-        SelectChoice(
-            kelurahan.code,
-            kelurahan.name,
-            render_kw={"data-parent": kelurahan.kecamatan_code},
-            optgroup=kecamatan_name,
-        )
-        for kelurahan, kecamatan_name in rows
-    ]
 
 
 def level_choices(blank: str | None = None) -> list[SelectChoice]:

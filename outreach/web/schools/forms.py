@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateField,
     EmailField,
     HiddenField,
     SelectField,
@@ -20,18 +18,8 @@ from outreach.domain.phone import normalise_phone
 from outreach.domain.schools import clean_npsn
 from outreach.domain.values import clean_email, parse_coordinates, parse_whole_number
 from outreach.web.auth.forms import NewPasswordForm
-from outreach.web.forms import ConfirmForm, Form
+from outreach.web.forms import ConfirmForm, DateInput, Form
 from outreach.web.validators import TextLength, domain_check
-
-
-class DateInput(DateField):
-    """An HTML date input whose parse error speaks the user's language."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_("Enter a date such as 17-08-2026.")) from None
 
 
 class CheckboxesField(SelectMultipleField):

@@ -27,11 +27,10 @@ from outreach.services.schools import (
     update_school,
 )
 from outreach.services.users import create_user
+from outreach.web.choices import kecamatan_choices, kelurahan_choices
 from outreach.web.schools import bp
 from outreach.web.schools.choices import (
     active_choices,
-    kecamatan_choices,
-    kelurahan_choices,
     level_choices,
     status_choices,
     weekday_choices,

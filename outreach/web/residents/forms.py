@@ -1,0 +1,139 @@
+"""Forms of the home-visit queue. They describe and clean input; rules live in the services."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Optional
+
+from outreach.domain.nik import clean_nik
+from outreach.domain.phone import normalise_phone
+from outreach.domain.residents import parse_rt_rw
+from outreach.domain.values import parse_coordinates
+from outreach.models import DisabilityKind, RequestChannel, ResidentCategory, Sex
+from outreach.services.residents import MANUAL_STATUSES
+from outreach.web.forms import DateInput, Form
+from outreach.web.labels import (
+    CATEGORY_LABELS,
+    CHANNEL_LABELS,
+    DISABILITY_LABELS,
+    RESIDENT_STATUS_LABELS,
+    SEX_LABELS,
+)
+from outreach.web.validators import TextLength, domain_check
+
+
+def _choices(labels: dict, blank: str | None = None) -> list[SelectChoice]:
+    first = [SelectChoice("", blank)] if blank is not None else []
+    return first + [SelectChoice(member.value, str(label)) for member, label in labels.items()]
+
+
+class ResidentFilterForm(Form):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or full NIK"), validators=[Optional(), TextLength(max=100)])
+    status = HiddenField(default="open")
+    category = SelectField(_l("Category"), validators=[Optional()])
+    kecamatan = SelectField(_l("Kecamatan"), validators=[Optional()])
+    kelurahan = SelectField(
+        _l("Kelurahan"), validators=[Optional()], render_kw={"data-parent-select": "kecamatan"}
+    )
+    waited = SelectField(_l("Waiting"), validators=[Optional()])
+
+
+class ResidentForm(Form):
+    nik = StringField(
+        _l("NIK"),
+        validators=[DataRequired(_l("Enter the NIK.")), domain_check(clean_nik)],
+        render_kw={
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "maxlength": 24,
+            "data-nik-info": "nik-info",
+        },
+    )
+    name = StringField(
+        _l("Full name"),
+        validators=[DataRequired(_l("Enter the resident's name.")), TextLength(max=120)],
+        render_kw={"autocomplete": "off"},
+    )
+    birth_on = DateInput(_l("Birth date"), validators=[Optional()])
+    sex = SelectField(_l("Sex"), validators=[Optional()])
+    category = SelectField(_l("Category"), validators=[Optional()])
+    disability = SelectField(_l("Kind of disability"), validators=[Optional()])
+    is_bedridden = BooleanField(_l("Bedridden: cannot leave the bed"))
+    needs_companion = BooleanField(_l("Needs a companion during recording"))
+    address = TextAreaField(
+        _l("Address"),
+        validators=[
+            DataRequired(_l("Enter the address where the officer should come.")),
+            TextLength(max=500),
+        ],
+    )
+    rt = StringField(
+        _l("RT"),
+        validators=[Optional(), domain_check(parse_rt_rw)],
+        render_kw={"inputmode": "numeric", "maxlength": 3},
+    )
+    rw = StringField(
+        _l("RW"),
+        validators=[Optional(), domain_check(parse_rt_rw)],
+        render_kw={"inputmode": "numeric", "maxlength": 3},
+    )
+    kecamatan = SelectField(_l("Kecamatan"), validators=[Optional()])
+    kelurahan = SelectField(
+        _l("Kelurahan"),
+        validators=[DataRequired(_l("Choose the kelurahan."))],
+        render_kw={"data-parent-select": "kecamatan"},
+    )
+    coordinates = StringField(
+        _l("Coordinates (optional)"),
+        validators=[Optional(), domain_check(parse_coordinates)],
+        render_kw={"placeholder": "-3.8011, 102.2655", "autocomplete": "off"},
+    )
+    phone = StringField(
+        _l("Phone"),
+        validators=[Optional(), domain_check(lambda raw: normalise_phone(raw, landline=True))],
+        render_kw={"inputmode": "tel", "autocomplete": "off", "placeholder": "0812 3456 7890"},
+    )
+    contact_name = StringField(_l("Contact person"), validators=[Optional(), TextLength(max=120)])
+    contact_relation = StringField(
+        _l("Relation to the resident"),
+        validators=[Optional(), TextLength(max=60)],
+        render_kw={"placeholder": _l("e.g. child, neighbour, RT head")},
+    )
+    requested_via = SelectField(_l("How the request came in"))
+    requested_on = DateInput(_l("Requested on"), validators=[Optional()])
+
+    def fill_choices(self, kecamatan, kelurahan) -> None:
+        self.sex.choices = _choices(SEX_LABELS, _l("— from the NIK —"))
+        self.category.choices = _choices(CATEGORY_LABELS, _l("— elderly if 60 or older —"))
+        self.disability.choices = _choices(DISABILITY_LABELS, _l("— none —"))
+        self.requested_via.choices = _choices(CHANNEL_LABELS)
+        self.kecamatan.choices = kecamatan
+        self.kelurahan.choices = kelurahan
+
+
+class StatusForm(Form):
+    status = SelectField(_l("New status"))
+    reason = StringField(
+        _l("Reason"),
+        validators=[DataRequired(_l("Say why the status changes.")), TextLength(max=500)],
+        render_kw={"placeholder": _l("e.g. recorded at home on 3 August")},
+    )
+
+    def fill_choices(self, current) -> None:
+        self.status.choices = [
+            SelectChoice(status.value, str(RESIDENT_STATUS_LABELS[status]))
+            for status in MANUAL_STATUSES
+            if status is not current
+        ]
+
+
+ENUMS = {
+    "sex": Sex,
+    "category": ResidentCategory,
+    "disability": DisabilityKind,
+    "requested_via": RequestChannel,
+}

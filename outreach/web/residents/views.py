@@ -1,0 +1,367 @@
+"""The home-visit queue and each request: registering, changing, status, seeing the full NIK,
+exporting the queue, and what a NIK tells the form while it is being typed."""
+
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+from wtforms import SelectChoice
+
+from outreach.domain.nik import age_on, mask_nik, parse_nik
+from outreach.domain.phone import display_phone
+from outreach.domain.problems import Invalid
+from outreach.errors import DomainError
+from outreach.extensions import db
+from outreach.i18n import long_date, office_today
+from outreach.models import Resident, ResidentStatus, utcnow
+from outreach.services.audit import list_events_for
+from outreach.services.residents import (
+    DuplicateRequest,
+    ResidentFilters,
+    ResidentValues,
+    change_status,
+    count_by_status,
+    find_open_request,
+    list_queue,
+    list_requests_of_nik,
+    list_resident_visits,
+    record_nik_view,
+    register_resident,
+    update_resident,
+    warnings_for,
+)
+from outreach.web.choices import kecamatan_choices, kelurahan_choices
+from outreach.web.forms import ConfirmForm
+from outreach.web.labels import (
+    CATEGORY_LABELS,
+    RESIDENT_STATUS_LABELS,
+    SEX_LABELS,
+)
+from outreach.web.residents import bp
+from outreach.web.residents.forms import (
+    ENUMS,
+    ResidentFilterForm,
+    ResidentForm,
+    StatusForm,
+    _choices,
+)
+
+PER_PAGE = 25
+WAITED_DAYS = (30, 60, 90)
+
+
+def load_resident(resident_id: int) -> Resident:
+    """The request with this id, or 404."""
+    return db.get_or_404(Resident, resident_id)
+
+
+# --- the queue ------------------------------------------------------------------------------
+
+
+def filters_from_request() -> tuple[ResidentFilterForm, ResidentFilters]:
+    form = ResidentFilterForm(formdata=request.args)
+    form.category.choices = _choices(CATEGORY_LABELS, _("All categories"))
+    form.kecamatan.choices = kecamatan_choices(_("All kecamatan"))
+    form.kelurahan.choices = [SelectChoice("", _("All kelurahan"))] + kelurahan_choices()[1:]
+    form.waited.choices = [SelectChoice("", _("Any time"))] + [
+        SelectChoice(str(days), _("%(days)d days or more", days=days)) for days in WAITED_DAYS
+    ]
+    form.validate()
+    valid = {name: field.data for name, field in form._fields.items() if not field.errors}
+    status = valid.get("status") or "open"
+    if status not in ("open", "all", *(s.value for s in ResidentStatus)):
+        status = "open"
+    filters = ResidentFilters(
+        q=(valid.get("q") or "").strip(),
+        status=status,
+        category=valid.get("category") or "",
+        kecamatan=valid.get("kecamatan") or "",
+        kelurahan=valid.get("kelurahan") or "",
+        waited_days=int(valid.get("waited") or 0),
+    )
+    return form, filters
+
+
+def _url_with(endpoint: str, **changes) -> str:
+    args = MultiDict(request.args)
+    for key, value in changes.items():
+        args.setlist(key, [value] if value is not None else [])
+    values = {key: items[0] if len(items) == 1 else items for key, items in args.lists()}
+    return url_for(endpoint, **values)
+
+
+@bp.route("")
+def index():
+    """The queue in priority order, with counts per status."""
+    form, filters = filters_from_request()
+    today = office_today()
+    page = list_queue(
+        db.session,
+        filters,
+        today=today,
+        page=request.args.get("page", 1, type=int),
+        per_page=PER_PAGE,
+    )
+    counts = count_by_status(db.session, filters, today=today)
+    tabs = [
+        ("open", _("Open"), counts[ResidentStatus.WAITING] + counts[ResidentStatus.SCHEDULED]),
+        *((status.value, RESIDENT_STATUS_LABELS[status], counts[status]) for status in counts),
+        ("all", _("All"), sum(counts.values())),
+    ]
+    return render_template(
+        "residents/index.html",
+        form=form,
+        filters=filters,
+        page=page,
+        tabs=tabs,
+        today=today,
+        age_on=age_on,
+        mask_nik=mask_nik,
+        status_url=lambda status: _url_with("residents.index", status=status, page=None),
+        page_url=lambda number: _url_with("residents.index", page=str(number)),
+        export_url=lambda extension: _url_with("residents.export", extension=extension, page=None),
+    )
+
+
+# --- one request ----------------------------------------------------------------------------
+
+
+def _resident_form(resident: Resident | None = None) -> ResidentForm:
+    if request.method == "POST" or resident is None:
+        form = ResidentForm()
+        if request.method == "GET":
+            form.requested_on.data = office_today()
+    else:
+        form = ResidentForm(formdata=None, obj=resident)
+        for name in ENUMS:
+            value = getattr(resident, name)
+            getattr(form, name).data = value.value if value else ""
+        form.kecamatan.data = resident.kelurahan.kecamatan_code
+        form.kelurahan.data = resident.kelurahan_code
+        form.coordinates.data = f"{resident.lat}, {resident.lng}" if resident.lat else ""
+        form.phone.data = display_phone(resident.phone)
+    form.fill_choices(kecamatan_choices(_("— any —")), kelurahan_choices())
+    return form
+
+
+def _values(form: ResidentForm) -> ResidentValues:
+    lat, lng = form.coordinates.data if isinstance(form.coordinates.data, tuple) else (None, None)
+    enums = {
+        name: enum(getattr(form, name).data) if getattr(form, name).data else None
+        for name, enum in ENUMS.items()
+    }
+    return ResidentValues(
+        nik=form.nik.data,
+        name=" ".join(form.name.data.split()),
+        address=form.address.data.strip(),
+        kelurahan_code=form.kelurahan.data,
+        category=enums["category"],
+        birth_on=form.birth_on.data,
+        sex=enums["sex"],
+        disability=enums["disability"],
+        is_bedridden=form.is_bedridden.data,
+        needs_companion=form.needs_companion.data,
+        rt=form.rt.data or None,
+        rw=form.rw.data or None,
+        lat=lat,
+        lng=lng,
+        phone=form.phone.data or None,
+        contact_name=" ".join((form.contact_name.data or "").split()) or None,
+        contact_relation=(form.contact_relation.data or "").strip() or None,
+        requested_via=enums["requested_via"] or ENUMS["requested_via"]("other"),
+        requested_on=form.requested_on.data,
+    )
+
+
+def _kelurahan_in_kecamatan(form: ResidentForm) -> bool:
+    """The kelurahan chosen lies in the kecamatan chosen (when one is chosen)."""
+    if not form.kecamatan.data or not form.kelurahan.data:
+        return True
+    if form.kelurahan.data.startswith(form.kecamatan.data + "."):
+        return True
+    form.kelurahan.errors = [
+        *form.kelurahan.errors,
+        _("This kelurahan is not in the chosen kecamatan."),
+    ]
+    return False
+
+
+def _save(form: ResidentForm, resident: Resident | None):
+    """Register or update from the form; the saved request, or None with errors on the form."""
+    today = office_today()
+    try:
+        if resident is None:
+            resident = register_resident(
+                db.session, _values(form), now=utcnow(), today=today, actor=current_user
+            )
+            changed = True
+        else:
+            changed = bool(
+                update_resident(
+                    db.session,
+                    resident,
+                    _values(form),
+                    now=utcnow(),
+                    today=today,
+                    actor=current_user,
+                )
+            )
+    except DuplicateRequest as error:
+        db.session.rollback()
+        form.nik.errors = [*form.nik.errors, str(error.message)]
+        form.duplicate = error.existing
+        return None, False
+    except DomainError as error:
+        db.session.rollback()
+        field = getattr(form, error.field or "", None) or form.nik
+        field.errors = [*field.errors, str(error.message)]
+        return None, False
+    db.session.commit()
+    for warning in warnings_for(resident, today=today):
+        flash(str(warning), "warning")
+    return resident, changed
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = _resident_form()
+    form.duplicate = None
+    if form.validate_on_submit() and _kelurahan_in_kecamatan(form):
+        resident, _changed = _save(form, None)
+        if resident is not None:
+            flash(_("%(name)s is in the queue.", name=resident.name), "success")
+            return redirect(url_for("residents.detail", resident_id=resident.id))
+    return render_template("residents/form.html", form=form, resident=None), (
+        422 if form.errors or form.duplicate else 200
+    )
+
+
+@bp.route("/<int:resident_id>/edit", methods=["GET", "POST"])
+def edit(resident_id: int):
+    resident = load_resident(resident_id)
+    form = _resident_form(resident)
+    form.duplicate = None
+    if form.validate_on_submit() and _kelurahan_in_kecamatan(form):
+        saved, changed = _save(form, resident)
+        if saved is not None:
+            flash(
+                _("Changes saved.") if changed else _("Nothing was changed."),
+                "success" if changed else "info",
+            )
+            return redirect(url_for("residents.detail", resident_id=resident.id))
+    return render_template("residents/form.html", form=form, resident=resident), (
+        422 if form.errors else 200
+    )
+
+
+def render_resident_page(
+    resident: Resident, *, full_nik: bool = False, status_form=None, status=200
+):
+    today = office_today()
+    if status_form is None:
+        status_form = StatusForm(formdata=None)
+    status_form.fill_choices(resident.status)
+    page = render_template(
+        "residents/detail.html",
+        resident=resident,
+        nik=resident.nik if full_nik else mask_nik(resident.nik),
+        full_nik=full_nik,
+        age=age_on(resident.birth_on, today) if resident.birth_on else None,
+        waiting_days=(today - resident.requested_on).days,
+        warnings=warnings_for(resident, today=today),
+        status_form=status_form,
+        confirm_form=ConfirmForm(),
+        visits=list_resident_visits(db.session, resident),
+        other_requests=list_requests_of_nik(db.session, resident),
+        events=list_events_for(db.session, resident),
+        mask_nik=mask_nik,
+    )
+    return page, status
+
+
+@bp.route("/<int:resident_id>")
+def detail(resident_id: int):
+    """A request: the resident, the address and contact, the status and its history."""
+    return render_resident_page(load_resident(resident_id))
+
+
+@bp.route("/<int:resident_id>/nik", methods=["POST"])
+def reveal_nik(resident_id: int):
+    """Show the full NIK once, and write that it was seen to the audit log."""
+    resident = load_resident(resident_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    record_nik_view(
+        db.session, resident, now=utcnow(), actor=current_user, remote_addr=request.remote_addr
+    )
+    db.session.commit()
+    return render_resident_page(resident, full_nik=True)
+
+
+@bp.route("/<int:resident_id>/status", methods=["POST"])
+def set_status(resident_id: int):
+    resident = load_resident(resident_id)
+    form = StatusForm()
+    form.fill_choices(resident.status)
+    if form.validate_on_submit():
+        try:
+            change_status(
+                db.session,
+                resident,
+                ResidentStatus(form.status.data),
+                form.reason.data,
+                now=utcnow(),
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            field = getattr(form, error.field or "", None) or form.status
+            field.errors = [*field.errors, str(error.message)]
+        else:
+            db.session.commit()
+            flash(
+                _("Status is now: %(status)s.", status=RESIDENT_STATUS_LABELS[resident.status]),
+                "success",
+            )
+            return redirect(url_for("residents.detail", resident_id=resident.id))
+    return render_resident_page(resident, status_form=form, status=422)
+
+
+@bp.route("/nik-info")
+def nik_info():
+    """What a NIK tells the form while it is typed (JSON): birth date, sex, age, open request."""
+    today = office_today()
+    try:
+        info = parse_nik(request.args.get("nik", ""), on=today)
+    except Invalid as error:
+        return jsonify(ok=False, message=_(error.message, **error.params))
+    age = age_on(info.birth_on, today)
+    existing = find_open_request(db.session, info.nik)
+    current = request.args.get("id", type=int)
+    duplicate = None
+    if existing is not None and existing.id != current:
+        duplicate = {
+            "url": url_for("residents.detail", resident_id=existing.id),
+            "message": _(
+                "This NIK already has an open request (%(name)s, since %(date)s).",
+                name=existing.name,
+                date=long_date(existing.requested_on),
+            ),
+        }
+    return jsonify(
+        ok=True,
+        birth_on=info.birth_on.isoformat(),
+        sex=info.sex,
+        age=age,
+        elderly=age >= 60,
+        summary=_(
+            "Born %(date)s (%(age)d years), %(sex)s, first registered in %(province)s.",
+            date=long_date(info.birth_on),
+            age=age,
+            sex=str(SEX_LABELS[ENUMS["sex"](info.sex)]).lower(),
+            province=info.province,
+        ),
+        duplicate=duplicate,
+    )
