@@ -135,6 +135,14 @@ def load_demo_data(session: Session, *, now: datetime) -> DemoResult:
     return result
 
 
+_MOBILE_PREFIXES = ("811", "812", "813", "821", "822", "852", "853", "857", "877", "878", "895")
+
+
+def demo_phone(rng: random.Random) -> str:
+    """An invented mobile number with a real operator prefix."""
+    return f"+62{rng.choice(_MOBILE_PREFIXES)}{rng.randrange(10**7, 10**8)}"
+
+
 def _school_rows() -> list[dict[str, str]]:
     path = resources.files("outreach").joinpath("data", "sekolah_kota_bengkulu.csv")
     with path.open(encoding="utf-8") as fh:
@@ -147,7 +155,7 @@ def _invented_contact(row: dict[str, str]) -> tuple[str, str, int | None]:
         return DEMO_LIAISON[0], DEMO_LIAISON[1], 120
     rng = random.Random(row["npsn"])
     name = f"{rng.choice(_FIRST_NAMES)} {rng.choice(_LAST_NAMES)}, S.Pd."
-    phone = f"+628{rng.choice('12')}{rng.randrange(10**8, 10**9)}"
+    phone = demo_phone(rng)
     low, high = _PENDING.get((row["bentuk"] or "SMA")[:3].strip(), (20, 80))
     pending = None if rng.random() < 0.1 else rng.randint(low, high)
     return name, phone, pending
@@ -248,9 +256,7 @@ def _load_residents(session: Session, *, now: datetime) -> list[str]:
             rw=f"{rng.randint(1, 8):03d}",
             lat=round(place.lat + rng.uniform(-0.004, 0.004), 6) if rng.random() < 0.6 else None,
             lng=round(place.lng + rng.uniform(-0.004, 0.004), 6) if place.lng else None,
-            phone=f"+628{rng.choice('12')}{rng.randrange(10**8, 10**9)}"
-            if rng.random() < 0.7
-            else None,
+            phone=demo_phone(rng) if rng.random() < 0.7 else None,
             contact_name=f"{rng.choice(_WOMEN + _MEN)} {rng.choice(_FAMILY)}",
             contact_relation=rng.choice(_RELATIONS),
             requested_via=rng.choice(list(RequestChannel)),

@@ -18,8 +18,8 @@ def nav_links(page: str) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.ADMIN, ["/", "/schools", "/admin/users"]),
-        (Role.COORDINATOR, ["/", "/schools"]),
+        (Role.ADMIN, ["/", "/schools", "/residents", "/admin/users"]),
+        (Role.COORDINATOR, ["/", "/schools", "/residents"]),
         (Role.OFFICER, ["/"]),
         (Role.LIAISON, ["/"]),
     ],
