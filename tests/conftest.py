@@ -204,3 +204,39 @@ def change(session, user, actor="test", **overrides):
 
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture
+def make_resident(db_session):
+    """make_resident(**overrides) — a waiting elderly resident of Pagar Dewa by default."""
+    from datetime import date
+
+    from outreach.domain.nik import build_nik
+    from outreach.i18n import office_today
+    from outreach.services.residents import ResidentValues, register_resident
+
+    counter = iter(range(1, 10_000))
+
+    def make(**overrides):
+        n = next(counter)
+        birth_on = overrides.pop("birth_on", date(1948, 3, 12))
+        sex = overrides.pop("sex_code", "f")
+        values = {
+            "nik": build_nik("17.71.01", sex, birth_on, n),
+            "name": f"Warga Uji {n}",
+            "address": f"Jl. Merpati No. {n}",
+            "kelurahan_code": "17.71.01.1001",
+            "birth_on": birth_on,
+        }
+        values.update(overrides)
+        resident = register_resident(
+            db_session,
+            ResidentValues(**values),
+            now=utcnow(),
+            today=office_today(),
+            actor="test",
+        )
+        db_session.commit()
+        return resident
+
+    return make

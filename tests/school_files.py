@@ -94,3 +94,87 @@ def template_row(**cells) -> list[str]:
     unknown = set(cells) - set(TEMPLATE_HEADINGS)
     assert not unknown, unknown
     return [str(cells.get(heading, "")) for heading in TEMPLATE_HEADINGS]
+
+
+RESIDENT_HEADINGS = [
+    "NIK",
+    "Nama",
+    "Tanggal Lahir",
+    "Jenis Kelamin",
+    "Kategori",
+    "Jenis Disabilitas",
+    "Tirah Baring",
+    "Alamat",
+    "RT",
+    "RW",
+    "Kecamatan",
+    "Kelurahan",
+    "Telepon",
+    "Nama Kontak",
+    "Hubungan",
+    "Permintaan Melalui",
+    "Tanggal Permintaan",
+]
+RESIDENT_ROWS = [
+    [
+        "1771015203480003",
+        "Siti Aminah",
+        "12-03-1948",
+        "P",
+        "Lansia",
+        "",
+        "ya",
+        "Jl. Merpati No. 5",
+        "7",
+        "2",
+        "Selebar",
+        "Pagar Dewa",
+        "0812 7300 1111",
+        "Rina",
+        "anak",
+        "telepon",
+        "02-11-2026",
+    ],
+    [
+        "1771061708450002",
+        "Bahrun Yusuf",
+        "17-08-1945",
+        "L",
+        "both",
+        "fisik",
+        "tidak",
+        "Jl. Merapi No. 12",
+        "12",
+        "3",
+        "Ratu Agung",
+        "Kebun Tebeng",
+        "(0736) 21234",
+        "",
+        "",
+        "RT/RW",
+        "15-10-2026",
+    ],
+    [
+        "1771094106900001",
+        "Maya Lestari",
+        "01-06-1990",
+        "P",
+        "disabilitas",
+        "netra",
+        "tidak",
+        "Jl. Zainul Arifin No. 3",
+        "",
+        "",
+        "Singaran Pati",
+        "Timur Indah",
+        "",
+        "Desi",
+        "saudara",
+        "wa",
+        "20-11-2026",
+    ],
+]
+
+
+def residents_csv(rows=None) -> bytes:
+    return csv_file(RESIDENT_HEADINGS, RESIDENT_ROWS if rows is None else rows)

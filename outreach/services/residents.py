@@ -273,7 +273,7 @@ def change_status(
 
 @dataclass(frozen=True)
 class ResidentFilters:
-    q: str = ""
+    q: str = ""  # part of the name (NIKs are never put in a URL: see find_by_nik)
     status: str = "open"  # open | all | a ResidentStatus value
     category: str = ""
     kecamatan: str = ""
@@ -285,11 +285,7 @@ def _filtered(filters: ResidentFilters, *, today: date, with_status: bool = True
     query = select(Resident).join(Resident.kelurahan)
     q = filters.q.strip()
     if q:
-        digits = "".join(ch for ch in q if ch.isdigit())
-        if len(digits) == 16:
-            query = query.where(Resident.nik == digits)
-        else:
-            query = query.where(func.lower(Resident.name).like(contains_pattern(q), escape="\\"))
+        query = query.where(func.lower(Resident.name).like(contains_pattern(q), escape="\\"))
     if with_status:
         if filters.status == "open":
             query = query.where(Resident.status.in_(OPEN_RESIDENT_STATUSES))
@@ -341,6 +337,16 @@ def count_by_status(session: Session, filters: ResidentFilters, *, today: date) 
             number
         )
     return counts
+
+
+def find_by_nik(session: Session, nik: str) -> Resident | None:
+    """The open request of this NIK, else its latest request."""
+    return session.scalar(
+        select(Resident)
+        .where(Resident.nik == nik)
+        .order_by(Resident.status.in_(OPEN_RESIDENT_STATUSES).desc(), Resident.requested_on.desc())
+        .limit(1)
+    )
 
 
 def export_queue(

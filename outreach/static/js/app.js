@@ -67,8 +67,14 @@
       var digits = input.value.replace(/\D/g, "");
       if (digits.length !== 16 || digits === last) { return; }
       last = digits;
-      var url = box.dataset.url + "?nik=" + digits + (box.dataset.id ? "&id=" + box.dataset.id : "");
-      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      var body = new URLSearchParams();
+      body.append("nik", digits);
+      if (box.dataset.id) { body.append("id", box.dataset.id); }
+      var token = input.form && input.form.querySelector("input[name=csrf_token]");
+      var headers = { "Accept": "application/json" };
+      if (token) { headers["X-CSRFToken"] = token.value; }
+      // Posted, not put in the URL: a NIK must not land in access logs or the history.
+      fetch(box.dataset.url, { method: "POST", credentials: "same-origin", headers: headers, body: body })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (data) { if (data) { show(data); } })
         .catch(function () { /* offline: the server checks on save */ });

@@ -32,7 +32,7 @@ class ResidentFilterForm(Form):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Name or full NIK"), validators=[Optional(), TextLength(max=100)])
+    q = StringField(_l("Name"), validators=[Optional(), TextLength(max=100)])
     status = HiddenField(default="open")
     category = SelectField(_l("Category"), validators=[Optional()])
     kecamatan = SelectField(_l("Kecamatan"), validators=[Optional()])
@@ -113,6 +113,16 @@ class ResidentForm(Form):
         self.requested_via.choices = _choices(CHANNEL_LABELS)
         self.kecamatan.choices = kecamatan
         self.kelurahan.choices = kelurahan
+
+
+class FindNikForm(Form):
+    """Find a request by NIK: posted, so that no NIK ends up in a URL or an access log."""
+
+    nik = StringField(
+        _l("Find by NIK"),
+        validators=[DataRequired(_l("Enter the NIK.")), domain_check(clean_nik)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 24},
+    )
 
 
 class StatusForm(Form):

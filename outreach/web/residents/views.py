@@ -23,6 +23,7 @@ from outreach.services.residents import (
     ResidentValues,
     change_status,
     count_by_status,
+    find_by_nik,
     find_open_request,
     list_queue,
     list_requests_of_nik,
@@ -42,6 +43,7 @@ from outreach.web.labels import (
 from outreach.web.residents import bp
 from outreach.web.residents.forms import (
     ENUMS,
+    FindNikForm,
     ResidentFilterForm,
     ResidentForm,
     StatusForm,
@@ -116,6 +118,7 @@ def index():
         filters=filters,
         page=page,
         tabs=tabs,
+        find_form=FindNikForm(formdata=None),
         today=today,
         age_on=age_on,
         mask_nik=mask_nik,
@@ -329,17 +332,33 @@ def set_status(resident_id: int):
     return render_resident_page(resident, status_form=form, status=422)
 
 
-@bp.route("/nik-info")
+@bp.route("/find", methods=["POST"])
+def find():
+    """Open the request of a NIK (posted: a NIK never goes into a URL)."""
+    form = FindNikForm()
+    if form.validate_on_submit():
+        resident = find_by_nik(db.session, form.nik.data)
+        if resident is not None:
+            return redirect(url_for("residents.detail", resident_id=resident.id))
+        flash(_("No request has this NIK yet."), "info")
+    else:
+        flash(" ".join(form.nik.errors) or _("Enter the NIK."), "warning")
+    return redirect(url_for("residents.index"))
+
+
+@bp.route("/nik-info", methods=["POST"])
 def nik_info():
-    """What a NIK tells the form while it is typed (JSON): birth date, sex, age, open request."""
+    """What a NIK tells the form while it is typed (JSON): birth date, sex, age, open request.
+
+    Posted with the form's CSRF token, so that the NIK is in no URL and no access log."""
     today = office_today()
     try:
-        info = parse_nik(request.args.get("nik", ""), on=today)
+        info = parse_nik(request.form.get("nik", ""), on=today)
     except Invalid as error:
         return jsonify(ok=False, message=_(error.message, **error.params))
     age = age_on(info.birth_on, today)
     existing = find_open_request(db.session, info.nik)
-    current = request.args.get("id", type=int)
+    current = request.form.get("id", type=int)
     duplicate = None
     if existing is not None and existing.id != current:
         duplicate = {
