@@ -62,3 +62,24 @@ def screenshot():
         return path
 
     return take
+
+
+def open_logged_in(browser, live_server: str, user, viewport: dict, password: str):
+    """A new browser context logged in as ``user``: (context, page, console errors).
+
+    Console errors are a CSP violation or a broken script; the browser's note about a page
+    answered 422 (a refused form, shown again with its messages) is not one.
+    """
+    context = browser.new_context(viewport=viewport, locale="id-ID")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda m: m.type == "error" and "status of 422" not in m.text and errors.append(m.text),
+    )
+    page.goto(live_server + "/login")
+    page.fill("#username", user.username)
+    page.fill("#password", password)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_url(live_server + "/")
+    return context, page, errors

@@ -5,7 +5,7 @@ import pytest
 
 from outreach.models import Role
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.conftest import DESKTOP, PHONE, open_logged_in
 
 pytestmark = pytest.mark.e2e
 
@@ -16,22 +16,8 @@ def test_add_a_school_with_a_blackout_and_find_it(
 ):
     make_school(name="SMA NEGERI 5 KOTA BENGKULU", npsn="10702412")
     user = make_user(Role.COORDINATOR, username="yulia", name="Yulia Safitri")
-    context = browser.new_context(viewport=viewport, locale="id-ID")
-    page = context.new_page()
-    console_errors = []  # a CSP violation or a broken script; not the 422 of a refused form
-    page.on(
-        "console",
-        lambda m: (
-            m.type == "error" and "status of 422" not in m.text and console_errors.append(m.text)
-        ),
-    )
+    context, page, console_errors = open_logged_in(browser, live_server, user, viewport, PASSWORD)
     try:
-        page.goto(live_server + "/login")
-        page.fill("#username", user.username)
-        page.fill("#password", PASSWORD)
-        page.click("[data-testid=login-submit]")
-        page.wait_for_url(live_server + "/")
-
         page.goto(live_server + "/schools")
         page.click("[data-testid=new-school]")
         page.wait_for_url(live_server + "/schools/new")
