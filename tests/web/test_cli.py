@@ -141,3 +141,22 @@ def test_demo_data_holds_the_citys_real_schools_with_liaison_contacts(runner, db
     liaison = db_session.scalar(select(User).where(User.username == "operator.sman3"))
     assert liaison.school.npsn == "10702414"
     assert liaison.school.liaison_name == "Dra. Rina Marlina"
+
+
+def test_demo_data_holds_a_home_visit_queue_across_the_city(runner, db_session):
+    from datetime import date
+
+    from outreach.domain.nik import parse_nik
+    from outreach.models import Resident, ResidentStatus
+
+    assert runner.invoke(args=["outreach", "demo-data"]).exit_code == 0
+    db_session.rollback()
+    residents = list(db_session.scalars(select(Resident)))
+    assert len(residents) >= 40
+    waiting = [r for r in residents if r.status is ResidentStatus.WAITING]
+    assert len(waiting) > len(residents) / 2
+    assert len({r.kelurahan.kecamatan_code for r in waiting}) == 9  # every kecamatan
+    assert any(r.is_bedridden for r in waiting)
+    for resident in residents:  # valid NIKs that agree with the recorded birth date
+        info = parse_nik(resident.nik, on=date.today(), birth_hint=resident.birth_on)
+        assert info.birth_on == resident.birth_on

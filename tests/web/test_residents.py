@@ -353,3 +353,23 @@ def test_the_command_imports_residents(runner, tmp_path, db_session):
     )
     refused = runner.invoke(args=["outreach", "import-residents", str(bad)])
     assert refused.exit_code == 1 and "Baris 2, kolom NIK:" in refused.output
+
+
+def test_editing_a_request(client, coordinator, db_session, siti):
+    form_page = text(client.get(f"/residents/{siti.id}/edit"))
+    assert 'value="1948-03-12"' in form_page and 'value="0812-7300-1111"' in form_page
+    data = {
+        **FORM,
+        "name": "Siti Aminah",
+        "phone": "0812-7300-1111",
+        "is_bedridden": "",
+        "address": "Jl. Merpati No. 7",
+        "requested_on": siti.requested_on.isoformat(),
+    }
+    response = client.post(f"/residents/{siti.id}/edit", data=data, follow_redirects=True)
+    assert "Perubahan disimpan." in text(response)
+    db_session.rollback()
+    db_session.refresh(siti)
+    assert siti.address == "Jl. Merpati No. 7"
+    event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "resident.update"))
+    assert "address" in event.changes and NIK not in str(event.changes)
