@@ -373,3 +373,43 @@ def test_editing_a_request(client, coordinator, db_session, siti):
     assert siti.address == "Jl. Merpati No. 7"
     event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "resident.update"))
     assert "address" in event.changes and NIK not in str(event.changes)
+
+
+class TestWithCsrf:
+    @pytest.fixture
+    def app_config(self):
+        return {"WTF_CSRF_ENABLED": True}
+
+    @staticmethod
+    def token(html: str) -> str:
+        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+    def test_every_form_and_the_nik_hint_need_the_token(self, client, make_user, siti, db_session):
+        user = make_user(Role.COORDINATOR)
+        login_page = text(client.get("/login"))
+        client.post(
+            "/login",
+            data={
+                "username": user.username,
+                "password": "rahasia-uji-123",
+                "csrf_token": self.token(login_page),
+            },
+        )
+        for url in (
+            "/residents/new",
+            f"/residents/{siti.id}/edit",
+            f"/residents/{siti.id}/nik",
+            f"/residents/{siti.id}/status",
+            "/residents/find",
+            "/residents/nik-info",
+            "/residents/import",
+        ):
+            assert client.post(url, data={**FORM, "nik": NIK}).status_code == 400, url
+        db_session.rollback()
+        assert (
+            db_session.scalar(select(func.count()).where(AuditEvent.action == "resident.view_nik"))
+            == 0
+        )
+        token = self.token(text(client.get("/residents/new")))
+        hint = client.post("/residents/nik-info", data={"nik": NIK}, headers={"X-CSRFToken": token})
+        assert hint.status_code == 200 and hint.get_json()["ok"]
