@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextvars
 import os
+import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -240,3 +242,24 @@ def make_resident(db_session):
         return resident
 
     return make
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def login_with_csrf(client, user: User, password: str = PASSWORD) -> None:
+    """Log in through the real form, token included (for apps with CSRF on)."""
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post(
+        "/login",
+        data={"username": user.username, "password": password, "csrf_token": csrf_token(page)},
+    )
+    assert response.status_code == 302
+
+
+def field_errors(html: str) -> list[str]:
+    """The messages shown under the fields of a form, as the user reads them."""
+    found = re.findall(r'<div class="invalid-feedback[^"]*">([^<]*)</div>', html)
+    return [unescape(message.strip()) for message in found]

@@ -178,3 +178,21 @@ RESIDENT_ROWS = [
 
 def residents_csv(rows=None) -> bytes:
     return csv_file(RESIDENT_HEADINGS, RESIDENT_ROWS if rows is None else rows)
+
+
+def resident_row(
+    nik: str, name: str, address: str, *, sex: str = "", category="lansia", kelurahan="Pagar Dewa"
+) -> list[str]:
+    """A row under RESIDENT_HEADINGS with only the cells a minimal request needs."""
+    cells = dict.fromkeys(RESIDENT_HEADINGS, "")
+    cells.update(
+        {
+            "NIK": nik,
+            "Nama": name,
+            "Jenis Kelamin": sex,
+            "Kategori": category,
+            "Alamat": address,
+            "Kelurahan": kelurahan,
+        }
+    )
+    return list(cells.values())

@@ -38,6 +38,33 @@ def record_event(
     return event
 
 
+def apply_changes(
+    session: Session,
+    record: Any,
+    changes: dict[str, list[Any]],
+    *,
+    now: datetime,
+    actor: User | str,
+    action: str,
+    logged: dict | None = None,
+) -> None:
+    """Set each changed field ({field: [before, after]} as from :func:`diff`), stamp
+    ``updated_at``, and audit it (``logged`` replaces ``changes`` in the log, e.g. to hide a NIK).
+    """
+    for name, (_before, after) in changes.items():
+        setattr(record, name, after)
+    record.updated_at = now
+    session.flush()
+    record_event(
+        session,
+        now=now,
+        actor=actor,
+        action=action,
+        entity=record,
+        changes=changes if logged is None else logged,
+    )
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """The fields that changed, as {field: [before, after]}."""
     return {key: [before.get(key), after[key]] for key in after if before.get(key) != after[key]}

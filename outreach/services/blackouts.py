@@ -121,14 +121,19 @@ def add_blackout(
         actor=actor,
         action="blackout.create",
         entity=blackout,
-        changes={
-            "school": school and school.npsn,
-            "first_on": first_on,
-            "last_on": last_on,
-            "reason": reason,
-        },
+        changes=_described(blackout),
     )
     return BlackoutResult(blackout, merged=False)
+
+
+def _described(blackout: SchoolBlackout) -> dict:
+    """A period as the audit log keeps it."""
+    return {
+        "school": blackout.school and blackout.school.npsn,
+        "first_on": blackout.first_on,
+        "last_on": blackout.last_on,
+        "reason": blackout.reason,
+    }
 
 
 def delete_blackout(
@@ -140,12 +145,7 @@ def delete_blackout(
         actor=actor,
         action="blackout.delete",
         entity=blackout,
-        changes={
-            "school": blackout.school and blackout.school.npsn,
-            "first_on": blackout.first_on,
-            "last_on": blackout.last_on,
-            "reason": blackout.reason,
-        },
+        changes=_described(blackout),
     )
     session.delete(blackout)
     session.flush()

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from outreach.domain.nik import build_nik
+from outreach.i18n import office_today
 from outreach.models import (
     DisabilityKind,
     Kelurahan,
@@ -219,8 +220,6 @@ def _load_residents(session: Session, *, now: datetime) -> list[str]:
     """A home-visit queue spread over the city's kelurahan: mostly waiting, some already
     visited. Names, NIKs, addresses and phones are invented; a run with residents there adds
     nothing."""
-    from outreach.i18n import office_today
-
     if session.scalar(select(Resident.id).limit(1)) is not None:
         return []
     today = office_today()

@@ -3,14 +3,20 @@ preview of a whole file (new, changed, unchanged, invalid), and the regions of a
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
 
 from outreach.domain.problems import N_, Invalid
 from outreach.domain.regions import Region, RegionIndex, names_a_kecamatan
+from outreach.errors import DomainError
+from outreach.services.audit import diff, record_event
 from outreach.services.tables import Headings, cell_text
 
 STATES = ("new", "changed", "unchanged", "invalid")
@@ -26,6 +32,23 @@ class RowResult:
     changes: dict[str, list] = field(default_factory=dict)  # field → [before, after]
     values: Any = None  # what would be written
     record: Any = None  # the existing record it updates
+
+    def settle(self, values: Any, record: Any, before: dict | None, *, hidden=()) -> None:
+        """What writing ``values`` (a dataclass) would do: new when there is no ``record``,
+        else changed or unchanged against ``before``. ``hidden`` fields never show as changes
+        of a new record (the NIK)."""
+        self.values, self.record = values, record
+        after = dataclasses.asdict(values)
+        if record is None:
+            self.state = "new"
+            self.changes = {
+                key: [None, value]
+                for key, value in after.items()
+                if value not in (None, 0, "") and key not in hidden
+            }
+        else:
+            self.changes = diff(before, after)
+            self.state = "changed" if self.changes else "unchanged"
 
 
 @dataclass
@@ -56,6 +79,59 @@ class ImportPreview:
 class ImportOutcome:
     preview: ImportPreview
     written: bool
+
+
+def finish_import(
+    session: Session,
+    preview: ImportPreview,
+    *,
+    build: Callable[[dict], Any],
+    noun: str,
+    now: datetime,
+    actor,
+    source: str,
+    dry_run: bool = False,
+) -> ImportOutcome:
+    """Write an analysed file — only when every row is valid, something changes and this is no
+    dry run: ``build(values)`` makes each new record, changed records get their changes; every
+    record written and the import itself go to the audit log as ``<noun>.import…``."""
+    if not preview.rows:
+        raise DomainError(_l("The file has no rows below its headings."))
+    if dry_run or not preview.ok or not preview.has_changes:
+        return ImportOutcome(preview, written=False)
+    created = [(build(dataclasses.asdict(row.values)), row) for row in preview.with_state("new")]
+    session.add_all(record for record, _row in created)
+    changed = preview.with_state("changed")
+    for row in changed:
+        for name, (_old, new) in row.changes.items():
+            setattr(row.record, name, new)
+        row.record.updated_at = now
+    session.flush()
+    written = [(record, row, "import_create") for record, row in created]
+    written += [(row.record, row, "import_update") for row in changed]
+    for record, row, action in written:
+        record_event(
+            session,
+            now=now,
+            actor=actor,
+            action=f"{noun}.{action}",
+            entity=record,
+            changes=row.changes,
+        )
+    counts = preview.counts
+    record_event(
+        session,
+        now=now,
+        actor=actor,
+        action=f"{noun}.import",
+        changes={
+            "source": source[:200],
+            "new": counts["new"],
+            "changed": counts["changed"],
+            "unchanged": counts["unchanged"],
+        },
+    )
+    return ImportOutcome(preview, written=True)
 
 
 class RowReader:

@@ -11,6 +11,7 @@ from importlib import resources
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from outreach.domain.regions import Region, RegionIndex
 from outreach.models import ClosureKind, ClosureSource, Kecamatan, Kelurahan, OfficeClosure
 from outreach.scheduling.calendar import Closure, national_closures
 
@@ -55,6 +56,13 @@ def load_regions(session: Session) -> LoadResult:
             result.unchanged += 1
     session.flush()
     return result
+
+
+def region_index(session: Session) -> RegionIndex:
+    return RegionIndex(
+        (Region(k.code, k.name) for k in session.scalars(select(Kecamatan))),
+        (Region(k.code, k.name, k.kecamatan_code) for k in session.scalars(select(Kelurahan))),
+    )
 
 
 def load_closures(session: Session, years: Iterable[int]) -> LoadResult:

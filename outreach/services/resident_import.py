@@ -6,7 +6,6 @@ new one. The NIK is read as text: one a spreadsheet turned into a number is refu
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -36,17 +35,17 @@ from outreach.models import (
     Sex,
     User,
 )
-from outreach.services.audit import diff, record_event
 from outreach.services.importing import (
     ImportOutcome,
     ImportPreview,
     RowReader,
     RowResult,
+    finish_import,
     read_regions,
     text_cell,
 )
-from outreach.services.residents import FIELDS, ResidentValues, complete_values, snapshot
-from outreach.services.schools import region_index
+from outreach.services.reference import region_index
+from outreach.services.residents import ResidentValues, complete_values, snapshot
 from outreach.services.tables import Table, cell_text, match_headings
 
 RESIDENT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -73,7 +72,7 @@ RESIDENT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("nik", "name", "category", "address")
 # Where a rule of complete_values() points, in the file's terms.
-_FIELD_COLUMN = {"birth_on": "birth_date", "kelurahan": "kelurahan"}
+_FIELD_COLUMN = {"birth_on": "birth_date"}
 
 
 def _given(row: RowReader, regions) -> dict:
@@ -165,17 +164,7 @@ def analyse_residents(session: Session, table: Table, *, today: date) -> ImportP
             column = _FIELD_COLUMN.get(error.field, error.field or "nik")
             row.problem(column if column in RESIDENT_COLUMNS else "nik", error.message)
             continue
-        result.values, result.record = values, existing
-        if existing is None:
-            result.state = "new"
-            result.changes = {
-                key: [None, value]
-                for key, value in dataclasses.asdict(values).items()
-                if value not in (None, False, "") and key != "nik"
-            }
-        else:
-            result.changes = diff(current, dataclasses.asdict(values))
-            result.state = "changed" if result.changes else "unchanged"
+        result.settle(values, existing, current, hidden=("nik",))
     return ImportPreview(rows, headings.ignored)
 
 
@@ -190,55 +179,15 @@ def import_residents(
     dry_run: bool = False,
 ) -> ImportOutcome:
     """Analyse, then — when every row is valid and this is no dry run — write it all."""
-    preview = analyse_residents(session, table, today=today)
-    if not preview.rows:
-        raise DomainError(_l("The file has no rows below its headings."))
-    if dry_run or not preview.ok or not preview.has_changes:
-        return ImportOutcome(preview, written=False)
-    created = []
-    for row in preview.with_state("new"):
-        resident = Resident(
-            **dataclasses.asdict(row.values),
-            status=ResidentStatus.WAITING,
-            created_at=now,
-            updated_at=now,
-        )
-        created.append((resident, row))
-    session.add_all(resident for resident, _row in created)
-    for row in preview.with_state("changed"):
-        for name, (_old, new) in row.changes.items():
-            setattr(row.record, name, new)
-        row.record.updated_at = now
-    session.flush()
-    for resident, row in created:
-        record_event(
-            session,
-            now=now,
-            actor=actor,
-            action="resident.import_create",
-            entity=resident,
-            changes={k: v for k, v in row.changes.items() if k in FIELDS},
-        )
-    for row in preview.with_state("changed"):
-        record_event(
-            session,
-            now=now,
-            actor=actor,
-            action="resident.import_update",
-            entity=row.record,
-            changes=row.changes,
-        )
-    counts = preview.counts
-    record_event(
+    return finish_import(
         session,
+        analyse_residents(session, table, today=today),
+        build=lambda values: Resident(
+            **values, status=ResidentStatus.WAITING, created_at=now, updated_at=now
+        ),
+        noun="resident",
         now=now,
         actor=actor,
-        action="resident.import",
-        changes={
-            "source": source[:200],
-            "new": counts["new"],
-            "changed": counts["changed"],
-            "unchanged": counts["unchanged"],
-        },
+        source=source,
+        dry_run=dry_run,
     )
-    return ImportOutcome(preview, written=True)

@@ -27,7 +27,7 @@ from outreach.models import (
     User,
     Visit,
 )
-from outreach.services.audit import diff, record_event
+from outreach.services.audit import apply_changes, diff, record_event
 from outreach.services.paging import Page, contains_pattern, paginate
 
 ELDERLY_FROM = 60  # years: lansia
@@ -144,8 +144,11 @@ def warnings_for(resident: Resident | ResidentValues, *, today: date) -> list:
     return found
 
 
-def _check_unique(session: Session, values: ResidentValues, resident: Resident | None) -> None:
-    existing = find_open_request(session, values.nik, other_than=resident)
+def _refuse_second_open_request(
+    session: Session, nik: str, *, other_than: Resident | None = None
+) -> None:
+    """DuplicateRequest, naming it, when the NIK already has an open request."""
+    existing = find_open_request(session, nik, other_than=other_than)
     if existing is not None:
         raise DuplicateRequest(
             _l(
@@ -155,6 +158,10 @@ def _check_unique(session: Session, values: ResidentValues, resident: Resident |
             ),
             existing,
         )
+
+
+def _check_unique(session: Session, values: ResidentValues, resident: Resident | None) -> None:
+    _refuse_second_open_request(session, values.nik, other_than=resident)
     if session.get(Kelurahan, values.kelurahan_code) is None:
         raise DomainError(_l("Choose a kelurahan from the list."), field="kelurahan")
 
@@ -170,7 +177,6 @@ def register_resident(
     now: datetime,
     today: date,
     actor: User | str,
-    action: str = "resident.create",
 ) -> Resident:
     values = complete_values(values, today=today)
     _check_unique(session, values, None)
@@ -183,7 +189,7 @@ def register_resident(
         session,
         now=now,
         actor=actor,
-        action=action,
+        action="resident.create",
         entity=resident,
         changes=_audited(dataclasses.asdict(values)),
     )
@@ -198,19 +204,20 @@ def update_resident(
     now: datetime,
     today: date,
     actor: User | str,
-    action: str = "resident.update",
 ) -> dict:
     values = complete_values(values, today=today)
     _check_unique(session, values, resident if resident.is_open else None)
     changes = diff(snapshot(resident), dataclasses.asdict(values))
     if not changes:
         return {}
-    for name, (_old, new) in changes.items():
-        setattr(resident, name, new)
-    resident.updated_at = now
-    session.flush()
-    record_event(
-        session, now=now, actor=actor, action=action, entity=resident, changes=_audited(changes)
+    apply_changes(
+        session,
+        resident,
+        changes,
+        now=now,
+        actor=actor,
+        action="resident.update",
+        logged=_audited(changes),
     )
     return changes
 
@@ -246,16 +253,7 @@ def change_status(
     if status is resident.status:
         raise DomainError(_l("The request already has this status."), field="status")
     if status in OPEN_RESIDENT_STATUSES:
-        existing = find_open_request(session, resident.nik, other_than=resident)
-        if existing is not None:
-            raise DuplicateRequest(
-                _l(
-                    "This NIK already has an open request (%(name)s, since %(date)s).",
-                    name=existing.name,
-                    date=long_date(existing.requested_on),
-                ),
-                existing,
-            )
+        _refuse_second_open_request(session, resident.nik, other_than=resident)
     before = resident.status
     resident.status = status
     resident.status_reason = reason

@@ -7,7 +7,6 @@ Re-importing updates by NPSN. An empty cell never erases what is already recorde
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -30,18 +29,18 @@ from outreach.domain.values import (
     parse_decimal,
     parse_whole_number,
 )
-from outreach.errors import DomainError
 from outreach.models import School, SchoolLevel, SchoolStatus, User
-from outreach.services.audit import diff, record_event
 from outreach.services.importing import (
     ImportOutcome,
     ImportPreview,
     RowReader,
     RowResult,
+    finish_import,
     read_regions,
     text_cell,
 )
-from outreach.services.schools import SchoolValues, region_index, snapshot
+from outreach.services.reference import region_index
+from outreach.services.schools import SchoolValues, snapshot
 from outreach.services.tables import Table, cell_text, match_headings
 
 # field → accepted headings; the first is the template's own. Compared case and space blind.
@@ -90,11 +89,8 @@ REQUIRED = ("npsn", "name")
 def _given(row: RowReader, regions: RegionIndex) -> dict:
     """The non-empty, valid cells of a row as School fields."""
     given: dict = {}
-    name = row.parse("name", text_cell(200))
-    if not name:
-        if row.raw("name") is None:
-            row.problem("name", _l("Enter the school's name."))
-    else:
+    name = row.required("name", text_cell(200), _l("Enter the school's name."))
+    if name:
         given["name"] = name
     level_cell = row.text("level")
     if level_cell:
@@ -173,9 +169,7 @@ def analyse_schools(session: Session, table: Table) -> ImportPreview:
         result = RowResult(number=number, key="", name="")
         row = RowReader(cells, headings, table.headings, SCHOOL_COLUMNS, result)
         result.key, result.name = row.text("npsn"), row.text("name")
-        npsn = row.parse("npsn", clean_npsn)
-        if npsn is None and row.raw("npsn") is None:
-            row.problem("npsn", _l("Enter the NPSN."))
+        npsn = row.required("npsn", clean_npsn, _l("Enter the NPSN."))
         if npsn is not None:
             result.key = npsn
             if npsn in first_row_of:
@@ -191,17 +185,7 @@ def analyse_schools(session: Session, table: Table) -> ImportPreview:
             continue
         school = existing.get(npsn)
         values = _values_for(given, npsn, school)
-        result.values, result.record = values, school
-        if school is None:
-            result.state = "new"
-            result.changes = {
-                key: [None, value]
-                for key, value in dataclasses.asdict(values).items()
-                if value not in (None, 0, "")
-            }
-        else:
-            result.changes = diff(snapshot(school), dataclasses.asdict(values))
-            result.state = "changed" if result.changes else "unchanged"
+        result.settle(values, school, snapshot(school) if school else None)
     return ImportPreview(rows, headings.ignored)
 
 
@@ -215,53 +199,16 @@ def import_schools(
     dry_run: bool = False,
 ) -> ImportOutcome:
     """Analyse, then — when every row is valid and this is no dry run — write it all."""
-    preview = analyse_schools(session, table)
-    if not preview.rows:
-        raise DomainError(_l("The file has no rows below its headings."))
-    if dry_run or not preview.ok or not preview.has_changes:
-        return ImportOutcome(preview, written=False)
-    created = [
-        School(**dataclasses.asdict(row.values), created_at=now, updated_at=now)
-        for row in preview.with_state("new")
-    ]
-    session.add_all(created)
-    for row in preview.with_state("changed"):
-        for name, (_old, new) in row.changes.items():
-            setattr(row.record, name, new)
-        row.record.updated_at = now
-    session.flush()
-    for school, row in zip(created, preview.with_state("new"), strict=True):
-        record_event(
-            session,
-            now=now,
-            actor=actor,
-            action="school.import_create",
-            entity=school,
-            changes=row.changes,
-        )
-    for row in preview.with_state("changed"):
-        record_event(
-            session,
-            now=now,
-            actor=actor,
-            action="school.import_update",
-            entity=row.record,
-            changes=row.changes,
-        )
-    counts = preview.counts
-    record_event(
+    return finish_import(
         session,
+        analyse_schools(session, table),
+        build=lambda values: School(**values, created_at=now, updated_at=now),
+        noun="school",
         now=now,
         actor=actor,
-        action="school.import",
-        changes={
-            "source": source[:200],
-            "new": counts["new"],
-            "changed": counts["changed"],
-            "unchanged": counts["unchanged"],
-        },
+        source=source,
+        dry_run=dry_run,
     )
-    return ImportOutcome(preview, written=True)
 
 
 def template_rows(session: Session) -> list[list]:

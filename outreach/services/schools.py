@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from outreach.domain.regions import Region, RegionIndex
 from outreach.errors import Conflict, DomainError
 from outreach.models import (
     Kecamatan,
@@ -22,7 +21,7 @@ from outreach.models import (
     User,
     Visit,
 )
-from outreach.services.audit import diff, record_event
+from outreach.services.audit import apply_changes, diff, record_event
 from outreach.services.paging import Page, contains_pattern, paginate
 
 
@@ -47,13 +46,6 @@ class SchoolValues:
 
 
 FIELDS = tuple(f.name for f in dataclasses.fields(SchoolValues))
-
-
-def region_index(session: Session) -> RegionIndex:
-    return RegionIndex(
-        (Region(k.code, k.name) for k in session.scalars(select(Kecamatan))),
-        (Region(k.code, k.name, k.kecamatan_code) for k in session.scalars(select(Kelurahan))),
-    )
 
 
 def get_school_by_npsn(session: Session, npsn: str) -> School | None:
@@ -101,7 +93,6 @@ def create_school(
     *,
     now: datetime,
     actor: User | str,
-    action: str = "school.create",
 ) -> School:
     _check(session, values, None)
     school = School(**dataclasses.asdict(values), created_at=now, updated_at=now)
@@ -111,7 +102,7 @@ def create_school(
         session,
         now=now,
         actor=actor,
-        action=action,
+        action="school.create",
         entity=school,
         changes={key: value for key, value in snapshot(school).items() if value not in (None, 0)},
     )
@@ -125,7 +116,6 @@ def update_school(
     *,
     now: datetime,
     actor: User | str,
-    action: str = "school.update",
 ) -> dict:
     """Apply ``values``; returns the changes (empty when nothing changed, and then no event)."""
     _check(session, values, school)
@@ -133,11 +123,7 @@ def update_school(
     changes = diff(before, dataclasses.asdict(values))
     if not changes:
         return {}
-    for name, (_old, new) in changes.items():
-        setattr(school, name, new)
-    school.updated_at = now
-    session.flush()
-    record_event(session, now=now, actor=actor, action=action, entity=school, changes=changes)
+    apply_changes(session, school, changes, now=now, actor=actor, action="school.update")
     return changes
 
 

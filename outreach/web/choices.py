@@ -1,4 +1,5 @@
-"""Select options every area shares: the regions, grouped for the dependent kelurahan select."""
+"""Select options every area shares: labelled enum values, and the regions grouped for the
+dependent kelurahan select."""
 
 from __future__ import annotations
 
@@ -8,6 +9,12 @@ from wtforms import SelectChoice
 
 from outreach.extensions import db
 from outreach.models import Kecamatan, Kelurahan
+
+
+def enum_choices(labels: dict, blank: str | None = None) -> list[SelectChoice]:
+    """One option per member of a labels table ({Enum member: label}), after ``blank``."""
+    first = [SelectChoice("", str(blank))] if blank is not None else []
+    return first + [SelectChoice(member.value, str(label)) for member, label in labels.items()]
 
 
 def kecamatan_choices(blank: str) -> list[SelectChoice]:

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.file import FileField, FileRequired
 from sqlalchemy.exc import IntegrityError
 
 from outreach.domain.problems import Invalid
@@ -18,16 +21,21 @@ from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import utcnow
 from outreach.services.importing import ImportPreview, RowResult
-from outreach.services.tables import csv_bytes, read_table, xlsx_bytes
+from outreach.services.reference import region_index
+from outreach.services.tables import read_table
 from outreach.services.uploads import discard_upload, get_upload, store_upload
+from outreach.web.downloads import spreadsheet_download
 from outreach.web.forms import ConfirmForm, Form
-from outreach.web.validators import upload_field
 
 PREVIEW_LIMIT = 500  # rows of one state shown; the counts always cover the whole file
 
 
 class ImportUploadForm(Form):
-    file = upload_field()
+    file = FileField(
+        _l("CSV or Excel (.xlsx) file"),
+        validators=[FileRequired(_l("Choose a file to import."))],
+        render_kw={"accept": ".csv,.xlsx,text/csv"},
+    )
 
 
 @dataclass(frozen=True)
@@ -47,8 +55,10 @@ class ImportKind:
     run: Callable  # (session, table, *, now, actor, source) → ImportOutcome
     template_rows: Callable | None = None  # (session) → rows of records already there
     show_key: Callable[[RowResult], str] = lambda row: row.key or "—"
-    summarise: Callable[[RowResult], str] = lambda row: ""
-    value_shower: Callable[[], Callable] = lambda: lambda name, value: str(value)
+    # Both get the region index first, built once per preview: (regions, row) and
+    # (regions, field, value) → text.
+    summarise: Callable[..., str] = lambda regions, row: ""
+    show_value: Callable[..., str] = lambda regions, name, value: str(value)
     field_labels: dict[str, str] = field(default_factory=dict)
     file_stem: str = "data"  # "sekolah": templat-sekolah.xlsx, sekolah-2026-11-27.xlsx
 
@@ -142,6 +152,7 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
             db.session.rollback()
             flash(_("Someone saved the same records at the same moment; check again."), "warning")
             result = kind.analyse(db.session, table)
+        regions = region_index(db.session)
         return render_template(
             "imports/preview.html",
             kind=kind,
@@ -150,7 +161,8 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
             error=None,
             confirm_form=confirm_form,
             limit=PREVIEW_LIMIT,
-            show_value=kind.value_shower(),
+            show_value=partial(kind.show_value, regions),
+            summarise=partial(kind.summarise, regions),
         )
 
     def discard(token: str):
@@ -171,17 +183,13 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
             if filled
             else f"templat-{kind.file_stem}"
         )
-        if extension == "csv":
-            body, mimetype = csv_bytes(kind.headings, rows), "text/csv; charset=utf-8"
-        else:
-            body = xlsx_bytes(
-                kind.headings, rows, title=str(kind.list_label), widths={"name": 40, "address": 40}
-            )
-            mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return Response(
-            body,
-            mimetype=mimetype,
-            headers={"Content-Disposition": f'attachment; filename="{stem}.{extension}"'},
+        return spreadsheet_download(
+            kind.headings,
+            rows,
+            extension=extension,
+            stem=stem,
+            title=str(kind.list_label),
+            widths={"name": 40, "address": 40},
         )
 
     bp.add_url_rule("/import", "import_upload", upload, methods=["GET", "POST"])

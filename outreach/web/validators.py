@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired
 from wtforms.validators import Length, ValidationError
 
 from outreach.domain.problems import Invalid
@@ -36,12 +34,3 @@ def domain_check(parser):
             raise ValidationError(_(error.message, **error.params)) from None
 
     return check
-
-
-def upload_field() -> FileField:
-    """The file input of every import form."""
-    return FileField(
-        _l("CSV or Excel (.xlsx) file"),
-        validators=[FileRequired(_l("Choose a file to import."))],
-        render_kw={"accept": ".csv,.xlsx,text/csv"},
-    )

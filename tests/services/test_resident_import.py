@@ -11,7 +11,7 @@ from outreach.models import Resident, ResidentCategory, ResidentStatus, utcnow
 from outreach.services.resident_import import import_residents
 from outreach.services.residents import change_status
 from outreach.services.tables import read_table
-from tests.school_files import RESIDENT_HEADINGS, RESIDENT_ROWS, residents_csv
+from tests.school_files import RESIDENT_HEADINGS, RESIDENT_ROWS, resident_row, residents_csv
 
 
 def run(session, data: bytes, name: str = "warga.csv", **options):
@@ -69,82 +69,10 @@ def test_a_reimport_updates_the_open_request_and_a_closed_one_gets_a_new_request
 
 def test_invalid_niks_write_nothing_and_each_bad_row_is_named(db_session):
     rows = [list(row) for row in RESIDENT_ROWS] + [
-        [
-            "1771019903480003",
-            "Hari Salah",
-            "",
-            "L",
-            "lansia",
-            "",
-            "",
-            "Jl. A",
-            "",
-            "",
-            "",
-            "Pagar Dewa",
-            "",
-            "",
-            "",
-            "",
-            "",
-        ],
-        [
-            "1,77101E+15",
-            "Excel Rusak",
-            "",
-            "L",
-            "lansia",
-            "",
-            "",
-            "Jl. B",
-            "",
-            "",
-            "",
-            "Pagar Dewa",
-            "",
-            "",
-            "",
-            "",
-            "",
-        ],
-        [
-            "1771015203480000",
-            "Serial Nol",
-            "",
-            "P",
-            "lansia",
-            "",
-            "",
-            "Jl. C",
-            "",
-            "",
-            "",
-            "Pagar Dewa",
-            "",
-            "",
-            "",
-            "",
-            "",
-        ],
-        [
-            "1771015203480003",
-            "Siti Lagi",
-            "",
-            "P",
-            "lansia",
-            "",
-            "",
-            "Jl. D",
-            "",
-            "",
-            "",
-            "Pagar Dewa",
-            "",
-            "",
-            "",
-            "",
-            "",
-        ],
+        resident_row("1771019903480003", "Hari Salah", "Jl. A", sex="L"),
+        resident_row("1,77101E+15", "Excel Rusak", "Jl. B", sex="L"),
+        resident_row("1771015203480000", "Serial Nol", "Jl. C", sex="P"),
+        resident_row("1771015203480003", "Siti Lagi", "Jl. D", sex="P"),
     ]
     outcome = run(db_session, residents_csv(rows))
     assert not outcome.written and residents(db_session) == []

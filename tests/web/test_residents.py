@@ -4,7 +4,6 @@ form's messages, one open request per NIK, status changes, the queue's export.""
 import io
 import re
 from datetime import date
-from html import unescape
 
 import pytest
 from openpyxl import load_workbook
@@ -21,7 +20,8 @@ from outreach.models import (
     VisitOrigin,
     VisitStatus,
 )
-from tests.school_files import residents_csv
+from tests.conftest import csrf_token, field_errors, login_with_csrf
+from tests.school_files import resident_row, residents_csv
 
 NIK = "1771015203480003"
 MASKED = "177101******0003"
@@ -49,11 +49,6 @@ FORM = {
 
 def text(response) -> str:
     return response.get_data(as_text=True)
-
-
-def field_errors(html: str) -> list[str]:
-    found = re.findall(r'<div class="invalid-feedback[^"]*">([^<]*)</div>', html)
-    return [unescape(message.strip()) for message in found]
 
 
 @pytest.fixture
@@ -326,31 +321,7 @@ def test_the_command_imports_residents(runner, tmp_path, db_session):
     assert result.exit_code == 0, result.output
     assert "3 baris: 3 baru" in result.output
     bad = tmp_path / "salah.csv"
-    bad.write_bytes(
-        residents_csv(
-            [
-                [
-                    "1771019903480003",
-                    "X",
-                    "",
-                    "",
-                    "lansia",
-                    "",
-                    "",
-                    "Jl. A",
-                    "",
-                    "",
-                    "",
-                    "Pagar Dewa",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                ]
-            ]
-        )
-    )
+    bad.write_bytes(residents_csv([resident_row("1771019903480003", "X", "Jl. A")]))
     refused = runner.invoke(args=["outreach", "import-residents", str(bad)])
     assert refused.exit_code == 1 and "Baris 2, kolom NIK:" in refused.output
 
@@ -380,21 +351,9 @@ class TestWithCsrf:
     def app_config(self):
         return {"WTF_CSRF_ENABLED": True}
 
-    @staticmethod
-    def token(html: str) -> str:
-        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-
     def test_every_form_and_the_nik_hint_need_the_token(self, client, make_user, siti, db_session):
         user = make_user(Role.COORDINATOR)
-        login_page = text(client.get("/login"))
-        client.post(
-            "/login",
-            data={
-                "username": user.username,
-                "password": "rahasia-uji-123",
-                "csrf_token": self.token(login_page),
-            },
-        )
+        login_with_csrf(client, user)
         for url in (
             "/residents/new",
             f"/residents/{siti.id}/edit",
@@ -410,6 +369,6 @@ class TestWithCsrf:
             db_session.scalar(select(func.count()).where(AuditEvent.action == "resident.view_nik"))
             == 0
         )
-        token = self.token(text(client.get("/residents/new")))
+        token = csrf_token(text(client.get("/residents/new")))
         hint = client.post("/residents/nik-info", data={"nik": NIK}, headers={"X-CSRFToken": token})
         assert hint.status_code == 200 and hint.get_json()["ok"]

@@ -1,14 +1,11 @@
 """The school registry through the browser's eyes: who may enter, the list, the forms and their
 messages, blackout periods, liaison accounts."""
 
-import re
-from html import unescape
-
 import pytest
 from sqlalchemy import func, select
 
 from outreach.models import AuditEvent, Role, School, SchoolBlackout, SchoolLevel, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, csrf_token, field_errors, login_with_csrf
 
 
 @pytest.fixture
@@ -20,11 +17,6 @@ def coordinator(make_user, login):
 
 def page_text(response) -> str:
     return response.get_data(as_text=True)
-
-
-def field_errors(html: str) -> list[str]:
-    found = re.findall(r'<div class="invalid-feedback[^"]*">([^<]*)</div>', html)
-    return [unescape(message.strip()) for message in found]
 
 
 FORM = {
@@ -350,27 +342,15 @@ class TestWithCsrf:
     def app_config(self):
         return {"WTF_CSRF_ENABLED": True}
 
-    @staticmethod
-    def token(html: str) -> str:
-        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-
     def test_every_school_form_needs_its_token(self, client, make_user, make_school, db_session):
         user, school = make_user(Role.COORDINATOR), make_school()
-        login_page = client.get("/login").get_data(as_text=True)
-        client.post(
-            "/login",
-            data={
-                "username": user.username,
-                "password": PASSWORD,
-                "csrf_token": self.token(login_page),
-            },
-        )
+        login_with_csrf(client, user)
         for url in form_posts(school):
             assert client.post(url, data=FORM).status_code == 400, url
         db_session.rollback()
         assert db_session.scalar(select(func.count()).select_from(School)) == 1
         form = client.get("/schools/new").get_data(as_text=True)
-        response = client.post("/schools/new", data={**FORM, "csrf_token": self.token(form)})
+        response = client.post("/schools/new", data={**FORM, "csrf_token": csrf_token(form)})
         assert response.status_code == 302
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import Response
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +11,7 @@ from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import utcnow
 from outreach.services.residents import export_queue
-from outreach.services.tables import csv_bytes, xlsx_bytes
+from outreach.web.downloads import spreadsheet_download
 from outreach.web.labels import (
     CATEGORY_LABELS,
     CHANNEL_LABELS,
@@ -61,16 +60,11 @@ def export(extension: str):
         ]
         for r in residents
     ]
-    stem = f"antrean-perekaman-{today.isoformat()}"
-    if extension == "csv":
-        body, mimetype = csv_bytes(EXPORT_HEADINGS, rows), "text/csv; charset=utf-8"
-    else:
-        body = xlsx_bytes(
-            EXPORT_HEADINGS, rows, title=_("Queue"), widths={"name": 30, "address": 40}
-        )
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{stem}.{extension}"'},
+    return spreadsheet_download(
+        EXPORT_HEADINGS,
+        rows,
+        extension=extension,
+        stem=f"antrean-perekaman-{today.isoformat()}",
+        title=_("Queue"),
+        widths={"name": 30, "address": 40},
     )

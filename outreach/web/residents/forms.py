@@ -12,6 +12,7 @@ from outreach.domain.residents import parse_rt_rw
 from outreach.domain.values import parse_coordinates
 from outreach.models import DisabilityKind, RequestChannel, ResidentCategory, Sex
 from outreach.services.residents import MANUAL_STATUSES
+from outreach.web.choices import enum_choices
 from outreach.web.forms import DateInput, Form
 from outreach.web.labels import (
     CATEGORY_LABELS,
@@ -21,11 +22,6 @@ from outreach.web.labels import (
     SEX_LABELS,
 )
 from outreach.web.validators import TextLength, domain_check
-
-
-def _choices(labels: dict, blank: str | None = None) -> list[SelectChoice]:
-    first = [SelectChoice("", blank)] if blank is not None else []
-    return first + [SelectChoice(member.value, str(label)) for member, label in labels.items()]
 
 
 class ResidentFilterForm(Form):
@@ -107,10 +103,10 @@ class ResidentForm(Form):
     requested_on = DateInput(_l("Requested on"), validators=[Optional()])
 
     def fill_choices(self, kecamatan, kelurahan) -> None:
-        self.sex.choices = _choices(SEX_LABELS, _l("— from the NIK —"))
-        self.category.choices = _choices(CATEGORY_LABELS, _l("— elderly if 60 or older —"))
-        self.disability.choices = _choices(DISABILITY_LABELS, _l("— none —"))
-        self.requested_via.choices = _choices(CHANNEL_LABELS)
+        self.sex.choices = enum_choices(SEX_LABELS, _l("— from the NIK —"))
+        self.category.choices = enum_choices(CATEGORY_LABELS, _l("— elderly if 60 or older —"))
+        self.disability.choices = enum_choices(DISABILITY_LABELS, _l("— none —"))
+        self.requested_via.choices = enum_choices(CHANNEL_LABELS)
         self.kecamatan.choices = kecamatan
         self.kelurahan.choices = kelurahan
 

@@ -7,14 +7,12 @@ from flask_babel import lazy_gettext as _l
 
 from outreach.domain.nik import mask_nik
 from outreach.domain.phone import display_phone
-from outreach.extensions import db
 from outreach.i18n import long_date, office_today
 from outreach.services.resident_import import (
     RESIDENT_COLUMNS,
     analyse_residents,
     import_residents,
 )
-from outreach.services.schools import region_index
 from outreach.web.importing import ImportKind, register_import_routes
 from outreach.web.labels import (
     CATEGORY_LABELS,
@@ -33,25 +31,20 @@ _LABELS = {
 }
 
 
-def _value_shower():
-    regions = region_index(db.session)
-
-    def show_value(name: str, value) -> str:
-        if value is None or value == "":
-            return "—"
-        if name in _LABELS:
-            return str(_LABELS[name][value])
-        if isinstance(value, bool):
-            return _("yes") if value else _("no")
-        if name == "kelurahan_code":
-            return regions.kelurahan[value].name if value in regions.kelurahan else value
-        if name == "phone":
-            return display_phone(value)
-        if name in ("birth_on", "requested_on"):
-            return long_date(value)
-        return str(value)
-
-    return show_value
+def _show_value(regions, name: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if name in _LABELS:
+        return str(_LABELS[name][value])
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if name == "kelurahan_code":
+        return regions.kelurahan[value].name if value in regions.kelurahan else value
+    if name == "phone":
+        return display_phone(value)
+    if name in ("birth_on", "requested_on"):
+        return long_date(value)
+    return str(value)
 
 
 def _masked_key(text: str) -> str:
@@ -62,8 +55,7 @@ def _masked_key(text: str) -> str:
     return text or "—"
 
 
-def _summary(row) -> str:
-    regions = region_index(db.session)
+def _summary(regions, row) -> str:
     values = row.values
     kelurahan = regions.kelurahan[values.kelurahan_code]
     parts = [
@@ -103,7 +95,7 @@ RESIDENTS = ImportKind(
     ),
     show_key=lambda row: _masked_key(row.key),
     summarise=_summary,
-    value_shower=_value_shower,
+    show_value=_show_value,
     field_labels=RESIDENT_FIELD_LABELS,
     file_stem="penduduk",
 )

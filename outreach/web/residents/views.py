@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice
 
 from outreach.domain.nik import age_on, mask_nik, parse_nik
@@ -15,7 +14,7 @@ from outreach.domain.problems import Invalid
 from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import long_date, office_today
-from outreach.models import Resident, ResidentStatus, utcnow
+from outreach.models import RequestChannel, Resident, ResidentStatus, Sex, utcnow
 from outreach.services.audit import list_events_for
 from outreach.services.residents import (
     DuplicateRequest,
@@ -33,7 +32,8 @@ from outreach.services.residents import (
     update_resident,
     warnings_for,
 )
-from outreach.web.choices import kecamatan_choices, kelurahan_choices
+from outreach.web.choices import enum_choices, kecamatan_choices, kelurahan_choices
+from outreach.web.downloads import url_with
 from outreach.web.forms import ConfirmForm
 from outreach.web.labels import (
     CATEGORY_LABELS,
@@ -47,7 +47,6 @@ from outreach.web.residents.forms import (
     ResidentFilterForm,
     ResidentForm,
     StatusForm,
-    _choices,
 )
 
 PER_PAGE = 25
@@ -64,7 +63,7 @@ def load_resident(resident_id: int) -> Resident:
 
 def filters_from_request() -> tuple[ResidentFilterForm, ResidentFilters]:
     form = ResidentFilterForm(formdata=request.args)
-    form.category.choices = _choices(CATEGORY_LABELS, _("All categories"))
+    form.category.choices = enum_choices(CATEGORY_LABELS, _("All categories"))
     form.kecamatan.choices = kecamatan_choices(_("All kecamatan"))
     form.kelurahan.choices = [SelectChoice("", _("All kelurahan"))] + kelurahan_choices()[1:]
     form.waited.choices = [SelectChoice("", _("Any time"))] + [
@@ -84,14 +83,6 @@ def filters_from_request() -> tuple[ResidentFilterForm, ResidentFilters]:
         waited_days=int(valid.get("waited") or 0),
     )
     return form, filters
-
-
-def _url_with(endpoint: str, **changes) -> str:
-    args = MultiDict(request.args)
-    for key, value in changes.items():
-        args.setlist(key, [value] if value is not None else [])
-    values = {key: items[0] if len(items) == 1 else items for key, items in args.lists()}
-    return url_for(endpoint, **values)
 
 
 @bp.route("")
@@ -122,9 +113,9 @@ def index():
         today=today,
         age_on=age_on,
         mask_nik=mask_nik,
-        status_url=lambda status: _url_with("residents.index", status=status, page=None),
-        page_url=lambda number: _url_with("residents.index", page=str(number)),
-        export_url=lambda extension: _url_with("residents.export", extension=extension, page=None),
+        status_url=lambda status: url_with("residents.index", status=status, page=None),
+        page_url=lambda number: url_with("residents.index", page=str(number)),
+        export_url=lambda extension: url_with("residents.export", extension=extension, page=None),
     )
 
 
@@ -173,7 +164,7 @@ def _values(form: ResidentForm) -> ResidentValues:
         phone=form.phone.data or None,
         contact_name=" ".join((form.contact_name.data or "").split()) or None,
         contact_relation=(form.contact_relation.data or "").strip() or None,
-        requested_via=enums["requested_via"] or ENUMS["requested_via"]("other"),
+        requested_via=enums["requested_via"] or RequestChannel.OTHER,
         requested_on=form.requested_on.data,
     )
 
@@ -379,7 +370,7 @@ def nik_info():
             "Born %(date)s (%(age)d years), %(sex)s, first registered in %(province)s.",
             date=long_date(info.birth_on),
             age=age,
-            sex=str(SEX_LABELS[ENUMS["sex"](info.sex)]).lower(),
+            sex=str(SEX_LABELS[Sex(info.sex)]).lower(),
             province=info.province,
         ),
         duplicate=duplicate,

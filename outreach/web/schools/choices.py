@@ -7,21 +7,6 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from outreach.i18n import weekday_name
-from outreach.models import SchoolLevel, SchoolStatus
-from outreach.web.labels import SCHOOL_LEVEL_LABELS, SCHOOL_STATUS_LABELS
-
-
-def level_choices(blank: str | None = None) -> list[SelectChoice]:
-    first = [SelectChoice("", blank)] if blank else []
-    return first + [
-        SelectChoice(level.value, str(SCHOOL_LEVEL_LABELS[level])) for level in SchoolLevel
-    ]
-
-
-def status_choices(blank: str) -> list[SelectChoice]:
-    return [SelectChoice("", blank)] + [
-        SelectChoice(status.value, str(SCHOOL_STATUS_LABELS[status])) for status in SchoolStatus
-    ]
 
 
 def weekday_choices() -> list[SelectChoice]:

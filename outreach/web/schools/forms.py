@@ -18,7 +18,7 @@ from outreach.domain.phone import normalise_phone
 from outreach.domain.schools import clean_npsn
 from outreach.domain.values import clean_email, parse_coordinates, parse_whole_number
 from outreach.web.auth.forms import NewPasswordForm
-from outreach.web.forms import ConfirmForm, DateInput, Form
+from outreach.web.forms import DateInput, Form
 from outreach.web.validators import TextLength, domain_check
 
 
@@ -107,12 +107,3 @@ class LiaisonAccountForm(NewPasswordForm):
         validators=[DataRequired(_l("Enter the person's name.")), TextLength(max=120)],
     )
     email = EmailField(_l("E-mail (optional)"), validators=[Optional(), domain_check(clean_email)])
-
-
-__all__ = [
-    "BlackoutForm",
-    "ConfirmForm",
-    "LiaisonAccountForm",
-    "SchoolFilterForm",
-    "SchoolForm",
-]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from outreach.domain.phone import display_phone
-from outreach.extensions import db
 from outreach.i18n import number, weekday_name
 from outreach.models import weekday_bit
 from outreach.services.school_import import (
@@ -14,40 +13,33 @@ from outreach.services.school_import import (
     import_schools,
     template_rows,
 )
-from outreach.services.schools import region_index
 from outreach.web.importing import ImportKind, register_import_routes
 from outreach.web.labels import SCHOOL_FIELD_LABELS, SCHOOL_LEVEL_LABELS, SCHOOL_STATUS_LABELS
 from outreach.web.schools import bp
 
 
-def _value_shower():
-    """show_value(field, value) for the preview: region names, labels, numbers, phones."""
-    regions = region_index(db.session)
-
-    def show_value(name: str, value) -> str:
-        if value is None or value == "":
-            return "—"
-        if name == "kecamatan_code":
-            return regions.kecamatan[value].name if value in regions.kecamatan else value
-        if name == "kelurahan_code":
-            return regions.kelurahan[value].name if value in regions.kelurahan else value
-        if name == "level":
-            return str(SCHOOL_LEVEL_LABELS[value])
-        if name == "status":
-            return str(SCHOOL_STATUS_LABELS[value])
-        if name == "liaison_phone":
-            return display_phone(value)
-        if name == "preferred_weekdays":
-            return ", ".join(weekday_name(day) for day in range(1, 8) if value & weekday_bit(day))
-        if isinstance(value, int) and not isinstance(value, bool):
-            return number(value)
-        return str(value)
-
-    return show_value
+def _show_value(regions, name: str, value) -> str:
+    """A value for the preview: region names, labels, numbers, phones."""
+    if value is None or value == "":
+        return "—"
+    if name == "kecamatan_code":
+        return regions.kecamatan[value].name if value in regions.kecamatan else value
+    if name == "kelurahan_code":
+        return regions.kelurahan[value].name if value in regions.kelurahan else value
+    if name == "level":
+        return str(SCHOOL_LEVEL_LABELS[value])
+    if name == "status":
+        return str(SCHOOL_STATUS_LABELS[value])
+    if name == "liaison_phone":
+        return display_phone(value)
+    if name == "preferred_weekdays":
+        return ", ".join(weekday_name(day) for day in range(1, 8) if value & weekday_bit(day))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number(value)
+    return str(value)
 
 
-def _summary(row) -> str:
-    regions = region_index(db.session)
+def _summary(regions, row) -> str:
     values = row.values
     place = regions.kecamatan[values.kecamatan_code].name
     if values.kelurahan_code:
@@ -81,7 +73,7 @@ SCHOOLS = ImportKind(
     run=import_schools,
     template_rows=template_rows,
     summarise=_summary,
-    value_shower=_value_shower,
+    show_value=_show_value,
     field_labels=SCHOOL_FIELD_LABELS,
     file_stem="sekolah",
 )

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.datastructures import MultiDict
 
 from outreach.domain.phone import display_phone
 from outreach.errors import DomainError
@@ -27,17 +26,14 @@ from outreach.services.schools import (
     update_school,
 )
 from outreach.services.users import create_user
-from outreach.web.choices import kecamatan_choices, kelurahan_choices
+from outreach.web.choices import enum_choices, kecamatan_choices, kelurahan_choices
+from outreach.web.downloads import url_with
+from outreach.web.forms import ConfirmForm
+from outreach.web.labels import SCHOOL_LEVEL_LABELS, SCHOOL_STATUS_LABELS
 from outreach.web.schools import bp
-from outreach.web.schools.choices import (
-    active_choices,
-    level_choices,
-    status_choices,
-    weekday_choices,
-)
+from outreach.web.schools.choices import active_choices, weekday_choices
 from outreach.web.schools.forms import (
     BlackoutForm,
-    ConfirmForm,
     LiaisonAccountForm,
     SchoolFilterForm,
     SchoolForm,
@@ -63,8 +59,8 @@ def put_error(form, error: DomainError, default: str) -> None:
 def _filters_from_request() -> tuple[SchoolFilterForm, SchoolFilters]:
     form = SchoolFilterForm(formdata=request.args)
     form.kecamatan.choices = kecamatan_choices(_("All kecamatan"))
-    form.level.choices = level_choices(_("All levels"))
-    form.status.choices = status_choices(_("Negeri and swasta"))
+    form.level.choices = enum_choices(SCHOOL_LEVEL_LABELS, _("All levels"))
+    form.status.choices = enum_choices(SCHOOL_STATUS_LABELS, _("Negeri and swasta"))
     form.active.choices = active_choices()
     form.validate()
     valid = {name: field.data for name, field in form._fields.items() if not field.errors}
@@ -89,17 +85,8 @@ def index():
     )
 
     def sort_url(key: str) -> str:
-        args = MultiDict(request.args)
         descending = filters.sort == key and not filters.descending
-        args.setlist("sort", [key])
-        args.setlist("dir", ["desc" if descending else "asc"])
-        args.poplist("page")
-        return url_for("schools.index", **args.to_dict(flat=False))
-
-    def page_url(number: int) -> str:
-        args = MultiDict(request.args)
-        args.setlist("page", [str(number)])
-        return url_for("schools.index", **args.to_dict(flat=False))
+        return url_with("schools.index", sort=key, dir="desc" if descending else "asc", page=None)
 
     return render_template(
         "schools/index.html",
@@ -108,7 +95,7 @@ def index():
         page=page,
         counts=count_schools(db.session),
         sort_url=sort_url,
-        page_url=page_url,
+        page_url=lambda number: url_with("schools.index", page=str(number)),
         filtered=bool(filters.q or filters.kecamatan or filters.level or filters.status),
     )
 
@@ -131,8 +118,8 @@ def _school_form(school: School | None = None) -> SchoolForm:
             "" if school.students_pending is None else str(school.students_pending)
         )
         form.preferred_weekdays.data = [str(day) for day in sorted(school.preferred_iso_weekdays)]
-    form.level.choices = level_choices()
-    form.status.choices = status_choices(_("— unknown —"))
+    form.level.choices = enum_choices(SCHOOL_LEVEL_LABELS)
+    form.status.choices = enum_choices(SCHOOL_STATUS_LABELS, _("— unknown —"))
     form.kecamatan.choices = kecamatan_choices(_("— choose —"))
     form.kelurahan.choices = kelurahan_choices()
     form.preferred_weekdays.choices = weekday_choices()

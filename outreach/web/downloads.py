@@ -1,0 +1,43 @@
+"""Answers every area gives the same way: a spreadsheet download, and links that keep the
+current query string."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from flask import Response, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from outreach.services.tables import csv_bytes, xlsx_bytes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def spreadsheet_download(
+    headings: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    extension: str,
+    stem: str,
+    title: str,
+    widths: dict[str, int] | None = None,
+) -> Response:
+    """``stem``.csv (UTF-8 with BOM) or ``stem``.xlsx as an attachment."""
+    if extension == "csv":
+        body, mimetype = csv_bytes(headings, rows), "text/csv; charset=utf-8"
+    else:
+        body, mimetype = xlsx_bytes(headings, rows, title=title, widths=widths), XLSX
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{stem}.{extension}"'},
+    )
+
+
+def url_with(endpoint: str, **changes: str | None) -> str:
+    """This request's query string with ``changes`` applied (None removes an argument)."""
+    args = MultiDict(request.args)
+    for key, value in changes.items():
+        args.setlist(key, [value] if value is not None else [])
+    values = {key: items[0] if len(items) == 1 else items for key, items in args.lists()}
+    return url_for(endpoint, **values)
