@@ -161,7 +161,10 @@ def _refuse_second_open_request(
 
 
 def _check_unique(session: Session, values: ResidentValues, resident: Resident | None) -> None:
-    _refuse_second_open_request(session, values.nik, other_than=resident)
+    """A new request, or a change to an open one, must not make a second open request for its
+    NIK; a closed request may be corrected whatever else is open."""
+    if resident is None or resident.is_open:
+        _refuse_second_open_request(session, values.nik, other_than=resident)
     if session.get(Kelurahan, values.kelurahan_code) is None:
         raise DomainError(_l("Choose a kelurahan from the list."), field="kelurahan")
 
@@ -206,7 +209,7 @@ def update_resident(
     actor: User | str,
 ) -> dict:
     values = complete_values(values, today=today)
-    _check_unique(session, values, resident if resident.is_open else None)
+    _check_unique(session, values, resident)
     changes = diff(snapshot(resident), dataclasses.asdict(values))
     if not changes:
         return {}

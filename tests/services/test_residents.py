@@ -196,3 +196,22 @@ def test_queue_filters_and_counts(db_session, make_resident):
     assert len(names(status="all")) == 3
     counts = count_by_status(db_session, ResidentFilters(), today=today)
     assert counts[ResidentStatus.WAITING] == 2 and counts[ResidentStatus.RECORDED] == 1
+
+
+def test_a_closed_request_can_be_corrected_while_a_newer_one_is_open(db_session):
+    from dataclasses import replace
+
+    from outreach.services.residents import update_resident
+
+    old = register(db_session)
+    change_status(db_session, old, ResidentStatus.MOVED, "Pindah", now=utcnow(), actor="test")
+    register(db_session)  # the same NIK asks again
+    changes = update_resident(
+        db_session,
+        old,
+        replace(values(), address="Jl. Merpati No. 9", requested_on=old.requested_on),
+        now=utcnow(),
+        today=TODAY,
+        actor="test",
+    )
+    assert changes == {"address": ["Jl. Merpati No. 5", "Jl. Merpati No. 9"]}
