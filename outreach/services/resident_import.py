@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from outreach.domain.nik import clean_nik
+from outreach.domain.nik import clean_nik, parse_nik
 from outreach.domain.phone import normalise_phone
 from outreach.domain.problems import Invalid
 from outreach.domain.residents import (
@@ -144,7 +144,11 @@ def analyse_residents(session: Session, table: Table, *, today: date) -> ImportP
         result = RowResult(number=number, key="", name="")
         row = RowReader(cells, headings, table.headings, RESIDENT_COLUMNS, result)
         result.key, result.name = row.text("nik"), row.text("name")
-        nik = row.required("nik", clean_nik, _l("Enter the NIK."))
+        # The whole NIK is checked here, so that a bad NIK is reported with the row's other
+        # problems rather than after they are fixed.
+        nik = row.required(
+            "nik", lambda raw: parse_nik(clean_nik(raw), on=today).nik, _l("Enter the NIK.")
+        )
         if nik is not None:
             result.key = nik
             if nik in first_row_of:

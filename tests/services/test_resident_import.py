@@ -141,3 +141,9 @@ def test_an_import_is_audited_without_niks(db_session):
     assert {e.action for e in events} == {"resident.import", "resident.import_create"}
     assert not any(row[0] in str(e.changes) for e in events for row in RESIDENT_ROWS)
     assert db_session.scalar(select(func.count()).select_from(Resident)) == 3
+
+
+def test_a_bad_nik_is_reported_with_the_rows_other_problems(db_session):
+    row = resident_row("1771013102480001", "Tanggal Salah", "Jl. C", kelurahan="Kebun Raja")
+    (bad,) = run(db_session, residents_csv([row])).preview.with_state("invalid")
+    assert [column for column, _reason in bad.problems] == ["NIK", "Kelurahan"]
