@@ -58,3 +58,37 @@ def parse_month(text: str) -> date:
     if len(parts) != 2 or len(parts[0]) != 4 or len(parts[1]) != 2:
         raise ValueError(f"not a month in the form YYYY-MM: {text!r}")
     return date(int(parts[0]), int(parts[1]), 1)
+
+
+@dataclass(frozen=True)
+class Blackout:
+    """Days a school cannot be visited; ``school_id`` None means every school."""
+
+    first_on: date
+    last_on: date
+    school_id: int | None = None
+    reason: str = ""
+
+    def covers(self, day: date) -> bool:
+        return self.first_on <= day <= self.last_on
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """When the office works: working weekdays (ISO, 1 = Monday) minus office closures."""
+
+    working_weekdays: frozenset[int] = frozenset({1, 2, 3, 4, 5})
+    closures: frozenset[date] = frozenset()
+
+    def is_working_day(self, day: date) -> bool:
+        return day.isoweekday() in self.working_weekdays and day not in self.closures
+
+    def working_days(self, first: date, last: date) -> list[date]:
+        """Working days from ``first`` to ``last``, both included, in order."""
+        days = []
+        day = first
+        while day <= last:
+            if self.is_working_day(day):
+                days.append(day)
+            day += timedelta(days=1)
+        return days
