@@ -4,6 +4,7 @@ arguments, call services, commit once, print what happened."""
 from __future__ import annotations
 
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -16,14 +17,18 @@ from outreach.domain.problems import Invalid
 from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import office_today
-from outreach.models import Role, School, utcnow
+from outreach.models import PlanTrigger, Role, School, utcnow
+from outreach.scheduling.calendar import parse_month
 from outreach.services.demo import load_demo_data
+from outreach.services.home_planning import MAX_DAYS, plan_home, preview_home_visits
+from outreach.services.planning import PlanSettings, plan_schools, preview_school_plan
 from outreach.services.reference import load_closures, load_regions
 from outreach.services.resident_import import import_residents
 from outreach.services.school_import import import_schools
 from outreach.services.tables import read_table
 from outreach.services.teams import create_team, get_team_by_name
 from outreach.services.users import create_user
+from outreach.web.labels import PLAN_REASON_LABELS
 
 outreach_cli = AppGroup("outreach", help="Jemput Bola: set-up, data and planning commands.")
 
@@ -202,6 +207,112 @@ def import_residents_command(path: Path, dry_run: bool) -> None:
             db.session, table, now=utcnow(), today=office_today(), actor="command", **options
         ),
     )
+
+
+def _print_left_out(entries) -> None:
+    for row, reason in entries:
+        click.echo(f"  {row.npsn} {row.name}: {PLAN_REASON_LABELS.get(reason, reason)}")
+
+
+@outreach_cli.command("plan-schools")
+@click.option("--month", "month_text", required=True, metavar="YYYY-MM")
+@_DRY_RUN
+def plan_schools_command(month_text: str, dry_run: bool) -> None:
+    """Plan the month's school visits (idempotent): prints created, skipped and unplaced."""
+    try:
+        month = parse_month(month_text)
+    except ValueError:
+        _fail(_("Give the month as YYYY-MM, for example 2026-12."))
+    settings = PlanSettings.from_config(current_app.config)
+    today = office_today()
+    if dry_run:
+        preview = preview_school_plan(db.session, month=month, today=today, settings=settings)
+    else:
+        try:
+            _run, preview = plan_schools(
+                db.session,
+                month=month,
+                now=utcnow(),
+                today=today,
+                settings=settings,
+                trigger=PlanTrigger.COMMAND,
+                actor="command",
+            )
+        except DomainError as error:
+            db.session.rollback()
+            _fail(str(error.message))
+        db.session.commit()
+    created = len(preview.plan.placements)
+    skipped = preview.left_out("skipped")
+    unplaced = preview.left_out("unplaced")
+    click.echo(
+        _(
+            "School plan %(month)s: %(created)d visits created, %(already)d schools already "
+            "planned, %(skipped)d skipped, %(unplaced)d unplaced.",
+            month=month.strftime("%Y-%m"),
+            created=0 if dry_run else created,
+            already=preview.already_planned,
+            skipped=len(skipped),
+            unplaced=len(unplaced),
+        )
+    )
+    if dry_run:
+        click.echo(_("Dry run: %(n)d visits would be created.", n=created))
+    if skipped:
+        click.echo(_("Skipped:"))
+        _print_left_out(skipped)
+    if unplaced:
+        click.echo(_("Unplaced:"))
+        _print_left_out(unplaced)
+
+
+@outreach_cli.command("plan-home-visits")
+@click.option("--start", "start_text", required=True, metavar="YYYY-MM-DD")
+@click.option("--days", type=click.IntRange(1, MAX_DAYS), default=14, show_default=True)
+@_DRY_RUN
+def plan_home_visits_command(start_text: str, days: int, dry_run: bool) -> None:
+    """Plan home visits for waiting residents over DAYS days from START."""
+    try:
+        start = date.fromisoformat(start_text.strip())
+    except ValueError:
+        _fail(_("Give the start date as YYYY-MM-DD, for example 2026-12-07."))
+    settings = PlanSettings.from_config(current_app.config)
+    today = office_today()
+    if dry_run:
+        preview = preview_home_visits(
+            db.session, start=start, days=days, today=today, settings=settings
+        )
+    else:
+        try:
+            _run, preview = plan_home(
+                db.session,
+                start=start,
+                days=days,
+                now=utcnow(),
+                today=today,
+                settings=settings,
+                trigger=PlanTrigger.COMMAND,
+                actor="command",
+            )
+        except DomainError as error:
+            db.session.rollback()
+            _fail(str(error.message))
+        db.session.commit()
+    created = len(preview.plan.new_stops)
+    click.echo(
+        _(
+            "Home visits %(first)s to %(last)s: %(created)d visits created, %(waiting)d "
+            "residents still waiting.",
+            first=start.isoformat(),
+            last=(start + timedelta(days=days - 1)).isoformat(),
+            created=0 if dry_run else created,
+            waiting=len(preview.plan.unplaced),
+        )
+    )
+    if dry_run:
+        click.echo(_("Dry run: %(n)d visits would be created.", n=created))
+    for reason, count in sorted(preview.unplaced_by_reason.items()):
+        click.echo(f"  {PLAN_REASON_LABELS.get(reason, reason)}: {count}")
 
 
 @outreach_cli.command("demo-data")

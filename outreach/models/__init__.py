@@ -4,6 +4,7 @@ from outreach.models.audit import AuditEvent
 from outreach.models.base import Base, utcnow
 from outreach.models.calendar import ClosureKind, ClosureSource, OfficeClosure
 from outreach.models.coverage import CoverageSnapshot
+from outreach.models.jobs import JobRun
 from outreach.models.region import Kecamatan, Kelurahan
 from outreach.models.resident import (
     OPEN_RESIDENT_STATUSES,
@@ -19,6 +20,7 @@ from outreach.models.team import Team, team_kecamatan
 from outreach.models.upload import ImportUpload
 from outreach.models.user import Role, User
 from outreach.models.visit import (
+    OPEN_VISIT_STATUSES,
     ConfirmationChannel,
     HomeOutcome,
     PlanKind,
@@ -40,9 +42,11 @@ __all__ = [
     "DisabilityKind",
     "HomeOutcome",
     "ImportUpload",
+    "JobRun",
     "Kecamatan",
     "Kelurahan",
     "OPEN_RESIDENT_STATUSES",
+    "OPEN_VISIT_STATUSES",
     "OfficeClosure",
     "PlanKind",
     "PlanRun",

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -47,6 +48,7 @@ class VisitOrigin(enum.Enum):
     MANUAL = "manual"
     FOLLOW_UP = "follow_up"
     MOVED = "moved"
+    HOME_PLAN = "home_plan"  # placed by the home-visit planner
 
 
 class ConfirmationChannel(enum.Enum):
@@ -62,6 +64,10 @@ class HomeOutcome(enum.Enum):
     UNFIT = "unfit"
     DECEASED = "deceased"
     MOVED = "moved"
+
+
+OPEN_VISIT_STATUSES = (VisitStatus.PROPOSED, VisitStatus.CONFIRMED)
+_OPEN_HOME_SQL = text("kind = 'home' AND status IN ('proposed', 'confirmed')")
 
 
 class Visit(Base):
@@ -92,6 +98,14 @@ class Visit(Base):
         UniqueConstraint("school_id", "plan_month"),
         Index("ix_visits_visit_on_team_id", "visit_on", "team_id"),
         Index("ix_visits_status_visit_on", "status", "visit_on"),
+        # A resident has at most one open home visit, whoever plans it and however often.
+        Index(
+            "uq_visits_open_home_resident",
+            "resident_id",
+            unique=True,
+            sqlite_where=_OPEN_HOME_SQL,
+            postgresql_where=_OPEN_HOME_SQL,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -133,6 +147,9 @@ class Visit(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Stamped by the daily sweeps: unconfirmed with 3 days to go; date passed with no outcome.
+    unconfirmed_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -150,8 +167,7 @@ class Visit(Base):
 
     def is_overdue(self, today: date) -> bool:
         """Past its date with no outcome recorded (derived, never stored)."""
-        open_states = (VisitStatus.PROPOSED, VisitStatus.CONFIRMED)
-        return self.visit_on < today and self.status in open_states
+        return self.visit_on < today and self.status in OPEN_VISIT_STATUSES
 
     def __repr__(self) -> str:
         return f"<Visit {self.id} {self.kind.value} {self.visit_on} {self.status.value}>"

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from outreach.models import (
     ClosureKind,
     DisabilityKind,
+    PlanTrigger,
     RequestChannel,
     ResidentCategory,
     ResidentStatus,
@@ -14,8 +15,10 @@ from outreach.models import (
     SchoolLevel,
     SchoolStatus,
     Sex,
+    VisitOrigin,
     VisitStatus,
 )
+from outreach.scheduling import home_plan, school_plan
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Admin"),
@@ -151,6 +154,38 @@ AUDIT_ACTION_LABELS = {
     "resident.import_create": _l("Registered by import"),
     "resident.import_update": _l("Changed by import"),
     "resident.view_nik": _l("Full NIK viewed"),
+    "plan.school_month": _l("Monthly school plan"),
+    "plan.home_visits": _l("Home-visit plan"),
+    "team.create": _l("Team created"),
+    "team.update": _l("Team changed"),
+    "closure.create": _l("Closure added"),
+    "closure.update": _l("Closure changed"),
+    "closure.delete": _l("Closure removed"),
+    "closure.reload": _l("Holidays reloaded"),
+}
+
+
+PLAN_REASON_LABELS = {
+    school_plan.ALREADY_PLANNED: _l("already has a visit this month"),
+    school_plan.NOTHING_PENDING: _l("no students left to record"),
+    school_plan.NO_TEAM: _l("no active team covers this area"),
+    school_plan.NO_POSSIBLE_DAY: _l("no possible day: closures, blackouts or too soon"),
+    school_plan.NO_CAPACITY: _l("every team is fully booked on the possible days"),
+    home_plan.NO_WORKING_DAY: _l("no working day in the period"),
+}
+
+PLAN_TRIGGER_LABELS = {
+    PlanTrigger.SCHEDULER: _l("Scheduler"),
+    PlanTrigger.COMMAND: _l("Command"),
+    PlanTrigger.USER: _l("By hand"),
+}
+
+VISIT_ORIGIN_LABELS = {
+    VisitOrigin.MONTHLY_PLAN: _l("Monthly plan"),
+    VisitOrigin.MANUAL: _l("Added by hand"),
+    VisitOrigin.FOLLOW_UP: _l("Follow-up"),
+    VisitOrigin.MOVED: _l("Moved"),
+    VisitOrigin.HOME_PLAN: _l("Home-visit plan"),
 }
 
 
@@ -167,4 +202,7 @@ def template_helpers() -> dict:
         "disability_label": lambda value: DISABILITY_LABELS.get(value, ""),
         "channel_label": lambda value: CHANNEL_LABELS.get(value, ""),
         "sex_label": lambda value: SEX_LABELS.get(value, ""),
+        "plan_reason_label": lambda value: PLAN_REASON_LABELS.get(value, value),
+        "plan_trigger_label": lambda value: PLAN_TRIGGER_LABELS.get(value, ""),
+        "visit_origin_label": lambda value: VISIT_ORIGIN_LABELS.get(value, ""),
     }

@@ -1,0 +1,287 @@
+"""Running the home-visit planner: waiting residents into the teams' days, each day a route."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import bindparam, exists, select, update
+from sqlalchemy.orm import Session
+
+from outreach.models import (
+    OPEN_VISIT_STATUSES,
+    Kecamatan,
+    Kelurahan,
+    PlanKind,
+    PlanRun,
+    PlanTrigger,
+    Resident,
+    ResidentStatus,
+    Team,
+    User,
+    Visit,
+    VisitKind,
+    VisitOrigin,
+    VisitStatus,
+)
+from outreach.scheduling.home_plan import (
+    HomeBooking,
+    HomePlan,
+    HomePlanInput,
+    ResidentCandidate,
+    plan_home_visits,
+)
+from outreach.scheduling.routes import Point
+from outreach.services.audit import record_event
+from outreach.services.planning import (
+    DETAIL_LIMIT,
+    PlanSettings,
+    insert_visits,
+    team_specs,
+    working_calendar,
+)
+
+MAX_DAYS = 62  # a plan reaches at most two months ahead
+
+
+@dataclass
+class HomePlanPreview:
+    start: date
+    days: int
+    plan: HomePlan
+    names: dict[int, tuple[str, str]]  # resident id → (name, kelurahan)
+    teams: dict[int, str]
+    by_day: list[tuple[date, list[tuple[str, list[tuple[int, str, str, bool]]]]]] = field(
+        default_factory=list
+    )
+
+    @property
+    def unplaced_by_reason(self) -> dict[str, int]:
+        return dict(Counter(reason for _, reason in self.plan.unplaced))
+
+
+def preview_home_visits(
+    session: Session, *, start: date, days: int, today: date, settings: PlanSettings
+) -> HomePlanPreview:
+    last = start + timedelta(days=days - 1)
+    residents, names = _waiting_residents(session)
+    plan = plan_home_visits(
+        HomePlanInput(
+            start=start,
+            days=days,
+            today=today,
+            residents=residents,
+            teams=team_specs(session),
+            calendar=working_calendar(session, start, last, settings),
+            bookings=_home_bookings(session, start, last, names),
+            centroids=_centroids(session),
+        )
+    )
+    teams = dict(session.execute(select(Team.id, Team.name)).all())
+    grouped: dict[date, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for stop in sorted(plan.stops, key=lambda s: (s.on, s.team_id, s.route_order)):
+        name, kelurahan = names[stop.resident_id]
+        grouped[stop.on][stop.team_id].append((stop.route_order, name, kelurahan, stop.is_new))
+    by_day = [
+        (day, [(teams[team_id], grouped[day][team_id]) for team_id in sorted(grouped[day])])
+        for day in sorted(grouped)
+    ]
+    return HomePlanPreview(start, days, plan, names, teams, by_day)
+
+
+def plan_home(
+    session: Session,
+    *,
+    start: date,
+    days: int,
+    now: datetime,
+    today: date,
+    settings: PlanSettings,
+    trigger: PlanTrigger,
+    actor: User | str,
+) -> tuple[PlanRun, HomePlanPreview]:
+    """Create home visits for waiting residents in ``days`` days from ``start``, mark them
+    scheduled, renumber the routes of the days that gained stops, and record a PlanRun."""
+    preview = preview_home_visits(session, start=start, days=days, today=today, settings=settings)
+    plan = preview.plan
+    new = plan.new_stops
+    insert_visits(
+        session,
+        [
+            {
+                "kind": VisitKind.HOME,
+                "resident_id": stop.resident_id,
+                "team_id": stop.team_id,
+                "visit_on": stop.on,
+                "route_order": stop.route_order,
+                "status": VisitStatus.PROPOSED,
+                "origin": VisitOrigin.HOME_PLAN,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for stop in new
+        ],
+    )
+    _renumber_existing(session, [s for s in plan.stops if not s.is_new], now)
+    scheduled = [stop.resident_id for stop in new]
+    for chunk in range(0, len(scheduled), 500):
+        session.execute(
+            update(Resident)
+            .where(Resident.id.in_(scheduled[chunk : chunk + 500]))
+            .values(status=ResidentStatus.SCHEDULED, updated_at=now),
+            execution_options={"synchronize_session": False},
+        )
+    run = PlanRun(
+        kind=PlanKind.HOME_VISITS,
+        start_on=start,
+        days=days,
+        trigger=trigger,
+        triggered_by=actor if isinstance(actor, User) else None,
+        started_at=now,
+        finished_at=now,
+        created_count=len(new),
+        skipped_count=0,
+        unplaced_count=len(plan.unplaced),
+        details={
+            "unplaced_by_reason": preview.unplaced_by_reason,
+            "unplaced": [
+                {"id": rid, "name": preview.names[rid][0], "reason": reason}
+                for rid, reason in plan.unplaced[:DETAIL_LIMIT]
+            ],
+        },
+    )
+    session.add(run)
+    session.flush()
+    record_event(
+        session,
+        now=now,
+        actor=actor,
+        action="plan.home_visits",
+        entity=run,
+        changes={
+            "start": start.isoformat(),
+            "days": days,
+            "created": run.created_count,
+            "waiting": run.unplaced_count,
+        },
+    )
+    return run, preview
+
+
+def _renumber_existing(session: Session, stops, now: datetime) -> None:
+    """Give existing visits their new place in a day's route (a version bump, so a form open
+    on one of them notices)."""
+    if not stops:
+        return
+    current = dict(
+        session.execute(
+            select(Visit.resident_id, Visit.id).where(
+                Visit.kind == VisitKind.HOME,
+                Visit.status.in_(OPEN_VISIT_STATUSES),
+                Visit.resident_id.in_([s.resident_id for s in stops]),
+            )
+        ).all()
+    )
+    table = Visit.__table__
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("visit_id"))
+        .values(route_order=bindparam("order"), version=table.c.version + 1, updated_at=now),
+        [{"visit_id": current[s.resident_id], "order": s.route_order} for s in stops],
+    )
+
+
+def _waiting_residents(session: Session):
+    """Waiting residents without an open home visit, and {id: (name, kelurahan)}."""
+    open_visit = exists().where(
+        Visit.resident_id == Resident.id,
+        Visit.kind == VisitKind.HOME,
+        Visit.status.in_(OPEN_VISIT_STATUSES),
+    )
+    rows = session.execute(
+        select(
+            Resident.id,
+            Resident.name,
+            Resident.kelurahan_code,
+            Kelurahan.kecamatan_code,
+            Kelurahan.name.label("kelurahan"),
+            Resident.lat,
+            Resident.lng,
+            Resident.is_bedridden,
+            Resident.birth_on,
+            Resident.requested_on,
+        )
+        .join(Kelurahan, Kelurahan.code == Resident.kelurahan_code)
+        .where(Resident.status == ResidentStatus.WAITING, ~open_visit)
+    )
+    candidates = []
+    names = {}
+    for row in rows:
+        names[row.id] = (row.name, row.kelurahan)
+        candidates.append(
+            ResidentCandidate(
+                id=row.id,
+                kecamatan_code=row.kecamatan_code,
+                kelurahan_code=row.kelurahan_code,
+                point=_point(row),
+                is_bedridden=row.is_bedridden,
+                birth_on=row.birth_on,
+                requested_on=row.requested_on,
+            )
+        )
+    return tuple(candidates), names
+
+
+def _home_bookings(session: Session, first: date, last: date, names: dict):
+    """Open home visits already on the teams' days (their names are added to ``names``)."""
+    rows = session.execute(
+        select(
+            Visit.team_id,
+            Visit.visit_on,
+            Visit.route_order,
+            Resident.id,
+            Resident.name,
+            Resident.kelurahan_code,
+            Kelurahan.kecamatan_code,
+            Kelurahan.name.label("kelurahan"),
+            Resident.lat,
+            Resident.lng,
+        )
+        .join(Resident, Resident.id == Visit.resident_id)
+        .join(Kelurahan, Kelurahan.code == Resident.kelurahan_code)
+        .where(
+            Visit.kind == VisitKind.HOME,
+            Visit.status.in_(OPEN_VISIT_STATUSES),
+            Visit.visit_on >= first,
+            Visit.visit_on <= last,
+        )
+    )
+    bookings = []
+    for row in rows:
+        names[row.id] = (row.name, row.kelurahan)
+        bookings.append(
+            HomeBooking(
+                team_id=row.team_id,
+                on=row.visit_on,
+                resident_id=row.id,
+                kecamatan_code=row.kecamatan_code,
+                kelurahan_code=row.kelurahan_code,
+                point=_point(row),
+                route_order=row.route_order,
+            )
+        )
+    return tuple(bookings)
+
+
+def _centroids(session: Session) -> tuple[tuple[str, Point], ...]:
+    rows = list(session.execute(select(Kelurahan.code, Kelurahan.lat, Kelurahan.lng)))
+    rows += session.execute(select(Kecamatan.code, Kecamatan.lat, Kecamatan.lng))
+    return tuple(
+        (row.code, _point(row)) for row in rows if row.lat is not None and row.lng is not None
+    )
+
+
+def _point(row) -> Point | None:
+    return Point(row.lat, row.lng) if row.lat is not None and row.lng is not None else None

@@ -1,0 +1,304 @@
+"""Running the planners: load what they need in a few set-based queries, call the pure
+planner, and write the visits and a PlanRun record in the caller's transaction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from outreach.errors import Conflict
+from outreach.models import (
+    Kecamatan,
+    OfficeClosure,
+    PlanKind,
+    PlanRun,
+    PlanTrigger,
+    School,
+    SchoolBlackout,
+    Team,
+    User,
+    Visit,
+    VisitKind,
+    VisitOrigin,
+    VisitStatus,
+)
+from outreach.scheduling.calendar import Blackout, WorkingCalendar, month_start, next_month
+from outreach.scheduling.routes import Point
+from outreach.scheduling.school_plan import (
+    ALREADY_PLANNED,
+    SchoolCandidate,
+    SchoolPlan,
+    SchoolPlanInput,
+    plan_month,
+    possible_days,
+)
+from outreach.scheduling.teams import Booking, TeamSpec
+from outreach.services.audit import record_event
+
+# Subjects listed by name in a PlanRun's details; beyond this only the counts are kept.
+DETAIL_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    working_weekdays: frozenset[int] = frozenset({1, 2, 3, 4, 5})
+    lead_days: int = 5
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> PlanSettings:
+        return cls(
+            working_weekdays=frozenset(config["OUTREACH_WORKING_WEEKDAYS"]),
+            lead_days=config["OUTREACH_LEAD_DAYS"],
+        )
+
+
+def working_calendar(session: Session, first: date, last: date, settings: PlanSettings):
+    closed = session.scalars(
+        select(OfficeClosure.closed_on).where(
+            OfficeClosure.closed_on >= first, OfficeClosure.closed_on <= last
+        )
+    )
+    return WorkingCalendar(settings.working_weekdays, frozenset(closed))
+
+
+def team_specs(session: Session) -> tuple[TeamSpec, ...]:
+    teams = session.scalars(
+        select(Team).where(Team.is_active).options(selectinload(Team.kecamatan)).order_by(Team.id)
+    )
+    return tuple(
+        TeamSpec(
+            id=team.id,
+            kecamatan_codes=frozenset(k.code for k in team.kecamatan),
+            school_visits_per_day=team.school_visits_per_day,
+            home_visits_per_day=team.home_visits_per_day,
+            start=Point(team.start_lat, team.start_lng)
+            if team.start_lat is not None and team.start_lng is not None
+            else None,
+        )
+        for team in teams
+    )
+
+
+@dataclass
+class SchoolRow:
+    id: int
+    npsn: str
+    name: str
+    kecamatan: str
+
+
+@dataclass
+class SchoolPlanPreview:
+    month: date
+    plan: SchoolPlan
+    schools: dict[int, SchoolRow]
+    teams: dict[int, str]
+    possible_days: int = 0
+    by_day: list[tuple[date, list[tuple[str, list[SchoolRow]]]]] = field(default_factory=list)
+
+    @property
+    def already_planned(self) -> int:
+        return sum(1 for left in self.plan.skipped if left.reason == ALREADY_PLANNED)
+
+    def left_out(self, which: str) -> list[tuple[SchoolRow, str]]:
+        """Skipped (not already planned) or unplaced schools with the reason, by name."""
+        entries = self.plan.unplaced if which == "unplaced" else self.plan.skipped
+        rows = [
+            (self.schools[left.school_id], left.reason)
+            for left in entries
+            if left.reason != ALREADY_PLANNED
+        ]
+        return sorted(rows, key=lambda row: (row[0].name, row[0].npsn))
+
+
+def preview_school_plan(
+    session: Session, *, month: date, today: date, settings: PlanSettings
+) -> SchoolPlanPreview:
+    """The plan the month would get now, computed and not written."""
+    first = month_start(month)
+    last = next_month(first) - timedelta(days=1)
+    rows = {
+        row.id: SchoolRow(row.id, row.npsn, row.name, row.kecamatan)
+        for row in session.execute(
+            select(School.id, School.npsn, School.name, Kecamatan.name.label("kecamatan"))
+            .join(Kecamatan, Kecamatan.code == School.kecamatan_code)
+            .where(School.is_active)
+        )
+    }
+    plan_input = SchoolPlanInput(
+        month=first,
+        today=today,
+        schools=_school_candidates(session, first),
+        teams=team_specs(session),
+        calendar=working_calendar(session, first, last, settings),
+        blackouts=_blackouts(session, first, last),
+        bookings=_school_bookings(session, first, last),
+        already_planned=frozenset(
+            session.scalars(select(Visit.school_id).where(Visit.plan_month == first))
+        ),
+        lead_days=settings.lead_days,
+    )
+    plan = plan_month(plan_input)
+    teams = dict(session.execute(select(Team.id, Team.name)).all())
+    grouped: dict[date, dict[int, list[SchoolRow]]] = defaultdict(lambda: defaultdict(list))
+    for placement in plan.placements:
+        grouped[placement.on][placement.team_id].append(rows[placement.school_id])
+    by_day = [
+        (day, [(teams[team_id], grouped[day][team_id]) for team_id in sorted(grouped[day])])
+        for day in sorted(grouped)
+    ]
+    return SchoolPlanPreview(
+        month=first,
+        plan=plan,
+        schools=rows,
+        teams=teams,
+        possible_days=len(possible_days(plan_input)),
+        by_day=by_day,
+    )
+
+
+def plan_schools(
+    session: Session,
+    *,
+    month: date,
+    now: datetime,
+    today: date,
+    settings: PlanSettings,
+    trigger: PlanTrigger,
+    actor: User | str,
+) -> tuple[PlanRun, SchoolPlanPreview]:
+    """Create the month's plan visits (idempotent: planned schools are left as they are) and a
+    PlanRun saying what happened. Raises Conflict when another run wrote the same month at the
+    same moment; the caller's transaction must then be rolled back."""
+    preview = preview_school_plan(session, month=month, today=today, settings=settings)
+    plan = preview.plan
+    rows = [
+        {
+            "kind": VisitKind.SCHOOL,
+            "school_id": placement.school_id,
+            "team_id": placement.team_id,
+            "visit_on": placement.on,
+            "status": VisitStatus.PROPOSED,
+            "origin": VisitOrigin.MONTHLY_PLAN,
+            "plan_month": preview.month,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for placement in plan.placements
+    ]
+    insert_visits(session, rows)
+    run = PlanRun(
+        kind=PlanKind.SCHOOL_MONTH,
+        month=preview.month,
+        trigger=trigger,
+        triggered_by=actor if isinstance(actor, User) else None,
+        started_at=now,
+        finished_at=now,
+        created_count=len(rows),
+        skipped_count=len(plan.skipped),
+        unplaced_count=len(plan.unplaced),
+        details={
+            "already_planned": preview.already_planned,
+            "skipped": _details(preview.left_out("skipped")),
+            "unplaced": _details(preview.left_out("unplaced")),
+        },
+    )
+    session.add(run)
+    session.flush()
+    record_event(
+        session,
+        now=now,
+        actor=actor,
+        action="plan.school_month",
+        entity=run,
+        changes={
+            "month": preview.month.isoformat(),
+            "created": run.created_count,
+            "skipped": run.skipped_count,
+            "unplaced": run.unplaced_count,
+        },
+    )
+    return run, preview
+
+
+def insert_visits(session: Session, rows: list[dict]) -> None:
+    """Insert in one executemany; a clash with a concurrent run becomes a Conflict."""
+    if not rows:
+        return
+    try:
+        with session.begin_nested():
+            session.execute(insert(Visit), rows)
+    except IntegrityError as error:
+        raise Conflict(
+            _l("Already planned: another plan run wrote these visits at the same moment.")
+        ) from error
+
+
+def _details(entries: list[tuple[SchoolRow, str]]) -> list[dict]:
+    return [
+        {"id": row.id, "npsn": row.npsn, "name": row.name, "reason": reason}
+        for row, reason in entries[:DETAIL_LIMIT]
+    ]
+
+
+def _school_candidates(session: Session, first: date) -> tuple[SchoolCandidate, ...]:
+    previous = month_start(first - timedelta(days=1))
+    follow_up = set(
+        session.scalars(
+            select(Visit.school_id).where(
+                Visit.kind == VisitKind.SCHOOL,
+                Visit.status == VisitStatus.COMPLETED,
+                Visit.visit_on >= previous,
+                Visit.visit_on < first,
+                Visit.students_not_recorded > 0,
+            )
+        )
+    )
+    rows = session.execute(
+        select(
+            School.id, School.kecamatan_code, School.students_pending, School.preferred_weekdays
+        ).where(School.is_active)
+    )
+    return tuple(
+        SchoolCandidate(
+            id=row.id,
+            kecamatan_code=row.kecamatan_code,
+            students_pending=row.students_pending,
+            preferred_weekdays=frozenset(
+                d for d in range(1, 8) if row.preferred_weekdays >> (d - 1) & 1
+            ),
+            follow_up=row.id in follow_up,
+        )
+        for row in rows
+    )
+
+
+def _blackouts(session: Session, first: date, last: date) -> tuple[Blackout, ...]:
+    rows = session.scalars(
+        select(SchoolBlackout).where(
+            SchoolBlackout.first_on <= last, SchoolBlackout.last_on >= first
+        )
+    )
+    return tuple(Blackout(b.first_on, b.last_on, b.school_id, b.reason) for b in rows)
+
+
+def _school_bookings(session: Session, first: date, last: date) -> tuple[Booking, ...]:
+    rows = session.execute(
+        select(Visit.team_id, Visit.visit_on, School.kecamatan_code)
+        .join(School, School.id == Visit.school_id)
+        .where(
+            Visit.kind == VisitKind.SCHOOL,
+            Visit.visit_on >= first,
+            Visit.visit_on <= last,
+            Visit.status != VisitStatus.CANCELLED,
+        )
+    )
+    return tuple(Booking(row.team_id, row.visit_on, row.kecamatan_code) for row in rows)
