@@ -1,34 +1,173 @@
-"""APScheduler entry points: module-level and tiny. Each opens an app context, calls a
-service and commits once."""
+"""APScheduler entry points: module-level and tiny. Each opens an app context, calls services,
+commits once, and leaves a JobRun saying when it ran and what it did (or why it failed)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import partial
 
-from flask import Flask
+from flask import Flask, current_app
+from sqlalchemy import select
 
+from outreach.errors import Conflict
 from outreach.extensions import db
 from outreach.i18n import office_today
-from outreach.models import utcnow
+from outreach.models import JobRun, PlanKind, PlanRun, PlanTrigger, utcnow
+from outreach.scheduling.calendar import month_start, next_month
+from outreach.scheduling.school_plan import months_due
+from outreach.services.home_planning import plan_home
+from outreach.services.mail import mail_configured, send_mail
+from outreach.services.planning import PlanSettings, plan_schools
 from outreach.services.reference import load_closures
+from outreach.services.sweeps import flag_outcomes_due, flag_unconfirmed
 from outreach.services.uploads import purge_stale_uploads
 
 log = logging.getLogger(__name__)
 
+HOME_PLAN_DAYS = 14
+
+
+def _recorded(app: Flask, job_id: str, work: Callable[[], str]) -> None:
+    """Run ``work`` in an app context and one transaction; record the run either way."""
+    with app.app_context():
+        started = utcnow()
+        try:
+            summary = work()
+            succeeded = True
+            db.session.commit()
+        except Conflict as error:  # another scheduler or a coordinator got there first
+            db.session.rollback()
+            summary, succeeded = str(error.message), True
+        except Exception as error:  # noqa: BLE001 - recorded for the admin, then logged
+            db.session.rollback()
+            summary, succeeded = f"{type(error).__name__}: {error}", False
+            log.exception("job %s failed", job_id)
+        db.session.add(
+            JobRun(
+                job_id=job_id,
+                started_at=started,
+                finished_at=utcnow(),
+                succeeded=succeeded,
+                summary=summary[:2000],
+            )
+        )
+        db.session.commit()
+        log.info("job %s: %s", job_id, summary)
+
+
+def _settings() -> PlanSettings:
+    return PlanSettings.from_config(current_app.config)
+
+
+def _plan_month(month, trigger=PlanTrigger.SCHEDULER) -> str:
+    run, _preview = plan_schools(
+        db.session,
+        month=month,
+        now=utcnow(),
+        today=office_today(),
+        settings=_settings(),
+        trigger=trigger,
+        actor="scheduler",
+    )
+    return (
+        f"school plan {month:%Y-%m}: {run.created_count} created, {run.skipped_count} skipped, "
+        f"{run.unplaced_count} unplaced"
+    )
+
 
 def ensure_office_calendar(app: Flask) -> None:
     """Make sure this year's and next year's national closures are loaded (e.g. on 1 January)."""
-    with app.app_context():
+
+    def work() -> str:
         today = office_today()
         result = load_closures(db.session, [today.year, today.year + 1])
-        db.session.commit()
-        log.info("office calendar: %d closures added", result.added)
+        return f"{result.added} closures added"
+
+    _recorded(app, "ensure_office_calendar", work)
 
 
 def purge_uploads(app: Flask) -> None:
     """Forget import files left unconfirmed for a day (they may hold personal data)."""
-    with app.app_context():
-        purged = purge_stale_uploads(db.session, now=utcnow())
-        db.session.commit()
-        if purged:
-            log.info("uploads: %d unconfirmed import files deleted", purged)
+
+    def work() -> str:
+        return f"{purge_stale_uploads(db.session, now=utcnow())} unconfirmed import files deleted"
+
+    _recorded(app, "purge_uploads", work)
+
+
+def plan_next_month(app: Flask) -> None:
+    """The monthly school plan for next month (on the plan day)."""
+    _recorded(app, "plan_next_month", lambda: _plan_month(next_month(office_today())))
+
+
+def catch_up(app: Flask) -> None:
+    """On start: run the monthly plans that should exist but do not (the machine was off)."""
+
+    def work() -> str:
+        today = office_today()
+        load_closures(db.session, [today.year, today.year + 1])
+        missing = school_plans_missing(today)
+        if not missing:
+            return "nothing to catch up"
+        return "; ".join(_plan_month(month) for month in missing)
+
+    _recorded(app, "catch_up", work)
+
+
+def school_plans_missing(today) -> list:
+    planned = set(
+        db.session.scalars(
+            select(PlanRun.month).where(
+                PlanRun.kind == PlanKind.SCHOOL_MONTH,
+                PlanRun.month >= month_start(today),
+            )
+        )
+    )
+    config = current_app.config
+    return months_due(today, config["OUTREACH_PLAN_DAY"], config["OUTREACH_LEAD_DAYS"], planned)
+
+
+def sweep_unconfirmed(app: Flask) -> None:
+    """Flag visits within three days still unconfirmed; remind liaisons once by mail."""
+
+    def work() -> str:
+        config = current_app.config
+        send = partial(send_mail, config) if mail_configured(config) else None
+        result = flag_unconfirmed(db.session, now=utcnow(), today=office_today(), send=send)
+        return (
+            f"{result.flagged} visits flagged, {result.reminded} reminders sent, "
+            f"{result.failed} reminders failed"
+        )
+
+    _recorded(app, "sweep_unconfirmed", work)
+
+
+def sweep_outcomes(app: Flask) -> None:
+    """Mark visits whose day has passed without an outcome as needing one."""
+
+    def work() -> str:
+        marked = flag_outcomes_due(db.session, now=utcnow(), today=office_today())
+        return f"{marked} visits need an outcome"
+
+    _recorded(app, "sweep_outcomes", work)
+
+
+def plan_home_visits(app: Flask) -> None:
+    """Every Monday: home visits for the next two weeks."""
+
+    def work() -> str:
+        today = office_today()
+        run, _preview = plan_home(
+            db.session,
+            start=today,  # today itself is never planned: from tomorrow on
+            days=HOME_PLAN_DAYS,
+            now=utcnow(),
+            today=today,
+            settings=_settings(),
+            trigger=PlanTrigger.SCHEDULER,
+            actor="scheduler",
+        )
+        return f"home visits: {run.created_count} created, {run.unplaced_count} still waiting"
+
+    _recorded(app, "plan_home_visits", work)

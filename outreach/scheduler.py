@@ -6,6 +6,8 @@ import atexit
 import fcntl
 import logging
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,7 +16,9 @@ import click
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from flask import Flask
 
 from outreach import jobs
@@ -30,32 +34,104 @@ JOB_OPTIONS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFI
 _lock_handle = None  # kept open for the life of the process that owns the scheduler
 
 
-def build_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
-    """A scheduler holding every job of the app, in the office's time zone, not started."""
+@dataclass(frozen=True)
+class JobSpec:
+    id: str
+    function: Callable[[Flask], None]
+    name: str
+    trigger: Callable[[dict, str], BaseTrigger]  # (config, timezone) → trigger
+    at_start: bool = False  # also run once as soon as the scheduler starts
+
+
+JOB_TABLE = (
+    JobSpec(
+        "ensure_office_calendar",
+        jobs.ensure_office_calendar,
+        "Load national holidays and cuti bersama for this year and next",
+        lambda config, tz: CronTrigger(hour=5, minute=0, timezone=tz),
+    ),
+    JobSpec(
+        "plan_next_month",
+        jobs.plan_next_month,
+        "Monthly school plan for next month",
+        lambda config, tz: CronTrigger(
+            day=config["OUTREACH_PLAN_DAY"], hour=6, minute=0, timezone=tz
+        ),
+    ),
+    JobSpec(
+        "plan_home_visits",
+        jobs.plan_home_visits,
+        "Home visits for the next two weeks",
+        lambda config, tz: CronTrigger(day_of_week="mon", hour=6, minute=30, timezone=tz),
+    ),
+    JobSpec(
+        "sweep_unconfirmed",
+        jobs.sweep_unconfirmed,
+        "Flag visits within 3 days still unconfirmed; remind liaisons",
+        lambda config, tz: CronTrigger(hour=7, minute=0, timezone=tz),
+    ),
+    JobSpec(
+        "sweep_outcomes",
+        jobs.sweep_outcomes,
+        "Mark past visits without an outcome",
+        lambda config, tz: CronTrigger(hour=7, minute=10, timezone=tz),
+    ),
+    JobSpec(
+        "purge_uploads",
+        jobs.purge_uploads,
+        "Delete import files left unconfirmed for a day",
+        lambda config, tz: CronTrigger(minute=17, timezone=tz),
+    ),
+    JobSpec(
+        "catch_up",
+        jobs.catch_up,
+        "On start: run a monthly plan missed while the scheduler was down",
+        # Fires only at start (next_run_time); its trigger never fires again by itself.
+        lambda config, tz: DateTrigger(run_date=datetime(2000, 1, 1, tzinfo=ZoneInfo(tz))),
+        at_start=True,
+    ),
+)
+
+
+def build_scheduler(
+    app: Flask, *, blocking: bool = False, now: datetime | None = None
+) -> BaseScheduler:
+    """A scheduler holding every job of the app, in the office's time zone, not started.
+
+    Jobs marked ``at_start`` are due at ``now`` (default: the moment of building), so they run
+    as soon as the scheduler starts.
+    """
     timezone = app.config["OUTREACH_TIMEZONE"]
+    now = now or datetime.now(ZoneInfo(timezone))
     scheduler_class = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = scheduler_class(timezone=timezone, job_defaults=JOB_OPTIONS)
-    scheduler.add_job(
-        jobs.ensure_office_calendar,
-        CronTrigger(hour=5, minute=0, timezone=timezone),
-        id="ensure_office_calendar",
-        name="Load national holidays and cuti bersama for this year and next",
-        kwargs={"app": app},
-        replace_existing=True,
-        **JOB_OPTIONS,
-        # Also once at start: a server switched on in January gets the new year at once.
-        next_run_time=datetime.now(ZoneInfo(timezone)),
-    )
-    scheduler.add_job(
-        jobs.purge_uploads,
-        CronTrigger(minute=17, timezone=timezone),
-        id="purge_uploads",
-        name="Delete import files left unconfirmed for a day",
-        kwargs={"app": app},
-        replace_existing=True,
-        **JOB_OPTIONS,
-    )
+    for spec in JOB_TABLE:
+        extra = {"next_run_time": now} if spec.at_start else {}
+        scheduler.add_job(
+            spec.function,
+            spec.trigger(app.config, timezone),
+            id=spec.id,
+            name=spec.name,
+            kwargs={"app": app},
+            replace_existing=True,
+            **JOB_OPTIONS,
+            **extra,
+        )
     return scheduler
+
+
+def next_runs(app: Flask, now: datetime) -> list[tuple[JobSpec, datetime | None]]:
+    """Each job with its next run time after ``now``, without a scheduler (for the admin page)."""
+    timezone = app.config["OUTREACH_TIMEZONE"]
+    return [
+        (
+            spec,
+            None
+            if spec.at_start
+            else spec.trigger(app.config, timezone).get_next_fire_time(None, now),
+        )
+        for spec in JOB_TABLE
+    ]
 
 
 def claim_scheduler_lock(app: Flask) -> bool:

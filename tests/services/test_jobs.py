@@ -1,0 +1,176 @@
+"""The scheduled jobs, run directly (no scheduler started): catch-up, sweeps, job records."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from outreach import jobs
+from outreach.models import (
+    JobRun,
+    PlanKind,
+    PlanRun,
+    PlanTrigger,
+    Visit,
+    VisitKind,
+    VisitOrigin,
+    VisitStatus,
+    utcnow,
+)
+from outreach.services.reference import load_closures
+from outreach.services.sweeps import flag_outcomes_due, flag_unconfirmed
+
+TODAY = date(2026, 11, 23)  # a Monday, after the plan day
+
+
+@pytest.fixture
+def fixed_today(monkeypatch):
+    monkeypatch.setattr(jobs, "office_today", lambda: TODAY)
+    return TODAY
+
+
+def job_runs(session) -> list[JobRun]:
+    session.expire_all()
+    return list(session.scalars(select(JobRun).order_by(JobRun.id)))
+
+
+def visit(session, school, team, on, **values) -> Visit:
+    values.setdefault("status", VisitStatus.PROPOSED)
+    item = Visit(
+        kind=VisitKind.SCHOOL,
+        school_id=school.id,
+        team_id=team.id,
+        visit_on=on,
+        origin=VisitOrigin.MANUAL,
+        **values,
+    )
+    session.add(item)
+    session.commit()
+    return item
+
+
+def test_catch_up_runs_the_plan_missed_while_down_and_only_once(
+    app, db_session, fixed_today, make_school, make_team
+):
+    make_team()
+    make_school()
+    jobs.catch_up(app)
+    runs = db_session.scalars(select(PlanRun)).all()
+    # 23 November: November still has days to plan, and December was due on the 20th.
+    assert sorted(r.month for r in runs) == [date(2026, 11, 1), date(2026, 12, 1)]
+    assert all(r.trigger is PlanTrigger.SCHEDULER for r in runs)
+    assert db_session.scalar(select(func.count()).select_from(Visit)) == 2
+
+    jobs.catch_up(app)
+    records = job_runs(db_session)
+    assert [r.succeeded for r in records] == [True, True]
+    assert records[-1].summary == "nothing to catch up"
+    assert db_session.scalar(select(func.count()).select_from(PlanRun)) == 2
+
+
+def test_catch_up_decision_reads_existing_plan_runs(app, db_session):
+    db_session.add(
+        PlanRun(kind=PlanKind.SCHOOL_MONTH, month=date(2026, 12, 1), trigger=PlanTrigger.USER)
+    )
+    db_session.commit()
+    assert jobs.school_plans_missing(date(2026, 11, 25)) == [date(2026, 11, 1)]
+    assert jobs.school_plans_missing(date(2026, 11, 28)) == []  # November is too late now
+    assert jobs.school_plans_missing(date(2026, 12, 20)) == [date(2027, 1, 1)]
+
+
+def test_the_monthly_job_plans_next_month_and_a_failure_is_recorded(
+    app, db_session, fixed_today, make_school, make_team, monkeypatch
+):
+    make_team()
+    make_school()
+    jobs.plan_next_month(app)
+    assert db_session.scalar(select(PlanRun.month)) == date(2026, 12, 1)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(jobs, "plan_schools", broken)
+    jobs.plan_next_month(app)
+    last = job_runs(db_session)[-1]
+    assert last.job_id == "plan_next_month" and last.succeeded is False
+    assert "database went away" in last.summary
+
+
+def test_unconfirmed_visits_are_flagged_and_liaisons_reminded_once(
+    app, db_session, make_school, make_team
+):
+    team = make_team()
+    with_mail = make_school(liaison_email="operator@sman9.sch.id", liaison_name="Bu Sari")
+    without_mail = make_school()
+    soon = visit(db_session, with_mail, team, TODAY + timedelta(days=2))
+    also_soon = visit(db_session, without_mail, team, TODAY + timedelta(days=3))
+    later = visit(db_session, with_mail, team, TODAY + timedelta(days=9))
+    confirmed = visit(
+        db_session, without_mail, team, TODAY + timedelta(days=1), status=VisitStatus.CONFIRMED
+    )
+    sent = []
+
+    def send(**message):
+        sent.append(message)
+
+    result = flag_unconfirmed(db_session, now=utcnow(), today=TODAY, send=send)
+    db_session.commit()
+    assert (result.flagged, result.reminded) == (2, 1)
+    assert [m["to"] for m in sent] == ["operator@sman9.sch.id"]
+    assert with_mail.name in sent[0]["subject"] and "Bu Sari" in sent[0]["body"]
+    assert soon.reminder_sent_at is not None and soon.unconfirmed_flagged_at is not None
+    assert also_soon.unconfirmed_flagged_at is not None and also_soon.reminder_sent_at is None
+    assert later.unconfirmed_flagged_at is None and confirmed.unconfirmed_flagged_at is None
+
+    again = flag_unconfirmed(db_session, now=utcnow(), today=TODAY, send=send)
+    assert (again.flagged, again.reminded) == (0, 0) and len(sent) == 1
+
+
+def test_a_refused_reminder_is_tried_again_next_day(app, db_session, make_school, make_team):
+    team = make_team()
+    school = make_school(liaison_email="salah@contoh.id")
+    item = visit(db_session, school, team, TODAY + timedelta(days=1))
+
+    def refuse(**message):
+        raise OSError("connection refused")
+
+    result = flag_unconfirmed(db_session, now=utcnow(), today=TODAY, send=refuse)
+    assert (result.flagged, result.reminded, result.failed) == (1, 0, 1)
+    assert item.reminder_sent_at is None
+
+
+def test_past_visits_without_an_outcome_are_marked_once(app, db_session, make_school, make_team):
+    team = make_team()
+    school = make_school()
+    past = visit(db_session, school, team, TODAY - timedelta(days=1))
+    done = visit(
+        db_session,
+        school,
+        team,
+        TODAY - timedelta(days=2),
+        status=VisitStatus.COMPLETED,
+        students_recorded=10,
+    )
+    today_visit = visit(db_session, school, team, TODAY)
+    assert flag_outcomes_due(db_session, now=utcnow(), today=TODAY) == 1
+    assert flag_outcomes_due(db_session, now=utcnow(), today=TODAY) == 0
+    db_session.commit()
+    db_session.expire_all()
+    assert past.outcome_due_at is not None
+    assert done.outcome_due_at is None and today_visit.outcome_due_at is None
+
+
+def test_the_sweep_jobs_record_what_they_did(app, db_session, fixed_today, monkeypatch):
+    load_closures(db_session, [2026])
+    db_session.commit()
+    jobs.sweep_outcomes(app)
+    jobs.sweep_unconfirmed(app)
+    jobs.plan_home_visits(app)
+    records = job_runs(db_session)
+    assert [(r.job_id, r.succeeded) for r in records] == [
+        ("sweep_outcomes", True),
+        ("sweep_unconfirmed", True),
+        ("plan_home_visits", True),
+    ]
+    assert records[0].summary == "0 visits need an outcome"
+    assert records[2].summary.startswith("home visits: 0 created")
