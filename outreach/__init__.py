@@ -29,7 +29,18 @@ def create_app(config: dict | None = None) -> Flask:
     from outreach.cli import outreach_cli
     from outreach.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from outreach.web import admin as admin_area
-    from outreach.web import auth, context, errors, main, residents, schools, security
+    from outreach.web import (
+        auth,
+        closures,
+        context,
+        errors,
+        main,
+        plan,
+        residents,
+        schools,
+        security,
+        teams,
+    )
     from outreach.web.access import login_guard
 
     db.init_app(app)
@@ -48,6 +59,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin_area.bp)
     app.register_blueprint(schools.bp)
     app.register_blueprint(residents.bp)
+    app.register_blueprint(teams.bp)
+    app.register_blueprint(closures.bp)
+    app.register_blueprint(plan.bp)
     errors.register(app)
     context.register(app)
     security.register(app)

@@ -318,7 +318,12 @@ def plan_home_visits_command(start_text: str, days: int, dry_run: bool) -> None:
 @outreach_cli.command("demo-data")
 def demo_data_command() -> None:
     """Load a realistic demo data set (idempotent) and print the demo logins."""
-    result = load_demo_data(db.session, now=utcnow())
+    result = load_demo_data(
+        db.session,
+        now=utcnow(),
+        settings=PlanSettings.from_config(current_app.config),
+        plan_day=current_app.config["OUTREACH_PLAN_DAY"],
+    )
     db.session.commit()
     click.echo(f"Demo data: {len(result.created)} records added.")
     click.echo("Demo logins (username / password / role):")

@@ -24,6 +24,8 @@ from outreach.models import (
     School,
     User,
 )
+from outreach.services.demo_plans import plan_demo
+from outreach.services.planning import PlanSettings
 from outreach.services.residents import ResidentValues, change_status, register_resident
 from outreach.services.school_import import TEMPLATE_HEADINGS, import_schools
 from outreach.services.schools import set_school_active
@@ -32,6 +34,9 @@ from outreach.services.teams import create_team, get_team_by_name
 from outreach.services.users import create_user, get_user_by_username
 
 DEMO_PASSWORD = "jemputbola2026"
+
+# Where the demo teams set out: the Dukcapil office of Kota Bengkulu (approximate).
+DEMO_OFFICE = (-3.7928, 102.2655)
 
 # Two teams that split the city's nine kecamatan between them.
 DEMO_TEAMS = (
@@ -99,7 +104,9 @@ class DemoResult:
     logins: list[tuple[str, str, Role]] = field(default_factory=list)
 
 
-def load_demo_data(session: Session, *, now: datetime) -> DemoResult:
+def load_demo_data(
+    session: Session, *, now: datetime, settings: PlanSettings | None = None, plan_day: int = 20
+) -> DemoResult:
     result = DemoResult()
     for name, school_visits, home_visits, kecamatan in DEMO_TEAMS:
         if get_team_by_name(session, name) is None:
@@ -111,6 +118,8 @@ def load_demo_data(session: Session, *, now: datetime) -> DemoResult:
                 school_visits_per_day=school_visits,
                 home_visits_per_day=home_visits,
                 kecamatan_codes=kecamatan,
+                start_lat=DEMO_OFFICE[0],
+                start_lng=DEMO_OFFICE[1],
             )
             result.created.append(f"team {name}")
     result.created.extend(_load_schools(session, now=now))
@@ -133,6 +142,15 @@ def load_demo_data(session: Session, *, now: datetime) -> DemoResult:
         user = session.scalar(select(User).where(User.username == username))
         result.logins.append((username, DEMO_PASSWORD, user.role))
     session.flush()
+    result.created.extend(
+        plan_demo(
+            session,
+            now=now,
+            today=office_today(),
+            settings=settings or PlanSettings(),
+            plan_day=plan_day,
+        )
+    )
     return result
 
 

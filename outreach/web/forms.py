@@ -9,7 +9,8 @@ from __future__ import annotations
 from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import DateField
+from wtforms import DateField, SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from outreach.domain.problems import N_
 
@@ -55,3 +56,16 @@ class DateInput(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_("Enter a date such as 17-08-2026.")) from None
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def put_error(form, error, default: str) -> None:
+    """Show a service's refusal (a DomainError) on the field it names, or on ``default``."""
+    field = getattr(form, error.field or "", None) or getattr(form, default)
+    field.errors = [*field.errors, str(error.message)]

@@ -189,6 +189,17 @@ VISIT_ORIGIN_LABELS = {
 }
 
 
+JOB_LABELS = {
+    "ensure_office_calendar": _l("Load national holidays and cuti bersama"),
+    "plan_next_month": _l("Monthly school plan for next month"),
+    "plan_home_visits": _l("Home visits for the next two weeks"),
+    "sweep_unconfirmed": _l("Flag unconfirmed visits, remind liaisons"),
+    "sweep_outcomes": _l("Mark past visits without an outcome"),
+    "purge_uploads": _l("Delete unconfirmed import files"),
+    "catch_up": _l("Catch up a missed monthly plan"),
+}
+
+
 def template_helpers() -> dict:
     return {
         "role_label": lambda value: ROLE_LABELS.get(value, ""),
@@ -205,4 +216,5 @@ def template_helpers() -> dict:
         "plan_reason_label": lambda value: PLAN_REASON_LABELS.get(value, value),
         "plan_trigger_label": lambda value: PLAN_TRIGGER_LABELS.get(value, ""),
         "visit_origin_label": lambda value: VISIT_ORIGIN_LABELS.get(value, ""),
+        "job_label": lambda value: JOB_LABELS.get(value, value),
     }

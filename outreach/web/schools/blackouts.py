@@ -11,10 +11,10 @@ from outreach.extensions import db
 from outreach.i18n import date_range, office_today
 from outreach.models import SchoolBlackout, utcnow
 from outreach.services.blackouts import add_blackout, delete_blackout, list_blackouts
-from outreach.web.forms import ConfirmForm
+from outreach.web.forms import ConfirmForm, put_error
 from outreach.web.schools import bp
 from outreach.web.schools.forms import BlackoutForm
-from outreach.web.schools.views import load_school, put_error, render_school_page
+from outreach.web.schools.views import load_school, render_school_page
 
 
 def _add(form: BlackoutForm, school):

@@ -28,7 +28,7 @@ from outreach.services.schools import (
 from outreach.services.users import create_user
 from outreach.web.choices import enum_choices, kecamatan_choices, kelurahan_choices
 from outreach.web.downloads import url_with
-from outreach.web.forms import ConfirmForm
+from outreach.web.forms import ConfirmForm, put_error
 from outreach.web.labels import SCHOOL_LEVEL_LABELS, SCHOOL_STATUS_LABELS
 from outreach.web.schools import bp
 from outreach.web.schools.choices import active_choices, weekday_choices
@@ -45,12 +45,6 @@ PER_PAGE = 25
 def load_school(school_id: int) -> School:
     """The school with this id, or 404."""
     return db.get_or_404(School, school_id)
-
-
-def put_error(form, error: DomainError, default: str) -> None:
-    """Show a service's refusal on the field it names (or ``default``)."""
-    field = getattr(form, error.field or "", None) or getattr(form, default)
-    field.errors = [*field.errors, str(error.message)]
 
 
 # --- the list ---------------------------------------------------------------------------------

@@ -1,0 +1,95 @@
+"""Demo schedules: this month and next month planned as the scheduler would, the days already
+gone given invented outcomes, and two weeks of home visits. Idempotent."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from outreach.i18n import office_zone
+from outreach.models import (
+    ConfirmationChannel,
+    PlanKind,
+    PlanRun,
+    PlanTrigger,
+    Visit,
+    VisitKind,
+    VisitStatus,
+)
+from outreach.scheduling.calendar import month_start, next_month
+from outreach.services.home_planning import plan_home
+from outreach.services.planning import PlanSettings, plan_schools
+
+HOME_DAYS = 14
+CONFIRMED_AHEAD_DAYS = 7  # liaisons have confirmed the visits of the coming week
+
+
+def plan_demo(
+    session: Session, *, now: datetime, today: date, settings: PlanSettings, plan_day: int
+) -> list[str]:
+    done = []
+    planned = set(
+        session.scalars(select(PlanRun.month).where(PlanRun.kind == PlanKind.SCHOOL_MONTH))
+    )
+    this_month = month_start(today)
+    for month in (this_month, next_month(this_month)):
+        if month in planned:
+            continue
+        # Planned on the plan day of the month before, as the scheduler would have done.
+        planned_on = month_start(month - timedelta(days=1)).replace(day=plan_day)
+        run, _preview = plan_schools(
+            session,
+            month=month,
+            now=now,
+            today=min(planned_on, today),
+            settings=settings,
+            trigger=PlanTrigger.SCHEDULER,
+            actor="demo-data",
+        )
+        done.append(f"school plan {month:%Y-%m}: {run.created_count} visits")
+    _invent_progress(session, today=today)
+    if session.scalar(select(PlanRun.id).where(PlanRun.kind == PlanKind.HOME_VISITS)) is None:
+        run, _preview = plan_home(
+            session,
+            start=today,
+            days=HOME_DAYS,
+            now=now,
+            today=today,
+            settings=settings,
+            trigger=PlanTrigger.SCHEDULER,
+            actor="demo-data",
+        )
+        done.append(f"home visits: {run.created_count} visits")
+    return done
+
+
+def _invent_progress(session: Session, *, today: date) -> None:
+    """Past school visits get an outcome; the coming week's are confirmed by the liaison."""
+    open_visits = session.scalars(
+        select(Visit).where(
+            Visit.kind == VisitKind.SCHOOL,
+            Visit.status == VisitStatus.PROPOSED,
+            Visit.visit_on < today + timedelta(days=CONFIRMED_AHEAD_DAYS),
+        )
+    )
+    for visit in open_visits:
+        rng = random.Random(f"{visit.school_id}-{visit.visit_on}")
+        at = datetime.combine(visit.visit_on, time(9, 0), office_zone())
+        if visit.visit_on >= today:
+            visit.status = VisitStatus.CONFIRMED
+            visit.confirmed_at = at - timedelta(days=3)
+            visit.confirmed_via = ConfirmationChannel.LINK
+            visit.confirmed_by_name = visit.school.liaison_name
+            continue
+        pending = visit.school.students_pending or 60
+        recorded = rng.randint(pending // 3, pending)
+        visit.status = VisitStatus.COMPLETED
+        visit.students_recorded = recorded
+        visit.students_not_recorded = rng.choice((0, 0, 0, rng.randint(1, 12)))
+        if visit.students_not_recorded:
+            visit.not_recorded_reason = "Siswa sakit atau belum membawa KK"
+        visit.completed_at = at + timedelta(hours=4)
+    session.flush()

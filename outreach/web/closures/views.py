@@ -1,0 +1,159 @@
+"""The closures of a year; adding, changing and removing local closures; reloading a year."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from outreach.errors import DomainError
+from outreach.extensions import db
+from outreach.i18n import long_date, office_today
+from outreach.models import ClosureKind, ClosureSource, OfficeClosure, utcnow
+from outreach.services.closures import (
+    add_local_closures,
+    delete_local_closure,
+    list_closures,
+    reload_year,
+    update_local_closure,
+)
+from outreach.web.closures import bp
+from outreach.web.closures.forms import ClosureForm, EditClosureForm, ReloadForm
+from outreach.web.forms import ConfirmForm, put_error
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _year() -> int:
+    year = request.args.get("year", type=int) or office_today().year
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        abort(404)
+    return year
+
+
+def load_local_closure(closure_id: int) -> OfficeClosure:
+    """A closure a coordinator added, or 404 (national ones are changed by reloading)."""
+    closure = db.get_or_404(OfficeClosure, closure_id)
+    if closure.source is not ClosureSource.USER:
+        abort(404)
+    return closure
+
+
+def _render_year(year: int, form: ClosureForm | None = None, status: int = 200):
+    closures = list_closures(db.session, year)
+    counts = {kind.value: sum(1 for c in closures if c.kind is kind) for kind in ClosureKind}
+    return render_template(
+        "closures/index.html",
+        year=year,
+        closures=closures,
+        counts=counts,
+        form=form or ClosureForm(formdata=None),
+        reload_form=ReloadForm(formdata=None, year=str(year)),
+        confirm_form=ConfirmForm(),
+        today=office_today(),
+    ), status
+
+
+@bp.route("")
+def index():
+    """The year's closures in date order, with the forms to add one and to reload the year."""
+    return _render_year(_year())
+
+
+@bp.route("", methods=["POST"])
+def add():
+    form = ClosureForm()
+    year = form.first_on.data.year if form.first_on.data else _year()
+    if not form.validate_on_submit():
+        return _render_year(year, form, 422)
+    try:
+        added = add_local_closures(
+            db.session,
+            first_on=form.first_on.data,
+            last_on=form.last_on.data,
+            name=form.name.data,
+            now=utcnow(),
+            actor=current_user,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        put_error(form, error, "first_on")
+        return _render_year(year, form, 422)
+    db.session.commit()
+    message = ngettext(
+        "Office closed on %(first)s: %(name)s.",
+        "Office closed on %(num)d days from %(first)s: %(name)s.",
+        len(added),
+        first=long_date(added[0].closed_on),
+        name=added[0].name,
+    )
+    flash(message, "success")
+    return redirect(url_for("closures.index", year=year))
+
+
+@bp.route("/<int:closure_id>/edit", methods=["GET", "POST"])
+def edit(closure_id: int):
+    closure = load_local_closure(closure_id)
+    form = (
+        EditClosureForm(obj=closure)
+        if request.method == "POST"
+        else EditClosureForm(formdata=None, obj=closure)
+    )
+    if form.validate_on_submit():
+        try:
+            update_local_closure(
+                db.session,
+                closure,
+                on=form.closed_on.data,
+                name=form.name.data,
+                now=utcnow(),
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            put_error(form, error, "closed_on")
+        else:
+            db.session.commit()
+            flash(_("Closure saved."), "success")
+            return redirect(url_for("closures.index", year=closure.closed_on.year))
+    return render_template("closures/edit.html", form=form, closure=closure), (
+        422 if form.errors else 200
+    )
+
+
+@bp.route("/<int:closure_id>/delete", methods=["POST"])
+def delete(closure_id: int):
+    closure = load_local_closure(closure_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    year = closure.closed_on.year
+    delete_local_closure(db.session, closure, now=utcnow(), actor=current_user)
+    db.session.commit()
+    flash(_("Closure removed: the office works that day again."), "success")
+    return redirect(url_for("closures.index", year=year))
+
+
+@bp.route("/reload", methods=["POST"])
+def reload():
+    """Make the year's national holidays and cuti bersama match the decree (package) again."""
+    form = ReloadForm()
+    if not form.validate_on_submit() or not (form.year.data or "").isdigit():
+        abort(400)
+    year = int(form.year.data)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        abort(400)
+    result = reload_year(db.session, year, now=utcnow(), actor=current_user)
+    db.session.commit()
+    flash(
+        _(
+            "Holidays of %(year)d reloaded: %(added)d added, %(removed)d removed, "
+            "%(unchanged)d unchanged. Local closures were kept.",
+            year=year,
+            added=result.added,
+            removed=result.updated,
+            unchanged=result.unchanged,
+        ),
+        "success",
+    )
+    return redirect(url_for("closures.index", year=year))

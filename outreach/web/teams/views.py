@@ -1,0 +1,176 @@
+"""Team pages: the list, a team's page with its coming days and members, creating, editing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from outreach.errors import DomainError
+from outreach.extensions import db
+from outreach.i18n import office_today
+from outreach.models import Kecamatan, Team, User, utcnow
+from outreach.services.audit import list_events_for
+from outreach.services.teams import (
+    TeamValues,
+    add_member,
+    create_team,
+    list_team_days,
+    list_teams,
+    list_unassigned_officers,
+    update_team,
+)
+from outreach.web.forms import put_error
+from outreach.web.teams import bp
+from outreach.web.teams.forms import MemberForm, TeamForm
+
+DAYS_AHEAD = 31
+
+
+def load_team(team_id: int) -> Team:
+    """The team with this id, or 404."""
+    return db.get_or_404(Team, team_id)
+
+
+@bp.route("")
+def index():
+    """Every team with its capacity and area, and the kecamatan no active team covers."""
+    teams = list_teams(db.session)
+    covered = {k.code for team in teams if team.is_active for k in team.kecamatan}
+    uncovered = [
+        k
+        for k in db.session.scalars(select(Kecamatan).order_by(Kecamatan.name))
+        if k.code not in covered
+    ]
+    return render_template("teams/index.html", teams=teams, uncovered=uncovered)
+
+
+def _team_form(team: Team | None = None) -> TeamForm:
+    if request.method == "POST" or team is None:
+        form = TeamForm()
+    else:
+        form = TeamForm(formdata=None, obj=team)
+        form.school_visits_per_day.data = str(team.school_visits_per_day)
+        form.home_visits_per_day.data = str(team.home_visits_per_day)
+        form.kecamatan.data = [k.code for k in team.kecamatan]
+        form.start.data = (
+            f"{team.start_lat}, {team.start_lng}" if team.start_lat is not None else ""
+        )
+    form.kecamatan.choices = [
+        SelectChoice(k.code, k.name)
+        for k in db.session.scalars(select(Kecamatan).order_by(Kecamatan.name))
+    ]
+    return form
+
+
+def _values(form: TeamForm) -> TeamValues:
+    lat, lng = form.start.data if isinstance(form.start.data, tuple) else (None, None)
+    return TeamValues(
+        name=form.name.data,
+        school_visits_per_day=form.school_visits_per_day.data,
+        home_visits_per_day=form.home_visits_per_day.data,
+        kecamatan_codes=form.kecamatan.data or [],
+        start_lat=lat,
+        start_lng=lng,
+        is_active=form.is_active.data,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = _team_form()
+    if form.validate_on_submit():
+        values = _values(form)
+        try:
+            team = create_team(
+                db.session,
+                now=utcnow(),
+                actor=current_user,
+                name=values.name,
+                school_visits_per_day=values.school_visits_per_day,
+                home_visits_per_day=values.home_visits_per_day,
+                kecamatan_codes=values.kecamatan_codes,
+                start_lat=values.start_lat,
+                start_lng=values.start_lng,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            put_error(form, error, "name")
+        else:
+            db.session.commit()
+            flash(_("Team %(name)s created.", name=team.name), "success")
+            return redirect(url_for("teams.detail", team_id=team.id))
+    return render_template("teams/form.html", form=form, team=None), (422 if form.errors else 200)
+
+
+@bp.route("/<int:team_id>/edit", methods=["GET", "POST"])
+def edit(team_id: int):
+    team = load_team(team_id)
+    form = _team_form(team)
+    if form.validate_on_submit():
+        try:
+            changes = update_team(db.session, team, _values(form), now=utcnow(), actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            put_error(form, error, "name")
+        else:
+            db.session.commit()
+            if changes:
+                flash(_("Team %(name)s saved.", name=team.name), "success")
+            else:
+                flash(_("Nothing was changed."), "info")
+            return redirect(url_for("teams.detail", team_id=team.id))
+    return render_template("teams/form.html", form=form, team=team), (422 if form.errors else 200)
+
+
+def _member_form(team: Team) -> MemberForm:
+    form = MemberForm()
+    form.officer.choices = [SelectChoice("", _("— choose —"))] + [
+        SelectChoice(
+            str(user.id),
+            f"{user.name} ({user.team.name})" if user.team else user.name,
+        )
+        for user in list_unassigned_officers(db.session, team)
+    ]
+    return form
+
+
+@bp.route("/<int:team_id>")
+def detail(team_id: int):
+    """A team: capacity, area, start, members and its next weeks day by day."""
+    team = load_team(team_id)
+    return _render_detail(team, _member_form(team))
+
+
+def _render_detail(team: Team, member_form: MemberForm, status: int = 200):
+    today = office_today()
+    return render_template(
+        "teams/detail.html",
+        team=team,
+        days=list_team_days(db.session, team, today, today + timedelta(days=DAYS_AHEAD)),
+        member_form=member_form,
+        events=list_events_for(db.session, team),
+    ), status
+
+
+@bp.route("/<int:team_id>/members", methods=["POST"])
+def add_member_view(team_id: int):
+    """Move a field officer into this team."""
+    team = load_team(team_id)
+    form = _member_form(team)
+    if not form.validate_on_submit():
+        return _render_detail(team, form, 422)
+    officer = db.session.get(User, int(form.officer.data))
+    try:
+        add_member(db.session, team, officer, now=utcnow(), actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        put_error(form, error, "officer")
+        return _render_detail(team, form, 422)
+    db.session.commit()
+    flash(_("%(name)s is now in team %(team)s.", name=officer.name, team=team.name), "success")
+    return redirect(url_for("teams.detail", team_id=team.id))
