@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_migrate import upgrade
 
 from outreach.domain.problems import Invalid
+from outreach.domain.values import parse_coordinates
 from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import office_today
@@ -109,8 +110,17 @@ def create_user_command(username, role, name, team_name, npsn, email) -> None:
 @click.option("--school-visits-per-day", type=click.IntRange(0, 50), default=2, show_default=True)
 @click.option("--home-visits-per-day", type=click.IntRange(0, 50), default=6, show_default=True)
 @click.option("--kecamatan", "kecamatan_codes", multiple=True, help="Kecamatan code, e.g. 17.71.01")
-def create_team_command(name, school_visits_per_day, home_visits_per_day, kecamatan_codes) -> None:
+@click.option("--start", "start_text", help='Starting point "lat, lng", e.g. "-3.7928, 102.2655".')
+def create_team_command(
+    name, school_visits_per_day, home_visits_per_day, kecamatan_codes, start_text
+) -> None:
     """Create a field team."""
+    start = (None, None)
+    if start_text:
+        try:
+            start = parse_coordinates(start_text)
+        except Invalid as error:
+            _fail(_(error.message, **error.params))
     try:
         team = create_team(
             db.session,
@@ -120,6 +130,8 @@ def create_team_command(name, school_visits_per_day, home_visits_per_day, kecama
             school_visits_per_day=school_visits_per_day,
             home_visits_per_day=home_visits_per_day,
             kecamatan_codes=kecamatan_codes,
+            start_lat=start[0],
+            start_lng=start[1],
         )
     except DomainError as error:
         db.session.rollback()

@@ -21,9 +21,9 @@ from outreach.models import (
 )
 from outreach.scheduling.calendar import month_start, next_month
 from outreach.services.home_planning import plan_home
-from outreach.services.planning import PlanSettings, plan_schools
+from outreach.services.planning import PlanSettings, plan_schools, working_calendar
 
-HOME_DAYS = 14
+HOME_WORKING_DAYS = 2  # home visits planned ahead: the rest of the queue keeps waiting
 CONFIRMED_AHEAD_DAYS = 7  # liaisons have confirmed the visits of the coming week
 
 
@@ -55,7 +55,7 @@ def plan_demo(
         run, _preview = plan_home(
             session,
             start=today,
-            days=HOME_DAYS,
+            days=_days_spanning(session, today, settings, HOME_WORKING_DAYS),
             now=now,
             today=today,
             settings=settings,
@@ -64,6 +64,14 @@ def plan_demo(
         )
         done.append(f"home visits: {run.created_count} visits")
     return done
+
+
+def _days_spanning(session: Session, today: date, settings: PlanSettings, working: int) -> int:
+    """How many calendar days from today hold the next ``working`` working days."""
+    calendar = working_calendar(session, today, today + timedelta(days=60), settings)
+    found = calendar.working_days(today + timedelta(days=1), today + timedelta(days=60))
+    last = found[working - 1] if len(found) >= working else today + timedelta(days=7)
+    return (last - today).days + 1
 
 
 def _invent_progress(session: Session, *, today: date) -> None:

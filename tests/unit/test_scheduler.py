@@ -10,7 +10,6 @@ from flask import Flask
 from outreach import scheduler as scheduler_module
 from outreach.scheduler import build_scheduler, claim_scheduler_lock, next_runs
 
-
 WIB = ZoneInfo("Asia/Jakarta")
 
 

@@ -1,6 +1,6 @@
 """The `flask outreach …` commands of DESIGN.md's contracts."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from outreach.models import Role, School, Team, User
 from tests.conftest import PASSWORD
@@ -154,9 +154,108 @@ def test_demo_data_holds_a_home_visit_queue_across_the_city(runner, db_session):
     residents = list(db_session.scalars(select(Resident)))
     assert len(residents) >= 40
     waiting = [r for r in residents if r.status is ResidentStatus.WAITING]
-    assert len(waiting) > len(residents) / 2
-    assert len({r.kelurahan.kecamatan_code for r in waiting}) == 9  # every kecamatan
-    assert any(r.is_bedridden for r in waiting)
+    scheduled = [r for r in residents if r.status is ResidentStatus.SCHEDULED]
+    assert len(waiting) + len(scheduled) > len(residents) / 2
+    assert waiting and scheduled  # the next days are planned, the rest of the queue waits
+    open_requests = waiting + scheduled
+    assert len({r.kelurahan.kecamatan_code for r in open_requests}) == 9  # every kecamatan
+    assert any(r.is_bedridden for r in open_requests)
     for resident in residents:  # valid NIKs that agree with the recorded birth date
         info = parse_nik(resident.nik, on=date.today(), birth_hint=resident.birth_on)
         assert info.birth_on == resident.birth_on
+
+
+# --- planning commands -------------------------------------------------------------------------
+
+
+def _plannable(db_session, make_team, make_school):
+    from outreach.i18n import office_today
+    from outreach.services.reference import load_closures
+
+    today = office_today()
+    load_closures(db_session, [today.year, today.year + 1])
+    make_team(kecamatan_codes=("17.71.01",))
+    make_school(name="SMA Negeri Uji Satu")
+    make_school(name="SMA Tuntas", students_pending=0)
+    db_session.commit()
+    from outreach.scheduling.calendar import next_month
+
+    return next_month(today).strftime("%Y-%m")
+
+
+def test_plan_schools_creates_the_month_once_and_says_what_it_left_out(
+    runner, db_session, make_team, make_school
+):
+    from outreach.models import PlanRun, Visit
+
+    month = _plannable(db_session, make_team, make_school)
+    dry = runner.invoke(args=["outreach", "plan-schools", "--month", month, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert db_session.scalar(select(func.count()).select_from(Visit)) == 0
+
+    first = runner.invoke(args=["outreach", "plan-schools", "--month", month])
+    assert first.exit_code == 0, first.output
+    assert "1 kunjungan dibuat" in first.output and "SMA Tuntas" in first.output
+    second = runner.invoke(args=["outreach", "plan-schools", "--month", month])
+    assert "0 kunjungan dibuat" in second.output and "1 sekolah sudah" in second.output
+    db_session.expire_all()
+    assert db_session.scalar(select(func.count()).select_from(Visit)) == 1
+    assert db_session.scalar(select(func.count()).select_from(PlanRun)) == 2
+
+
+def test_plan_schools_refuses_a_month_that_is_not_yyyy_mm(runner):
+    result = runner.invoke(args=["outreach", "plan-schools", "--month", "12-2026"])
+    assert result.exit_code == 1 and "YYYY-MM" in result.output
+
+
+def test_plan_home_visits_plans_the_waiting_residents(runner, db_session, make_team, make_resident):
+    from datetime import timedelta
+
+    from outreach.i18n import office_today
+    from outreach.models import Visit
+    from outreach.services.reference import load_closures
+
+    today = office_today()
+    load_closures(db_session, [today.year, today.year + 1])
+    make_team(kecamatan_codes=("17.71.01",))
+    make_resident()
+    start = (today + timedelta(days=1)).isoformat()
+    result = runner.invoke(args=["outreach", "plan-home-visits", "--start", start, "--days", "14"])
+    assert result.exit_code == 0, result.output
+    assert "1 kunjungan dibuat" in result.output
+    assert db_session.scalar(select(func.count()).select_from(Visit)) == 1
+    bad = runner.invoke(args=["outreach", "plan-home-visits", "--start", "besok", "--days", "3"])
+    assert bad.exit_code == 1 and "YYYY-MM-DD" in bad.output
+
+
+def test_create_team_sets_the_starting_point(runner, db_session):
+    result = runner.invoke(
+        args=["outreach", "create-team", "Tim Pantai", "--start", "-3.7928, 102.2655"]
+    )
+    assert result.exit_code == 0, result.output
+    team = db_session.scalar(select(Team).where(Team.name == "Tim Pantai"))
+    assert (team.start_lat, team.start_lng) == (-3.7928, 102.2655)
+    bad = runner.invoke(args=["outreach", "create-team", "Tim Gunung", "--start", "102.2, -3.79"])
+    assert bad.exit_code == 1
+
+
+def test_demo_data_plans_this_month_and_next_with_real_schedules(runner, db_session):
+    from outreach.i18n import office_today
+    from outreach.models import PlanKind, PlanRun, Visit, VisitStatus
+    from outreach.scheduling.calendar import month_start, next_month
+    from outreach.services.reference import load_closures
+
+    today = office_today()
+    load_closures(db_session, [today.year, today.year + 1])
+    db_session.commit()
+    assert runner.invoke(args=["outreach", "demo-data"]).exit_code == 0
+    months = set(
+        db_session.scalars(select(PlanRun.month).where(PlanRun.kind == PlanKind.SCHOOL_MONTH))
+    )
+    assert months == {month_start(today), next_month(today)}
+    visits = db_session.scalars(select(Visit)).all()
+    assert any(v.plan_month == next_month(today) for v in visits)
+    assert all(v.status is VisitStatus.COMPLETED for v in visits if v.visit_on < today)
+    runs_before = db_session.scalar(select(func.count()).select_from(PlanRun))
+    assert runner.invoke(args=["outreach", "demo-data"]).exit_code == 0
+    assert db_session.scalar(select(func.count()).select_from(PlanRun)) == runs_before

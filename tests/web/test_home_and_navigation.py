@@ -18,8 +18,8 @@ def nav_links(page: str) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.ADMIN, ["/", "/schools", "/residents", "/admin/users"]),
-        (Role.COORDINATOR, ["/", "/schools", "/residents"]),
+        (Role.ADMIN, ["/", "/plan", "/schools", "/residents", "/teams", "/admin/users"]),
+        (Role.COORDINATOR, ["/", "/plan", "/schools", "/residents", "/teams"]),
         (Role.OFFICER, ["/"]),
         (Role.LIAISON, ["/"]),
     ],
