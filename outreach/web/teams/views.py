@@ -102,7 +102,7 @@ def new():
             put_error(form, error, "name")
         else:
             db.session.commit()
-            flash(_("Team %(name)s created.", name=team.name), "success")
+            flash(_("Team created: %(name)s.", name=team.name), "success")
             return redirect(url_for("teams.detail", team_id=team.id))
     return render_template("teams/form.html", form=form, team=None), (422 if form.errors else 200)
 
@@ -120,7 +120,7 @@ def edit(team_id: int):
         else:
             db.session.commit()
             if changes:
-                flash(_("Team %(name)s saved.", name=team.name), "success")
+                flash(_("Team saved: %(name)s.", name=team.name), "success")
             else:
                 flash(_("Nothing was changed."), "info")
             return redirect(url_for("teams.detail", team_id=team.id))
