@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -16,6 +17,7 @@ from outreach.models import (
     Visit,
     VisitKind,
     VisitOrigin,
+    VisitStatus,
 )
 
 NIK = "1771014501600003"
@@ -77,6 +79,36 @@ def test_one_open_request_per_nik_but_closed_ones_may_repeat(db_session):
         ]
     )
     db_session.flush()  # closed requests do not count
+
+
+def home_visit(person, team, **overrides) -> Visit:
+    values = {
+        "kind": VisitKind.HOME,
+        "resident": person,
+        "team": team,
+        "visit_on": date(2026, 12, 8),
+        "origin": VisitOrigin.HOME_PLAN,
+    }
+    values.update(overrides)
+    return Visit(**values)
+
+
+def test_one_open_home_visit_per_resident_whoever_plans_it(db_session, make_team):
+    team = make_team()
+    person = resident()
+    db_session.add_all([person, home_visit(person, team)])
+    db_session.commit()
+    assert_refused(db_session, home_visit(person, team, visit_on=date(2026, 12, 9)))
+    # Visits that ended (completed, cancelled) never block the open one.
+    db_session.add_all(
+        [
+            home_visit(person, team, status=VisitStatus.COMPLETED, visit_on=date(2026, 11, 2)),
+            home_visit(person, team, status=VisitStatus.CANCELLED, visit_on=date(2026, 11, 3)),
+        ]
+    )
+    db_session.flush()
+    count = select(func.count()).select_from(Visit).where(Visit.resident_id == person.id)
+    assert db_session.scalar(count) == 3
 
 
 def test_a_visit_belongs_to_exactly_one_school_or_one_resident(db_session, make_school, make_team):

@@ -273,25 +273,17 @@ def test_home_visits_beyond_capacity_stay_waiting_with_the_reason(
 # ---- two runs at once -----------------------------------------------------------------------
 
 
-def test_two_plan_runs_at_once_leave_exactly_one_visit_per_school(db_session, city):
-    """The second run waits on the unique constraint, then reports "already planned"."""
-    first = Session(db.engine)
-    second = Session(db.engine)
+def race(run) -> str:
+    """``run(session)`` twice at once on two connections: the first writes and waits, the
+    second starts meanwhile, then the first commits. What became of the second."""
+    first, second = Session(db.engine), Session(db.engine)
     outcome = {}
 
     def run_second():
         try:
-            run, _ = plan_schools(
-                second,
-                month=DECEMBER,
-                now=utcnow(),
-                today=TODAY,
-                settings=SETTINGS,
-                trigger=PlanTrigger.SCHEDULER,
-                actor="scheduler",
-            )
+            created = run(second)
             second.commit()
-            outcome["second"] = f"committed {run.created_count}"
+            outcome["second"] = f"committed {created}"
         except Conflict as error:
             second.rollback()
             outcome["second"] = str(error.message)
@@ -299,31 +291,64 @@ def test_two_plan_runs_at_once_leave_exactly_one_visit_per_school(db_session, ci
             second.close()
 
     try:
-        plan_schools(
-            first,
-            month=DECEMBER,
-            now=utcnow(),
-            today=TODAY,
-            settings=SETTINGS,
-            trigger=PlanTrigger.USER,
-            actor="test",
-        )  # written, not yet committed
+        run(first)  # written, not yet committed
         thread = threading.Thread(target=run_second)
         thread.start()
-        time.sleep(0.5)  # the second run has read the month as unplanned and is inserting
+        time.sleep(0.5)  # the second run reads the same state and starts inserting
         first.commit()
         thread.join(timeout=30)
     finally:
         first.close()
-    if db.engine.dialect.name == "postgresql":
-        # It read the month as unplanned, so it inserted and the unique constraint refused it.
-        assert outcome["second"].startswith(("Already planned", "Sudah direncanakan"))
-        assert db_session.scalar(select(func.count()).select_from(PlanRun)) == 1
+    return outcome["second"]
+
+
+def assert_second_lost(second: str, session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        # It read the period as unplanned, inserted, and the unique index refused it.
+        assert second.startswith(("Already planned", "Sudah direncanakan")), second
+        assert session.scalar(select(func.count()).select_from(PlanRun)) == 1
     else:
         # SQLite lets one writer in at a time: the second run may instead start after the
-        # first committed, find every school planned and add nothing.
-        assert outcome["second"].startswith(
-            ("Already planned", "Sudah direncanakan", "committed 0")
+        # first committed, find everything planned and add nothing.
+        assert second.startswith(("Already planned", "Sudah direncanakan", "committed 0"))
+
+
+def test_two_plan_runs_at_once_leave_exactly_one_visit_per_school(db_session, city):
+    def run(session):
+        plan_run, _ = plan_schools(
+            session,
+            month=DECEMBER,
+            now=utcnow(),
+            today=TODAY,
+            settings=SETTINGS,
+            trigger=PlanTrigger.SCHEDULER,
+            actor="scheduler",
         )
+        return plan_run.created_count
+
+    assert_second_lost(race(run), db_session)
     visits = school_visits(db_session)
     assert len(visits) == 72 and len({v.school_id for v in visits}) == 72
+
+
+def test_two_home_plans_at_once_never_book_a_resident_twice(db_session, make_team, make_resident):
+    load_closures(db_session, [2026])
+    make_team(kecamatan_codes=("17.71.01",))
+    people = [make_resident(birth_on=date(1940 + n, 1, 1)) for n in range(5)]
+
+    def run(session):
+        plan_run, _ = plan_home(
+            session,
+            start=date(2026, 11, 30),
+            days=14,
+            now=utcnow(),
+            today=TODAY,
+            settings=SETTINGS,
+            trigger=PlanTrigger.SCHEDULER,
+            actor="scheduler",
+        )
+        return plan_run.created_count
+
+    assert_second_lost(race(run), db_session)
+    booked = db_session.scalars(select(Visit.resident_id)).all()
+    assert sorted(booked) == sorted(p.id for p in people)
