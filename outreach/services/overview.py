@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from outreach.models import (
+    OPEN_VISIT_STATUSES,
     OfficeClosure,
     Resident,
     ResidentStatus,
@@ -19,6 +20,8 @@ from outreach.models import (
 )
 from outreach.scheduling.calendar import month_start, next_month
 
+ATTENTION_LIMIT = 20
+
 
 @dataclass
 class OfficeOverview:
@@ -27,6 +30,10 @@ class OfficeOverview:
     teams: int
     visits_this_month: dict[VisitStatus, int] = field(default_factory=dict)
     upcoming_closures: list[OfficeClosure] = field(default_factory=list)
+    # Flagged by the daily sweeps: proposed visits close to their date, past visits without
+    # an outcome.
+    unconfirmed_soon: list[Visit] = field(default_factory=list)
+    outcomes_due: int = 0
 
 
 def get_office_overview(session: Session, today: date) -> OfficeOverview:
@@ -50,6 +57,27 @@ def get_office_overview(session: Session, today: date) -> OfficeOverview:
         teams=session.scalar(select(func.count()).select_from(Team).where(Team.is_active)),
         visits_this_month={status: by_status.get(status, 0) for status in VisitStatus},
         upcoming_closures=list_closures_between(session, today, today + timedelta(days=60)),
+        unconfirmed_soon=list(
+            session.scalars(
+                select(Visit)
+                .options(joinedload(Visit.school), joinedload(Visit.team))
+                .where(
+                    Visit.status == VisitStatus.PROPOSED,
+                    Visit.unconfirmed_flagged_at.is_not(None),
+                    Visit.visit_on >= today,
+                )
+                .order_by(Visit.visit_on, Visit.id)
+                .limit(ATTENTION_LIMIT)
+            )
+        ),
+        outcomes_due=session.scalar(
+            select(func.count())
+            .select_from(Visit)
+            .where(
+                Visit.status.in_(OPEN_VISIT_STATUSES),
+                Visit.outcome_due_at.is_not(None),
+            )
+        ),
     )
 
 

@@ -351,3 +351,32 @@ class TestWithCsrf:
         token = csrf_token(page.split('method="post" action="/plan"')[1])
         response = client.post("/plan", data={"month": month, "csrf_token": token})
         assert response.status_code == 302
+
+
+def test_the_sweeps_flags_show_on_the_coordinators_home(
+    client, coordinator, db_session, make_school, make_team
+):
+    from outreach.models import VisitKind, VisitOrigin, VisitStatus
+    from outreach.services.sweeps import flag_outcomes_due, flag_unconfirmed
+
+    today = office_today()
+    team, school = make_team(), make_school(name="SMA Negeri Uji Pantai")
+    for day in (today + timedelta(days=2), today - timedelta(days=3)):
+        db_session.add(
+            Visit(
+                kind=VisitKind.SCHOOL,
+                school_id=school.id,
+                team_id=team.id,
+                visit_on=day,
+                origin=VisitOrigin.MANUAL,
+                status=VisitStatus.PROPOSED,
+            )
+        )
+    db_session.commit()
+    assert 'data-testid="attention"' not in text(client.get("/"))
+    flag_unconfirmed(db_session, now=utcnow(), today=today)
+    flag_outcomes_due(db_session, now=utcnow(), today=today)
+    db_session.commit()
+    page = text(client.get("/"))
+    assert "SMA Negeri Uji Pantai" in page and "Belum dikonfirmasi" in page
+    assert "1 kunjungan yang sudah lewat belum dicatat hasilnya." in page
