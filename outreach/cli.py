@@ -221,6 +221,21 @@ def import_residents_command(path: Path, dry_run: bool) -> None:
     )
 
 
+def _plan_or_preview(dry_run: bool, preview, plan, **options):
+    """The plan's preview on a dry run; otherwise the plan written, committed, and its preview."""
+    if dry_run:
+        return preview(db.session, **options)
+    try:
+        _run, result = plan(
+            db.session, now=utcnow(), trigger=PlanTrigger.COMMAND, actor="command", **options
+        )
+    except DomainError as error:
+        db.session.rollback()
+        _fail(str(error.message))
+    db.session.commit()
+    return result
+
+
 def _print_left_out(entries) -> None:
     for row, reason in entries:
         click.echo(f"  {row.npsn} {row.name}: {PLAN_REASON_LABELS.get(reason, reason)}")
@@ -237,23 +252,9 @@ def plan_schools_command(month_text: str, dry_run: bool) -> None:
         _fail(_("Give the month as YYYY-MM, for example 2026-12."))
     settings = PlanSettings.from_config(current_app.config)
     today = office_today()
-    if dry_run:
-        preview = preview_school_plan(db.session, month=month, today=today, settings=settings)
-    else:
-        try:
-            _run, preview = plan_schools(
-                db.session,
-                month=month,
-                now=utcnow(),
-                today=today,
-                settings=settings,
-                trigger=PlanTrigger.COMMAND,
-                actor="command",
-            )
-        except DomainError as error:
-            db.session.rollback()
-            _fail(str(error.message))
-        db.session.commit()
+    preview = _plan_or_preview(
+        dry_run, preview_school_plan, plan_schools, month=month, today=today, settings=settings
+    )
     created = len(preview.plan.placements)
     skipped = preview.left_out("skipped")
     unplaced = preview.left_out("unplaced")
@@ -290,26 +291,15 @@ def plan_home_visits_command(start_text: str, days: int, dry_run: bool) -> None:
         _fail(_("Give the start date as YYYY-MM-DD, for example 2026-12-07."))
     settings = PlanSettings.from_config(current_app.config)
     today = office_today()
-    if dry_run:
-        preview = preview_home_visits(
-            db.session, start=start, days=days, today=today, settings=settings
-        )
-    else:
-        try:
-            _run, preview = plan_home(
-                db.session,
-                start=start,
-                days=days,
-                now=utcnow(),
-                today=today,
-                settings=settings,
-                trigger=PlanTrigger.COMMAND,
-                actor="command",
-            )
-        except DomainError as error:
-            db.session.rollback()
-            _fail(str(error.message))
-        db.session.commit()
+    preview = _plan_or_preview(
+        dry_run,
+        preview_home_visits,
+        plan_home,
+        start=start,
+        days=days,
+        today=today,
+        settings=settings,
+    )
     created = len(preview.plan.new_stops)
     click.echo(
         _(
