@@ -336,14 +336,15 @@ def demo_data_command() -> None:
 @outreach_cli.command("scheduler")
 def scheduler_command() -> None:
     """Run the scheduled jobs in the foreground (one such process beside the web workers)."""
-    from outreach.scheduler import build_scheduler, claim_scheduler_lock
+    from outreach.scheduler import JOB_TABLE, build_scheduler, claim_scheduler_lock
 
     if not claim_scheduler_lock(current_app):
         _fail("another scheduler is already running on this machine")
     scheduler = build_scheduler(current_app, blocking=True)
     click.echo("Scheduler running; press Ctrl+C to stop.")
+    at_start = {spec.id for spec in JOB_TABLE if spec.at_start}
     for job in scheduler.get_jobs():
-        click.echo(f"  {job.id}: {job.trigger}")
+        click.echo(f"  {job.id}: {'once, now' if job.id in at_start else job.trigger}")
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):

@@ -101,6 +101,8 @@ def build_scheduler(
     Jobs marked ``at_start`` are due at ``now`` (default: the moment of building), so they run
     as soon as the scheduler starts.
     """
+    # Jobs run in the scheduler's threads, where ``current_app`` means nothing: keep the app.
+    app = app._get_current_object() if hasattr(app, "_get_current_object") else app
     timezone = app.config["OUTREACH_TIMEZONE"]
     now = now or datetime.now(ZoneInfo(timezone))
     scheduler_class = BlockingScheduler if blocking else BackgroundScheduler

@@ -59,6 +59,17 @@ def test_each_job_next_runs_at_its_time_in_wib(tmp_path, job_id, config, expecte
     assert job.trigger.get_next_fire_time(None, NOW) == expected
 
 
+def test_jobs_hold_the_app_itself_not_the_current_app_proxy(tmp_path):
+    """The ``scheduler`` command builds from ``current_app``; its jobs run in other threads."""
+    from flask import current_app
+
+    app = make_app(tmp_path)
+    with app.app_context():
+        scheduler = build_scheduler(current_app, now=NOW)
+    for job in scheduler.get_jobs():
+        assert job.kwargs["app"] is app
+
+
 def test_the_catch_up_runs_at_start_and_never_again(tmp_path):
     job = build_scheduler(make_app(tmp_path), now=NOW).get_job("catch_up")
     assert job.next_run_time == NOW
