@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import partial
 
 from flask import Flask, current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from outreach.errors import Conflict
@@ -70,9 +71,12 @@ def _plan_month(month, trigger=PlanTrigger.SCHEDULER) -> str:
         trigger=trigger,
         actor="scheduler",
     )
-    return (
-        f"school plan {month:%Y-%m}: {run.created_count} created, {run.skipped_count} skipped, "
-        f"{run.unplaced_count} unplaced"
+    return _(
+        "school plan %(month)s: %(created)d created, %(skipped)d skipped, %(unplaced)d unplaced",
+        month=f"{month:%Y-%m}",
+        created=run.created_count,
+        skipped=run.skipped_count,
+        unplaced=run.unplaced_count,
     )
 
 
@@ -82,7 +86,7 @@ def ensure_office_calendar(app: Flask) -> None:
     def work() -> str:
         today = office_today()
         result = load_closures(db.session, [today.year, today.year + 1])
-        return f"{result.added} closures added"
+        return _("%(n)d closures added", n=result.added)
 
     _recorded(app, "ensure_office_calendar", work)
 
@@ -91,7 +95,8 @@ def purge_uploads(app: Flask) -> None:
     """Forget import files left unconfirmed for a day (they may hold personal data)."""
 
     def work() -> str:
-        return f"{purge_stale_uploads(db.session, now=utcnow())} unconfirmed import files deleted"
+        purged = purge_stale_uploads(db.session, now=utcnow())
+        return _("%(n)d unconfirmed import files deleted", n=purged)
 
     _recorded(app, "purge_uploads", work)
 
@@ -109,7 +114,7 @@ def catch_up(app: Flask) -> None:
         load_closures(db.session, [today.year, today.year + 1])
         missing = school_plans_missing(today)
         if not missing:
-            return "nothing to catch up"
+            return _("nothing to catch up")
         return "; ".join(_plan_month(month) for month in missing)
 
     _recorded(app, "catch_up", work)
@@ -135,9 +140,11 @@ def sweep_unconfirmed(app: Flask) -> None:
         config = current_app.config
         send = partial(send_mail, config) if mail_configured(config) else None
         result = flag_unconfirmed(db.session, now=utcnow(), today=office_today(), send=send)
-        return (
-            f"{result.flagged} visits flagged, {result.reminded} reminders sent, "
-            f"{result.failed} reminders failed"
+        return _(
+            "%(flagged)d visits flagged, %(reminded)d reminders sent, %(failed)d reminders failed",
+            flagged=result.flagged,
+            reminded=result.reminded,
+            failed=result.failed,
         )
 
     _recorded(app, "sweep_unconfirmed", work)
@@ -148,7 +155,7 @@ def sweep_outcomes(app: Flask) -> None:
 
     def work() -> str:
         marked = flag_outcomes_due(db.session, now=utcnow(), today=office_today())
-        return f"{marked} visits need an outcome"
+        return _("%(n)d visits need an outcome", n=marked)
 
     _recorded(app, "sweep_outcomes", work)
 
@@ -168,6 +175,10 @@ def plan_home_visits(app: Flask) -> None:
             trigger=PlanTrigger.SCHEDULER,
             actor="scheduler",
         )
-        return f"home visits: {run.created_count} created, {run.unplaced_count} still waiting"
+        return _(
+            "home visits: %(created)d created, %(waiting)d still waiting",
+            created=run.created_count,
+            waiting=run.unplaced_count,
+        )
 
     _recorded(app, "plan_home_visits", work)

@@ -64,7 +64,7 @@ def test_catch_up_runs_the_plan_missed_while_down_and_only_once(
     jobs.catch_up(app)
     records = job_runs(db_session)
     assert [r.succeeded for r in records] == [True, True]
-    assert records[-1].summary == "nothing to catch up"
+    assert records[-1].summary == "tidak ada yang perlu disusulkan"
     assert db_session.scalar(select(func.count()).select_from(PlanRun)) == 2
 
 
@@ -172,5 +172,5 @@ def test_the_sweep_jobs_record_what_they_did(app, db_session, fixed_today, monke
         ("sweep_unconfirmed", True),
         ("plan_home_visits", True),
     ]
-    assert records[0].summary == "0 visits need an outcome"
-    assert records[2].summary.startswith("home visits: 0 created")
+    assert records[0].summary == "0 kunjungan perlu dicatat hasilnya"
+    assert records[2].summary.startswith("kunjungan rumah: 0 dibuat")
