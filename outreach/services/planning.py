@@ -95,13 +95,20 @@ class SchoolRow:
 
 
 @dataclass
+class PlanEntry:
+    school: SchoolRow
+    status: VisitStatus | None = None  # None: a visit the plan would create
+
+
+@dataclass
 class SchoolPlanPreview:
     month: date
     plan: SchoolPlan
     schools: dict[int, SchoolRow]
     teams: dict[int, str]
     possible_days: int = 0
-    by_day: list[tuple[date, list[tuple[str, list[SchoolRow]]]]] = field(default_factory=list)
+    # The month day by day, team by team: visits already planned and the ones to create.
+    by_day: list[tuple[date, list[tuple[str, list[PlanEntry]]]]] = field(default_factory=list)
 
     @property
     def already_planned(self) -> int:
@@ -147,9 +154,26 @@ def preview_school_plan(
     )
     plan = plan_month(plan_input)
     teams = dict(session.execute(select(Team.id, Team.name)).all())
-    grouped: dict[date, dict[int, list[SchoolRow]]] = defaultdict(lambda: defaultdict(list))
+    grouped: dict[date, dict[int, list[PlanEntry]]] = defaultdict(lambda: defaultdict(list))
+    for row in session.execute(
+        select(
+            Visit.visit_on,
+            Visit.team_id,
+            Visit.status,
+            School.id,
+            School.npsn,
+            School.name,
+            Kecamatan.name.label("kecamatan"),
+        )
+        .join(School, School.id == Visit.school_id)
+        .join(Kecamatan, Kecamatan.code == School.kecamatan_code)
+        .where(Visit.plan_month == first)
+        .order_by(School.kecamatan_code, School.name)
+    ):
+        school = SchoolRow(row.id, row.npsn, row.name, row.kecamatan)
+        grouped[row.visit_on][row.team_id].append(PlanEntry(school, row.status))
     for placement in plan.placements:
-        grouped[placement.on][placement.team_id].append(rows[placement.school_id])
+        grouped[placement.on][placement.team_id].append(PlanEntry(rows[placement.school_id]))
     by_day = [
         (day, [(teams[team_id], grouped[day][team_id]) for team_id in sorted(grouped[day])])
         for day in sorted(grouped)

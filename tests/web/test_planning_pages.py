@@ -288,6 +288,10 @@ def test_the_plan_page_previews_next_month_and_creates_it_once(
     assert runs == [3, 0]
     history = text(client.get(f"/plan?month={month}"))
     assert history.count("/plan/runs/") == 2
+    # The month's plan stays on the page, day by day, with nothing left to create.
+    days = history.split('data-testid="plan-days"')[1].split("</ol>")[0]
+    assert days.count("SMA Negeri Uji") == 3
+    assert 'data-testid="nothing-to-plan"' in history and 'data-testid="create-plan"' not in history
 
 
 def test_a_month_outside_the_list_is_not_planned(client, coordinator, db_session, planned_city):
@@ -337,8 +341,11 @@ class TestWithCsrf:
     def app_config(self):
         return {"WTF_CSRF_ENABLED": True}
 
-    def test_every_planning_form_needs_its_token(self, client, make_user, make_team, db_session):
+    def test_every_planning_form_needs_its_token(
+        self, client, make_user, make_team, make_school, db_session
+    ):
         user, team = make_user(Role.COORDINATOR), make_team()
+        make_school()
         login_with_csrf(client, user)
         month = next_month(office_today()).strftime("%Y-%m")
         for url in POSTS:
@@ -347,6 +354,8 @@ class TestWithCsrf:
         db_session.rollback()
         assert db_session.scalar(select(func.count()).select_from(PlanRun)) == 0
         assert db_session.scalar(select(func.count()).select_from(OfficeClosure)) == 0
+        load_closures(db_session, [office_today().year, office_today().year + 1])
+        db_session.commit()
         page = text(client.get("/plan"))
         token = csrf_token(page.split('method="post" action="/plan"')[1])
         response = client.post("/plan", data={"month": month, "csrf_token": token})
