@@ -263,3 +263,25 @@ def field_errors(html: str) -> list[str]:
     """The messages shown under the fields of a form, as the user reads them."""
     found = re.findall(r'<div class="invalid-feedback[^"]*">([^<]*)</div>', html)
     return [unescape(message.strip()) for message in found]
+
+
+@pytest.fixture
+def count_queries(db_session):
+    """count_queries(fn) → (fn's result, how many SQL statements it sent to the database)."""
+    from sqlalchemy import event
+
+    def run(fn):
+        engine = db_session.get_bind()
+        statements = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            result = fn()
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return result, len(statements)
+
+    return run

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from outreach.errors import Conflict
@@ -352,3 +352,51 @@ def test_two_home_plans_at_once_never_book_a_resident_twice(db_session, make_tea
     assert_second_lost(race(run), db_session)
     booked = db_session.scalars(select(Visit.resident_id)).all()
     assert sorted(booked) == sorted(p.id for p in people)
+
+
+# ---- no query per school or resident ---------------------------------------------------------
+
+
+def test_planning_sends_the_same_number_of_queries_for_3_or_30_schools(
+    db_session, make_team, make_school, make_resident, count_queries
+):
+    load_closures(db_session, [2026])
+    make_team(kecamatan_codes=("17.71.01",), school_visits_per_day=5, home_visits_per_day=10)
+    counts = []
+    for size, adding in ((3, 3), (30, 27)):
+        for _ in range(adding):
+            make_school()
+            make_resident(birth_on=date(1950, 1, 1))
+        # Each round starts from nothing planned.
+        db_session.execute(delete(Visit))
+        db_session.execute(update(Resident).values(status=ResidentStatus.WAITING))
+        db_session.commit()
+        db_session.expire_all()
+
+        def run():
+            school_run, _ = plan_schools(
+                db_session,
+                month=DECEMBER,
+                now=utcnow(),
+                today=TODAY,
+                settings=SETTINGS,
+                trigger=PlanTrigger.USER,
+                actor="test",
+            )
+            home_run, _ = plan_home(
+                db_session,
+                start=date(2026, 11, 30),
+                days=14,
+                now=utcnow(),
+                today=TODAY,
+                settings=SETTINGS,
+                trigger=PlanTrigger.USER,
+                actor="test",
+            )
+            return school_run.created_count, home_run.created_count
+
+        created, queries = count_queries(run)
+        db_session.commit()
+        assert created == (size, size)
+        counts.append(queries)
+    assert counts[0] == counts[1], counts

@@ -389,3 +389,36 @@ def test_the_sweeps_flags_show_on_the_coordinators_home(
     page = text(client.get("/"))
     assert "SMA Negeri Uji Pantai" in page and "Belum dikonfirmasi" in page
     assert "1 kunjungan yang sudah lewat belum dicatat hasilnya." in page
+
+
+def test_closing_a_day_or_blacking_out_a_school_warns_of_visits_already_planned(
+    client, coordinator, db_session, make_school, make_team
+):
+    from outreach.models import VisitKind, VisitOrigin, VisitStatus
+
+    team, school = make_team(), make_school()
+    db_session.add(
+        Visit(
+            kind=VisitKind.SCHOOL,
+            school_id=school.id,
+            team_id=team.id,
+            visit_on=date(2026, 12, 10),
+            origin=VisitOrigin.MANUAL,
+            status=VisitStatus.CONFIRMED,
+        )
+    )
+    db_session.commit()
+    quiet = client.post(
+        "/closures", data={"first_on": "2026-12-11", "name": "Rapat"}, follow_redirects=True
+    )
+    assert "kunjungan terjadwal" not in text(quiet)
+    closed = client.post(
+        "/closures", data={"first_on": "2026-12-10", "name": "Rapat"}, follow_redirects=True
+    )
+    assert "1 kunjungan terjadwal jatuh pada hari tutup" in text(closed)
+    blacked_out = client.post(
+        f"/schools/{school.id}/blackouts",
+        data={"first_on": "2026-12-07", "last_on": "2026-12-11", "reason": "Ujian"},
+        follow_redirects=True,
+    )
+    assert "1 kunjungan terjadwal jatuh dalam periode ini" in text(blacked_out)

@@ -18,6 +18,7 @@ from outreach.services.closures import (
     reload_year,
     update_local_closure,
 )
+from outreach.services.visits import count_open_visits
 from outreach.web.closures import bp
 from outreach.web.closures.forms import ClosureForm, EditClosureForm, ReloadForm
 from outreach.web.forms import ConfirmForm, put_error
@@ -89,6 +90,16 @@ def add():
         name=added[0].name,
     )
     flash(message, "success")
+    clashing = count_open_visits(db.session, added[0].closed_on, added[-1].closed_on)
+    if clashing:
+        flash(
+            ngettext(
+                "%(num)d planned visit falls on the closed days: move it to another day.",
+                "%(num)d planned visits fall on the closed days: move them to other days.",
+                clashing,
+            ),
+            "warning",
+        )
     return redirect(url_for("closures.index", year=year))
 
 

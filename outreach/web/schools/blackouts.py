@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from outreach.errors import DomainError
@@ -11,6 +12,7 @@ from outreach.extensions import db
 from outreach.i18n import date_range, office_today
 from outreach.models import SchoolBlackout, utcnow
 from outreach.services.blackouts import add_blackout, delete_blackout, list_blackouts
+from outreach.services.visits import count_open_visits
 from outreach.web.forms import ConfirmForm, put_error
 from outreach.web.schools import bp
 from outreach.web.schools.forms import BlackoutForm
@@ -46,6 +48,22 @@ def _add(form: BlackoutForm, school):
         )
     else:
         flash(_("Blackout period %(period)s added.", period=period), "success")
+    clashing = count_open_visits(
+        db.session,
+        result.blackout.first_on,
+        result.blackout.last_on,
+        school_id=school.id if school else None,
+        schools_only=school is None,
+    )
+    if clashing:
+        flash(
+            ngettext(
+                "%(num)d planned visit falls in this period: move it to another day.",
+                "%(num)d planned visits fall in this period: move them to other days.",
+                clashing,
+            ),
+            "warning",
+        )
     return result
 
 
