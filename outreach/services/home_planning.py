@@ -66,6 +66,7 @@ def preview_home_visits(
 ) -> HomePlanPreview:
     last = start + timedelta(days=days - 1)
     residents, names = _waiting_residents(session)
+    bookings = _home_bookings(session, start, last, names)
     plan = plan_home_visits(
         HomePlanInput(
             start=start,
@@ -74,15 +75,24 @@ def preview_home_visits(
             residents=residents,
             teams=team_specs(session),
             calendar=working_calendar(session, start, last, settings),
-            bookings=_home_bookings(session, start, last, names),
+            bookings=bookings,
             centroids=_centroids(session),
         )
     )
     teams = dict(session.execute(select(Team.id, Team.name)).all())
     grouped: dict[date, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    for stop in sorted(plan.stops, key=lambda s: (s.on, s.team_id, s.route_order)):
+    for stop in plan.stops:
         name, kelurahan = names[stop.resident_id]
         grouped[stop.on][stop.team_id].append((stop.route_order, name, kelurahan, stop.is_new))
+    touched = {stop.resident_id for stop in plan.stops}
+    for booking in bookings:  # the period's days this plan leaves as they are
+        if booking.resident_id not in touched:
+            name, kelurahan = names[booking.resident_id]
+            order = booking.route_order or 0
+            grouped[booking.on][booking.team_id].append((order, name, kelurahan, False))
+    for teams_of_day in grouped.values():
+        for stops in teams_of_day.values():
+            stops.sort()
     by_day = [
         (day, [(teams[team_id], grouped[day][team_id]) for team_id in sorted(grouped[day])])
         for day in sorted(grouped)

@@ -315,6 +315,9 @@ def test_the_home_plan_page_previews_routes_and_creates_the_visits(
     response = client.post("/plan/home", data={"start": start, "days": "14"})
     assert response.status_code == 302
     assert db_session.scalar(select(func.count()).select_from(Visit)) == 3
+    # Planned: the period still shows its routes, with nothing left to create.
+    page = text(client.get(f"/plan/home?start={start}&days=14"))
+    assert "Nenek Uji 2" in page and 'data-testid="nothing-to-plan"' in page
     assert client.post("/plan/home", data={"start": start, "days": "999"}).status_code == 400
 
 
