@@ -62,7 +62,7 @@ JOB_TABLE = (
         "plan_home_visits",
         jobs.plan_home_visits,
         "Home visits for the next two weeks",
-        lambda config, tz: CronTrigger(day_of_week="mon", hour=6, minute=30, timezone=tz),
+        lambda config, tz: CronTrigger(day_of_week="mon", hour=6, minute=0, timezone=tz),
     ),
     JobSpec(
         "sweep_unconfirmed",

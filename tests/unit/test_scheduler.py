@@ -48,7 +48,7 @@ NOW = datetime(2026, 11, 27, 23, 0, tzinfo=WIB)  # a Friday evening
     [
         ("plan_next_month", {}, datetime(2026, 12, 20, 6, 0, tzinfo=WIB)),
         ("plan_next_month", {"OUTREACH_PLAN_DAY": 25}, datetime(2026, 12, 25, 6, 0, tzinfo=WIB)),
-        ("plan_home_visits", {}, datetime(2026, 11, 30, 6, 30, tzinfo=WIB)),  # Monday
+        ("plan_home_visits", {}, datetime(2026, 11, 30, 6, 0, tzinfo=WIB)),  # Monday
         ("sweep_unconfirmed", {}, datetime(2026, 11, 28, 7, 0, tzinfo=WIB)),
         ("sweep_outcomes", {}, datetime(2026, 11, 28, 7, 10, tzinfo=WIB)),
         ("purge_uploads", {}, datetime(2026, 11, 27, 23, 17, tzinfo=WIB)),
