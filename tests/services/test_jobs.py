@@ -174,3 +174,65 @@ def test_the_sweep_jobs_record_what_they_did(app, db_session, fixed_today, monke
     ]
     assert records[0].summary == "0 kunjungan perlu dicatat hasilnya"
     assert records[2].summary.startswith("kunjungan rumah: 0 dibuat")
+
+
+class FakeSMTP:
+    """Stands in for smtplib.SMTP: records what the app asked of the server."""
+
+    sent: list = []
+    calls: list = []
+
+    def __init__(self, host, port, timeout):
+        self.calls.append(("connect", host, port))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def starttls(self):
+        self.calls.append(("starttls",))
+
+    def login(self, user, password):
+        self.calls.append(("login", user))
+
+    def send_message(self, message):
+        self.sent.append(message)
+
+
+class TestWithMail:
+    @pytest.fixture
+    def app_config(self):
+        return {
+            "MAIL_SERVER": "smtp.bengkulukota.go.id",
+            "MAIL_PORT": 587,
+            "MAIL_USERNAME": "jemputbola",
+            "MAIL_PASSWORD": "rahasia",
+            "MAIL_FROM": "Dukcapil Kota Bengkulu <jemputbola@bengkulukota.go.id>",
+        }
+
+    def test_the_daily_sweep_mails_each_liaison_once_through_the_configured_server(
+        self, app, db_session, monkeypatch, make_school, make_team
+    ):
+        import outreach.services.mail as mail
+
+        FakeSMTP.sent, FakeSMTP.calls = [], []
+        monkeypatch.setattr(mail.smtplib, "SMTP", FakeSMTP)
+        monkeypatch.setattr(jobs, "office_today", lambda: TODAY)
+        school = make_school(
+            liaison_email="operator@sman9.sch.id", name="SMA Negeri 9 Kota Bengkulu"
+        )
+        visit(db_session, school, make_team(name="Tim Perekaman 1"), TODAY + timedelta(days=1))
+        jobs.sweep_unconfirmed(app)
+        jobs.sweep_unconfirmed(app)
+        assert len(FakeSMTP.sent) == 1
+        message = FakeSMTP.sent[0]
+        assert message["To"] == "operator@sman9.sch.id"
+        assert message["From"].startswith("Dukcapil Kota Bengkulu")
+        assert "SMA Negeri 9 Kota Bengkulu" in message["Subject"]
+        assert "Selasa, 24 November 2026" in message.get_content()
+        assert "Tim Perekaman 1" in message.get_content()
+        assert ("starttls",) in FakeSMTP.calls and ("login", "jemputbola") in FakeSMTP.calls
+        summaries = [r.summary for r in job_runs(db_session)]
+        assert summaries[0].startswith("1 kunjungan ditandai, 1 pengingat terkirim")
