@@ -56,12 +56,20 @@ def city(db_session, make_team):
     return make_team(kecamatan_codes=NORTH), make_team(kecamatan_codes=SOUTH)
 
 
-def plan(session, month=DECEMBER, today=TODAY, **options):
-    options.setdefault("trigger", PlanTrigger.USER)
-    options.setdefault("actor", "test")
-    run, preview = plan_schools(
-        session, month=month, now=utcnow(), today=today, settings=SETTINGS, **options
-    )
+def run_schools(session, **options):
+    """plan_schools for December 2026 as planned on TODAY, by a user unless told otherwise."""
+    options = {"month": DECEMBER, "trigger": PlanTrigger.USER, "actor": "test", **options}
+    return plan_schools(session, now=utcnow(), today=TODAY, settings=SETTINGS, **options)
+
+
+def run_home(session, **options):
+    """plan_home on TODAY, by a user unless told otherwise."""
+    options = {"trigger": PlanTrigger.USER, "actor": "test", **options}
+    return plan_home(session, now=utcnow(), today=TODAY, settings=SETTINGS, **options)
+
+
+def plan(session, **options):
+    run, preview = run_schools(session, **options)
     session.commit()
     return run, preview
 
@@ -219,15 +227,8 @@ def test_home_visits_are_planned_by_priority_with_routes_and_only_once(
     younger = [make_resident(birth_on=date(1950 + n, 1, 1)) for n in range(4)]
     start = date(2026, 11, 30)
 
-    run, preview = plan_home(
-        db_session,
-        start=start,
-        days=3,
-        now=utcnow(),
-        today=TODAY,
-        settings=SETTINGS,
-        trigger=PlanTrigger.COMMAND,
-        actor="command",
+    run, preview = run_home(
+        db_session, start=start, days=3, trigger=PlanTrigger.COMMAND, actor="command"
     )
     db_session.commit()
     visits = db_session.scalars(select(Visit).order_by(Visit.visit_on, Visit.route_order)).all()
@@ -251,15 +252,10 @@ def test_home_visits_beyond_capacity_stay_waiting_with_the_reason(
     make_team(kecamatan_codes=("17.71.01",), home_visits_per_day=1)
     for n in range(4):
         make_resident(birth_on=date(1940 + n, 1, 1))
-    run, _ = plan_home(
+    run, _ = run_home(
         db_session,
         start=date(2026, 12, 24),  # 24 and 25 closed, 26 and 27 a weekend
         days=5,
-        now=utcnow(),
-        today=TODAY,
-        settings=SETTINGS,
-        trigger=PlanTrigger.USER,
-        actor="test",
     )
     db_session.commit()
     assert run.created_count == 1  # only Monday 28 December
@@ -315,14 +311,8 @@ def assert_second_lost(second: str, session) -> None:
 
 def test_two_plan_runs_at_once_leave_exactly_one_visit_per_school(db_session, city):
     def run(session):
-        plan_run, _ = plan_schools(
-            session,
-            month=DECEMBER,
-            now=utcnow(),
-            today=TODAY,
-            settings=SETTINGS,
-            trigger=PlanTrigger.SCHEDULER,
-            actor="scheduler",
+        plan_run, _ = run_schools(
+            session, month=DECEMBER, trigger=PlanTrigger.SCHEDULER, actor="scheduler"
         )
         return plan_run.created_count
 
@@ -337,13 +327,10 @@ def test_two_home_plans_at_once_never_book_a_resident_twice(db_session, make_tea
     people = [make_resident(birth_on=date(1940 + n, 1, 1)) for n in range(5)]
 
     def run(session):
-        plan_run, _ = plan_home(
+        plan_run, _ = run_home(
             session,
             start=date(2026, 11, 30),
             days=14,
-            now=utcnow(),
-            today=TODAY,
-            settings=SETTINGS,
             trigger=PlanTrigger.SCHEDULER,
             actor="scheduler",
         )
@@ -374,22 +361,13 @@ def test_planning_sends_the_same_number_of_queries_for_3_or_30_schools(
         db_session.expire_all()
 
         def run():
-            school_run, _ = plan_schools(
-                db_session,
-                month=DECEMBER,
-                now=utcnow(),
-                today=TODAY,
-                settings=SETTINGS,
-                trigger=PlanTrigger.USER,
-                actor="test",
+            school_run, _ = run_schools(
+                db_session, month=DECEMBER, trigger=PlanTrigger.USER, actor="test"
             )
-            home_run, _ = plan_home(
+            home_run, _ = run_home(
                 db_session,
                 start=date(2026, 11, 30),
                 days=14,
-                now=utcnow(),
-                today=TODAY,
-                settings=SETTINGS,
                 trigger=PlanTrigger.USER,
                 actor="test",
             )
