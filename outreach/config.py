@@ -101,6 +101,10 @@ def check_config(config: dict) -> None:
     """Refuse settings that would make a production install unsafe or ambiguous."""
     if config.get("OUTREACH_SCHEDULER") not in {"off", "background"}:
         raise ConfigError("OUTREACH_SCHEDULER must be 'off' or 'background'.")
+    if not 1 <= config.get("OUTREACH_PLAN_DAY", 20) <= 28:
+        raise ConfigError("OUTREACH_PLAN_DAY must be a day between 1 and 28 (every month has it).")
+    if not 0 <= config.get("OUTREACH_LEAD_DAYS", 5) <= 60:
+        raise ConfigError("OUTREACH_LEAD_DAYS must be between 0 and 60 days.")
     if config.get("DEBUG") or config.get("TESTING"):
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = "insecure-development-key"

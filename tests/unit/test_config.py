@@ -34,6 +34,15 @@ def test_unknown_scheduler_mode_is_refused():
         check_config({"SECRET_KEY": "x" * 32, "OUTREACH_SCHEDULER": "sometimes"})
 
 
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("OUTREACH_PLAN_DAY", 0), ("OUTREACH_PLAN_DAY", 31), ("OUTREACH_LEAD_DAYS", -1)],
+)
+def test_plan_day_and_lead_time_out_of_range_are_refused(key, value):
+    with pytest.raises(ConfigError, match=key):
+        check_config({"DEBUG": True, "OUTREACH_SCHEDULER": "off", key: value})
+
+
 def test_environment_defaults(monkeypatch, tmp_path):
     for name in (
         "DATABASE_URL",
