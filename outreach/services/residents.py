@@ -16,6 +16,7 @@ from outreach.errors import Conflict, DomainError
 from outreach.i18n import long_date
 from outreach.models import (
     OPEN_RESIDENT_STATUSES,
+    OPEN_VISIT_STATUSES,
     DisabilityKind,
     Kecamatan,
     Kelurahan,
@@ -26,6 +27,8 @@ from outreach.models import (
     Sex,
     User,
     Visit,
+    VisitKind,
+    VisitStatus,
 )
 from outreach.services.audit import apply_changes, diff, record_event
 from outreach.services.paging import Page, contains_pattern, paginate
@@ -244,8 +247,13 @@ def change_status(
     *,
     now: datetime,
     actor: User | str,
-) -> None:
-    """Move a request to another status, saying why. "Scheduled" is the planner's to set."""
+) -> int:
+    """Move a request to another status, saying why. "Scheduled" is the planner's to set.
+
+    A planned home visit is only for a scheduled request: any change cancels it (with the same
+    reason), so no officer goes to someone recorded, moved or deceased, and a request set back
+    to waiting returns to the planner's queue. Returns how many visits were cancelled.
+    """
     reason = " ".join((reason or "").split())
     if not reason:
         raise DomainError(_l("Say why the status changes."), field="reason")
@@ -270,6 +278,34 @@ def change_status(
         entity=resident,
         changes={"status": [before, status], "reason": reason},
     )
+    return _cancel_open_home_visits(session, resident, reason, now=now, actor=actor)
+
+
+def _cancel_open_home_visits(
+    session: Session, resident: Resident, reason: str, *, now: datetime, actor: User | str
+) -> int:
+    visits = session.scalars(
+        select(Visit).where(
+            Visit.resident_id == resident.id,
+            Visit.kind == VisitKind.HOME,
+            Visit.status.in_(OPEN_VISIT_STATUSES),
+        )
+    ).all()
+    for visit in visits:
+        before = visit.status
+        visit.status = VisitStatus.CANCELLED
+        visit.cancel_reason = reason
+        visit.updated_at = now
+        session.flush()
+        record_event(
+            session,
+            now=now,
+            actor=actor,
+            action="visit.cancel",
+            entity=visit,
+            changes={"status": [before, VisitStatus.CANCELLED], "reason": reason},
+        )
+    return len(visits)
 
 
 @dataclass(frozen=True)

@@ -154,6 +154,7 @@ AUDIT_ACTION_LABELS = {
     "resident.import_create": _l("Registered by import"),
     "resident.import_update": _l("Changed by import"),
     "resident.view_nik": _l("Full NIK viewed"),
+    "visit.cancel": _l("Visit cancelled"),
     "plan.school_month": _l("Monthly school plan"),
     "plan.home_visits": _l("Home-visit plan"),
     "team.create": _l("Team created"),

@@ -378,3 +378,32 @@ def test_planning_sends_the_same_number_of_queries_for_3_or_30_schools(
         assert created == (size, size)
         counts.append(queries)
     assert counts[0] == counts[1], counts
+
+
+def test_a_request_that_leaves_scheduled_cancels_its_planned_visit(
+    db_session, make_team, make_resident
+):
+    from outreach.services.residents import change_status
+
+    load_closures(db_session, [2026])
+    make_team(kecamatan_codes=("17.71.01",))
+    gone, back = make_resident(), make_resident()
+    run_home(db_session, start=date(2026, 11, 30), days=7)
+    db_session.commit()
+
+    cancelled = change_status(
+        db_session, gone, ResidentStatus.DECEASED, "Meninggal 2 Desember", now=utcnow(), actor="t"
+    )
+    assert cancelled == 1
+    visit = db_session.scalar(select(Visit).where(Visit.resident_id == gone.id))
+    assert visit.status is VisitStatus.CANCELLED and visit.cancel_reason == "Meninggal 2 Desember"
+    # Set back to waiting by hand: the visit goes, and the next plan books the resident again.
+    change_status(
+        db_session, back, ResidentStatus.WAITING, "Keluarga minta tunda", now=utcnow(), actor="t"
+    )
+    db_session.commit()
+    run, _ = run_home(db_session, start=date(2026, 12, 7), days=7)
+    db_session.commit()
+    assert run.created_count == 1
+    actions = db_session.scalars(select(AuditEvent.action)).all()
+    assert actions.count("visit.cancel") == 2

@@ -64,3 +64,20 @@ def test_the_compiled_catalogues_match_their_sources():
         buffer.seek(0)
         fresh = messages(read_mo(buffer))
         assert compiled == fresh, f"{locale}: run `make translations` to recompile"
+
+
+def test_indonesian_plurals_keep_the_number_the_english_plural_shows():
+    """Indonesian has one plural form: msgstr[0] serves every count, so it must show it."""
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).resolve().parents[2] / "outreach/translations/id/LC_MESSAGES/messages.po"
+    with path.open("rb") as fh:
+        catalogue = read_po(fh)
+    lost = [
+        message.id
+        for message in catalogue
+        if isinstance(message.id, tuple)
+        and "%(num)" in message.id[1]
+        and "%(num)" not in (message.string[0] if message.string else "")
+    ]
+    assert lost == []

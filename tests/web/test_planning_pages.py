@@ -13,6 +13,7 @@ from outreach.models import (
     JobRun,
     OfficeClosure,
     PlanRun,
+    PlanTrigger,
     Role,
     Team,
     User,
@@ -425,3 +426,32 @@ def test_closing_a_day_or_blacking_out_a_school_warns_of_visits_already_planned(
         follow_redirects=True,
     )
     assert "1 kunjungan terjadwal jatuh dalam periode ini" in text(blacked_out)
+
+
+def test_closing_a_scheduled_request_says_its_visit_was_cancelled(
+    client, coordinator, db_session, make_team, make_resident
+):
+    from outreach.services.home_planning import plan_home
+    from outreach.services.planning import PlanSettings
+
+    today = office_today()
+    load_closures(db_session, [today.year, today.year + 1])
+    make_team(kecamatan_codes=("17.71.01",))
+    siti = make_resident(name="Siti Aminah")
+    plan_home(
+        db_session,
+        start=today,
+        days=14,
+        now=utcnow(),
+        today=today,
+        settings=PlanSettings(),
+        trigger=PlanTrigger.USER,
+        actor="test",
+    )
+    db_session.commit()
+    response = client.post(
+        f"/residents/{siti.id}/status",
+        data={"status": "moved", "reason": "Pindah ke Kota Palembang"},
+        follow_redirects=True,
+    )
+    assert "1 kunjungan rumah yang terjadwal dibatalkan: beri tahu tim." in text(response)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -301,7 +302,7 @@ def set_status(resident_id: int):
     form.fill_choices(resident.status)
     if form.validate_on_submit():
         try:
-            change_status(
+            cancelled = change_status(
                 db.session,
                 resident,
                 ResidentStatus(form.status.data),
@@ -319,6 +320,15 @@ def set_status(resident_id: int):
                 _("Status is now: %(status)s.", status=RESIDENT_STATUS_LABELS[resident.status]),
                 "success",
             )
+            if cancelled:
+                flash(
+                    ngettext(
+                        "The planned home visit was cancelled: tell the team.",
+                        "%(num)d planned home visits were cancelled: tell the team.",
+                        cancelled,
+                    ),
+                    "warning",
+                )
             return redirect(url_for("residents.detail", resident_id=resident.id))
     return render_resident_page(resident, status_form=form, status=422)
 
