@@ -34,3 +34,36 @@ def domain_check(parser):
             raise ValidationError(_(error.message, **error.params)) from None
 
     return check
+
+
+def in_kecamatan(parent: str):
+    """The kelurahan chosen lies in the kecamatan chosen in field ``parent`` (when one is).
+
+    Official codes nest: kelurahan 17.71.01.1001 lies in kecamatan 17.71.01. Checked with the
+    other fields, so every mistake of a form shows at once.
+    """
+
+    def check(form, field):
+        kecamatan = form[parent].data
+        if not kecamatan or not field.data or field.data.startswith(kecamatan + "."):
+            return
+        kelurahan_name = _label_of(field, field.data)
+        kecamatan_name = _label_of(form[parent], kecamatan)
+        if kelurahan_name and kecamatan_name:
+            raise ValidationError(
+                _(
+                    "Kelurahan %(kelurahan)s is not in Kecamatan %(kecamatan)s.",
+                    kelurahan=kelurahan_name,
+                    kecamatan=kecamatan_name,
+                )
+            )
+        raise ValidationError(_("This kelurahan is not in the chosen kecamatan."))
+
+    return check
+
+
+def _label_of(field, value: str) -> str | None:
+    for choice in field.choices or ():
+        if getattr(choice, "value", None) == value:
+            return str(choice.label)
+    return None

@@ -180,7 +180,7 @@ def test_registering_a_bedridden_elderly_resident(client, coordinator, db_sessio
         ("name", "", "Masukkan nama warga."),
         ("address", "", "Masukkan alamat yang akan didatangi petugas."),
         ("kelurahan", "", "Pilih kelurahan."),
-        ("kelurahan", "17.71.06.1006", "Kelurahan ini tidak berada di kecamatan yang dipilih."),
+        ("kelurahan", "17.71.06.1006", "Kelurahan Sawah Lebar tidak berada di Kecamatan Selebar."),
         ("rt", "1234", "RT dan RW berupa angka sampai tiga digit, misalnya 007."),
         (
             "phone",

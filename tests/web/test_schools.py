@@ -391,3 +391,16 @@ def test_a_tampered_select_is_refused_in_indonesian_too(client, coordinator):
     errors = field_errors(page_text(response))
     assert "Pilihan tidak valid." in errors
     assert "'9' bukan pilihan yang valid untuk isian ini." in errors
+
+
+def test_a_kelurahan_outside_the_kecamatan_is_reported_with_the_other_mistakes(
+    client, coordinator, db_session
+):
+    response = client.post(
+        "/schools/new", data={**FORM, "npsn": "123", "kelurahan": "17.71.06.1006"}
+    )
+    assert response.status_code == 422
+    messages = field_errors(page_text(response))
+    assert "Kelurahan Sawah Lebar tidak berada di Kecamatan Selebar." in messages
+    assert any("NPSN" in message for message in messages)
+    assert db_session.scalar(select(func.count()).select_from(School)) == 0

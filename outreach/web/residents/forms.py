@@ -21,7 +21,7 @@ from outreach.web.labels import (
     RESIDENT_STATUS_LABELS,
     SEX_LABELS,
 )
-from outreach.web.validators import TextLength, domain_check
+from outreach.web.validators import TextLength, domain_check, in_kecamatan
 
 
 class ResidentFilterForm(Form):
@@ -80,7 +80,7 @@ class ResidentForm(Form):
     kecamatan = SelectField(_l("Kecamatan"), validators=[Optional()])
     kelurahan = SelectField(
         _l("Kelurahan"),
-        validators=[DataRequired(_l("Choose the kelurahan."))],
+        validators=[DataRequired(_l("Choose the kelurahan.")), in_kecamatan("kecamatan")],
         render_kw={"data-parent-select": "kecamatan"},
     )
     coordinates = StringField(

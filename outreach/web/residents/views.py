@@ -170,19 +170,6 @@ def _values(form: ResidentForm) -> ResidentValues:
     )
 
 
-def _kelurahan_in_kecamatan(form: ResidentForm) -> bool:
-    """The kelurahan chosen lies in the kecamatan chosen (when one is chosen)."""
-    if not form.kecamatan.data or not form.kelurahan.data:
-        return True
-    if form.kelurahan.data.startswith(form.kecamatan.data + "."):
-        return True
-    form.kelurahan.errors = [
-        *form.kelurahan.errors,
-        _("This kelurahan is not in the chosen kecamatan."),
-    ]
-    return False
-
-
 def _save(form: ResidentForm, resident: Resident | None):
     """Register or update from the form; the saved request, or None with errors on the form."""
     today = office_today()
@@ -223,7 +210,7 @@ def _save(form: ResidentForm, resident: Resident | None):
 def new():
     form = _resident_form()
     form.duplicate = None
-    if form.validate_on_submit() and _kelurahan_in_kecamatan(form):
+    if form.validate_on_submit():
         resident, _changed = _save(form, None)
         if resident is not None:
             flash(_("%(name)s is in the queue.", name=resident.name), "success")
@@ -238,7 +225,7 @@ def edit(resident_id: int):
     resident = load_resident(resident_id)
     form = _resident_form(resident)
     form.duplicate = None
-    if form.validate_on_submit() and _kelurahan_in_kecamatan(form):
+    if form.validate_on_submit():
         saved, changed = _save(form, resident)
         if saved is not None:
             flash(

@@ -17,7 +17,7 @@ from outreach.domain.schools import clean_npsn
 from outreach.domain.values import clean_email, parse_coordinates, parse_whole_number
 from outreach.web.auth.forms import NewPasswordForm
 from outreach.web.forms import CheckboxesField, DateInput, Form
-from outreach.web.validators import TextLength, domain_check
+from outreach.web.validators import TextLength, domain_check, in_kecamatan
 
 
 class SchoolFilterForm(Form):
@@ -50,7 +50,9 @@ class SchoolForm(Form):
     address = TextAreaField(_l("Address"), validators=[Optional(), TextLength(max=500)])
     kecamatan = SelectField(_l("Kecamatan"), validators=[DataRequired(_l("Choose the kecamatan."))])
     kelurahan = SelectField(
-        _l("Kelurahan"), validators=[Optional()], render_kw={"data-parent-select": "kecamatan"}
+        _l("Kelurahan"),
+        validators=[Optional(), in_kecamatan("kecamatan")],
+        render_kw={"data-parent-select": "kecamatan"},
     )
     coordinates = StringField(
         _l("Coordinates (optional)"),
