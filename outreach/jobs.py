@@ -9,17 +9,15 @@ from functools import partial
 
 from flask import Flask, current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from outreach.errors import Conflict
 from outreach.extensions import db
 from outreach.i18n import office_today
-from outreach.models import JobRun, PlanKind, PlanRun, PlanTrigger, utcnow
-from outreach.scheduling.calendar import month_start, next_month
-from outreach.scheduling.school_plan import months_due
+from outreach.models import JobRun, PlanTrigger, utcnow
+from outreach.scheduling.calendar import next_month
 from outreach.services.home_planning import plan_home
 from outreach.services.mail import mail_configured, send_mail
-from outreach.services.planning import PlanSettings, plan_schools
+from outreach.services.planning import PlanSettings, plan_schools, school_plans_missing
 from outreach.services.reference import load_closures
 from outreach.services.sweeps import flag_outcomes_due, flag_unconfirmed
 from outreach.services.uploads import purge_stale_uploads
@@ -112,25 +110,15 @@ def catch_up(app: Flask) -> None:
     def work() -> str:
         today = office_today()
         load_closures(db.session, [today.year, today.year + 1])
-        missing = school_plans_missing(today)
+        config = current_app.config
+        missing = school_plans_missing(
+            db.session, today, config["OUTREACH_PLAN_DAY"], config["OUTREACH_LEAD_DAYS"]
+        )
         if not missing:
             return _("nothing to catch up")
         return "; ".join(_plan_month(month) for month in missing)
 
     _recorded(app, "catch_up", work)
-
-
-def school_plans_missing(today) -> list:
-    planned = set(
-        db.session.scalars(
-            select(PlanRun.month).where(
-                PlanRun.kind == PlanKind.SCHOOL_MONTH,
-                PlanRun.month >= month_start(today),
-            )
-        )
-    )
-    config = current_app.config
-    return months_due(today, config["OUTREACH_PLAN_DAY"], config["OUTREACH_LEAD_DAYS"], planned)
 
 
 def sweep_unconfirmed(app: Flask) -> None:

@@ -15,7 +15,14 @@ from outreach.models.resident import (
     ResidentStatus,
     Sex,
 )
-from outreach.models.school import School, SchoolBlackout, SchoolLevel, SchoolStatus, weekday_bit
+from outreach.models.school import (
+    School,
+    SchoolBlackout,
+    SchoolLevel,
+    SchoolStatus,
+    iso_weekdays,
+    weekday_bit,
+)
 from outreach.models.team import Team, team_kecamatan
 from outreach.models.upload import ImportUpload
 from outreach.models.user import Role, User
@@ -68,6 +75,7 @@ __all__ = [
     "VisitOrigin",
     "VisitStatus",
     "team_kecamatan",
+    "iso_weekdays",
     "utcnow",
     "weekday_bit",
 ]

@@ -34,6 +34,11 @@ def weekday_bit(iso_weekday: int) -> int:
     return 1 << (iso_weekday - 1)
 
 
+def iso_weekdays(mask: int) -> frozenset[int]:
+    """The ISO weekdays whose bits are set in ``mask`` (see weekday_bit)."""
+    return frozenset(day for day in range(1, 8) if mask & weekday_bit(day))
+
+
 class School(Base):
     __tablename__ = "schools"
     __table_args__ = (
@@ -77,7 +82,7 @@ class School(Base):
 
     @property
     def preferred_iso_weekdays(self) -> frozenset[int]:
-        return frozenset(day for day in range(1, 8) if self.preferred_weekdays & weekday_bit(day))
+        return iso_weekdays(self.preferred_weekdays)
 
     def __repr__(self) -> str:
         return f"<School {self.npsn} {self.name}>"

@@ -10,12 +10,12 @@ several a day, schools of one kecamatan share a day.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from outreach.scheduling.calendar import Blackout, WorkingCalendar, month_start, next_month
-from outreach.scheduling.teams import Booking, DayLoads, TeamChooser, TeamSpec
+from outreach.scheduling.teams import Booking, TeamChooser, TeamSpec
 
 # Why a school is left out of a month's plan.
 ALREADY_PLANNED = "already_planned"  # it has a monthly-plan visit in the month
@@ -88,6 +88,7 @@ def plan_month(plan: SchoolPlanInput) -> SchoolPlan:
     for blackout in plan.blackouts:
         if blackout.school_id is not None:
             own_blackouts[blackout.school_id].append(blackout)
+    chooser = TeamChooser(plan.teams, lambda team: team.school_visits_per_day)
 
     skipped: list[LeftOut] = []
     unplaced: list[LeftOut] = []
@@ -95,39 +96,39 @@ def plan_month(plan: SchoolPlanInput) -> SchoolPlan:
     for school in sorted(plan.schools, key=_priority):
         if school.id in plan.already_planned:
             skipped.append(LeftOut(school.id, ALREADY_PLANNED))
-        elif school.students_pending == 0:
+            continue
+        if school.students_pending == 0:
             skipped.append(LeftOut(school.id, NOTHING_PENDING))
+            continue
+        blocked = own_blackouts.get(school.id, ())
+        days = [d for d in month_days if not any(b.covers(d) for b in blocked)]
+        if not days:
+            unplaced.append(LeftOut(school.id, NO_POSSIBLE_DAY))
+        elif not any(chooser.for_kecamatan(school.kecamatan_code)):
+            unplaced.append(LeftOut(school.id, NO_TEAM))
         else:
-            blocked = own_blackouts.get(school.id, ())
-            days = [d for d in month_days if not any(b.covers(d) for b in blocked)]
-            if days:
-                candidates.append((school, days))
-            else:
-                unplaced.append(LeftOut(school.id, NO_POSSIBLE_DAY))
+            candidates.append((school, days))
 
-    chooser = TeamChooser(plan.teams, lambda team: team.school_visits_per_day)
     capacity = {team.id: team.school_visits_per_day for team in plan.teams}
-    loads = DayLoads(plan.bookings)
-    assigned = _assign_teams(candidates, chooser, capacity, loads, month_days)
+    used = Counter((booking.team_id, booking.on) for booking in plan.bookings)
+    load = Counter(booking.team_id for booking in plan.bookings)
+    assigned = _assign_teams(candidates, chooser, capacity, used, load, month_days)
 
     index = {day: i for i, day in enumerate(month_days)}
     placements: list[Placement] = []
     for team_id in sorted(assigned):
         schools = assigned[team_id]
         for position, (school, days) in enumerate(schools):
-            target = position * len(month_days) / len(schools)
-            day = _best_day(team_id, school, days, capacity, loads, index, target)
-            team = team_id
+            spread = (index, position * len(month_days) / len(schools))
+            team, day = team_id, _best_day(team_id, school, days, capacity, used, spread)
             if day is None:  # its own days are full on this team: any other team with room
-                team, day = _any_team_day(school, days, chooser, capacity, loads)
+                team, day = _any_team_day(school, days, chooser, capacity, used, load)
             if day is None:
                 unplaced.append(LeftOut(school.id, NO_CAPACITY))
                 continue
-            loads.add(team, day, school.kecamatan_code)
+            used[(team, day)] += 1
+            load[team] += 1
             placements.append(Placement(school.id, team, day))
-    for school, _days in candidates:
-        if not any(chooser.for_kecamatan(school.kecamatan_code)):
-            unplaced.append(LeftOut(school.id, NO_TEAM))
 
     return SchoolPlan(
         placements=tuple(sorted(placements, key=lambda p: (p.on, p.team_id, p.school_id))),
@@ -140,59 +141,53 @@ def _priority(school: SchoolCandidate) -> tuple:
     return (not school.follow_up, school.kecamatan_code, school.id)
 
 
-def _assign_teams(candidates, chooser, capacity, loads, month_days) -> dict[int, list]:
+def _assign_teams(candidates, chooser, capacity, used, load, month_days) -> dict[int, list]:
     """Give each school a team with room left in the month: covering teams first, the least
-    loaded of them; else the least loaded team of the regency. Schools with no team at all
-    are left out here (reported by the caller)."""
+    loaded of them; else the least loaded team of the regency."""
     free = {
-        team_id: sum(max(0, per_day - loads.used.get((team_id, day), 0)) for day in month_days)
+        team_id: sum(max(0, per_day - used[(team_id, day)]) for day in month_days)
         for team_id, per_day in capacity.items()
     }
-    load = dict(loads.team_total)
+    load = Counter(load)  # the month's load as assigned so far; the caller's stays as it is
     assigned: dict[int, list] = defaultdict(list)
     for school, days in candidates:
         covering, fallback = chooser.for_kecamatan(school.kecamatan_code)
-        if not covering and not fallback:
-            continue
         chosen = None
         for group in (covering, fallback):
             open_teams = [team for team in group if free[team.id] > 0]
             if open_teams:
-                chosen = min(open_teams, key=lambda t: (load.get(t.id, 0), t.id))
+                chosen = min(open_teams, key=lambda t: (load[t.id], t.id))
                 break
         if chosen is None:  # every team is full: let the day pass report it
             chosen = (covering or fallback)[0]
         else:
             free[chosen.id] -= 1
-        load[chosen.id] = load.get(chosen.id, 0) + 1
+        load[chosen.id] += 1
         assigned[chosen.id].append((school, days))
     return assigned
 
 
-def _best_day(team_id, school, days, capacity, loads, index, target) -> date | None:
-    """The school's possible day with room on this team: a preferred weekday if any has room,
-    then the day nearest the school's even share of the month, then the emptier day."""
-    per_day = capacity[team_id]
-    free = [day for day in days if loads.used.get((team_id, day), 0) < per_day]
+def _best_day(team_id, school, days, capacity, used, spread=None) -> date | None:
+    """The school's possible day with room on this team: a preferred weekday if any has room;
+    then, with ``spread`` (day index, target index), the day nearest the school's even share
+    of the month; then the emptier day, then the earlier."""
+    free = [day for day in days if used[(team_id, day)] < capacity[team_id]]
     if not free:
         return None
-    preferred = [day for day in free if day.isoweekday() in school.preferred_weekdays]
-    pool = preferred or free
-    return min(
-        pool,
-        key=lambda day: (abs(index[day] - target), loads.used.get((team_id, day), 0), day),
-    )
+    pool = [day for day in free if day.isoweekday() in school.preferred_weekdays] or free
+    if spread is None:
+        return min(pool, key=lambda day: (used[(team_id, day)], day))
+    index, target = spread
+    return min(pool, key=lambda day: (abs(index[day] - target), used[(team_id, day)], day))
 
 
-def _any_team_day(school, days, chooser, capacity, loads) -> tuple[int | None, date | None]:
-    covering, fallback = chooser.for_kecamatan(school.kecamatan_code)
-    for group in (covering, fallback):
-        for team in sorted(group, key=lambda t: (loads.team_total.get(t.id, 0), t.id)):
-            free = [d for d in days if loads.used.get((team.id, d), 0) < capacity[team.id]]
-            if free:
-                preferred = [d for d in free if d.isoweekday() in school.preferred_weekdays]
-                pool = preferred or free
-                return team.id, min(pool, key=lambda d: (loads.used.get((team.id, d), 0), d))
+def _any_team_day(school, days, chooser, capacity, used, load) -> tuple[int | None, date | None]:
+    """The least loaded team (covering ones first) with a possible day of room, and that day."""
+    for group in chooser.for_kecamatan(school.kecamatan_code):
+        for team in sorted(group, key=lambda t: (load[t.id], t.id)):
+            day = _best_day(team.id, school, days, capacity, used)
+            if day is not None:
+                return team.id, day
     return None, None
 
 

@@ -64,25 +64,7 @@ class TeamChooser:
 
 @dataclass(frozen=True)
 class Booking:
-    """A visit already on a team's day (it uses capacity; its kecamatan guides clustering)."""
+    """A visit already on a team's day: it uses that day's capacity."""
 
     team_id: int
     on: date
-    kecamatan_code: str | None = None
-
-
-class DayLoads:
-    """How many visits each team-day holds, and which kecamatan they are in."""
-
-    def __init__(self, bookings: Iterable[Booking] = ()):
-        self.used: dict[tuple[int, date], int] = defaultdict(int)
-        self.kecamatan: dict[tuple[int, date], set[str]] = defaultdict(set)
-        self.team_total: dict[int, int] = defaultdict(int)
-        for booking in bookings:
-            self.add(booking.team_id, booking.on, booking.kecamatan_code)
-
-    def add(self, team_id: int, on: date, kecamatan_code: str | None) -> None:
-        self.used[(team_id, on)] += 1
-        self.team_total[team_id] += 1
-        if kecamatan_code:
-            self.kecamatan[(team_id, on)].add(kecamatan_code)

@@ -62,11 +62,20 @@ def add_local_closures(
     if (last_on - first_on).days >= MAX_CLOSURE_DAYS:
         raise DomainError(_l("At most %(n)d days at once.", n=MAX_CLOSURE_DAYS), field="last_on")
     days = [first_on + timedelta(days=n) for n in range((last_on - first_on).days + 1)]
-    if all(_taken(session, day, name) for day in days):
+    taken = set(
+        session.scalars(
+            select(OfficeClosure.closed_on).where(
+                OfficeClosure.name == name,
+                OfficeClosure.closed_on >= first_on,
+                OfficeClosure.closed_on <= last_on,
+            )
+        )
+    )
+    if taken.issuperset(days):
         raise Conflict(_l("These days are already closed for this reason."), field="first_on")
     added = []
     for day in days:
-        if _taken(session, day, name):
+        if day in taken:
             continue
         closure = OfficeClosure(
             closed_on=day,

@@ -7,7 +7,7 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from outreach.i18n import office_zone
 from outreach.models import (
@@ -77,7 +77,9 @@ def _days_spanning(session: Session, today: date, settings: PlanSettings, workin
 def _invent_progress(session: Session, *, today: date) -> None:
     """Past school visits get an outcome; the coming week's are confirmed by the liaison."""
     open_visits = session.scalars(
-        select(Visit).where(
+        select(Visit)
+        .options(joinedload(Visit.school))
+        .where(
             Visit.kind == VisitKind.SCHOOL,
             Visit.status == VisitStatus.PROPOSED,
             Visit.visit_on < today + timedelta(days=CONFIRMED_AHEAD_DAYS),

@@ -37,6 +37,7 @@ from outreach.services.audit import record_event
 from outreach.services.planning import (
     DETAIL_LIMIT,
     PlanSettings,
+    days_and_teams,
     insert_visits,
     team_specs,
     working_calendar,
@@ -51,7 +52,6 @@ class HomePlanPreview:
     days: int
     plan: HomePlan
     names: dict[int, tuple[str, str]]  # resident id → (name, kelurahan)
-    teams: dict[int, str]
     by_day: list[tuple[date, list[tuple[str, list[tuple[int, str, str, bool]]]]]] = field(
         default_factory=list
     )
@@ -93,11 +93,7 @@ def preview_home_visits(
     for teams_of_day in grouped.values():
         for stops in teams_of_day.values():
             stops.sort()
-    by_day = [
-        (day, [(teams[team_id], grouped[day][team_id]) for team_id in sorted(grouped[day])])
-        for day in sorted(grouped)
-    ]
-    return HomePlanPreview(start, days, plan, names, teams, by_day)
+    return HomePlanPreview(start, days, plan, names, days_and_teams(grouped, teams))
 
 
 def plan_home(

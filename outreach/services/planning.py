@@ -28,6 +28,7 @@ from outreach.models import (
     VisitKind,
     VisitOrigin,
     VisitStatus,
+    iso_weekdays,
 )
 from outreach.scheduling.calendar import Blackout, WorkingCalendar, month_start, next_month
 from outreach.scheduling.routes import Point
@@ -36,6 +37,7 @@ from outreach.scheduling.school_plan import (
     SchoolCandidate,
     SchoolPlan,
     SchoolPlanInput,
+    months_due,
     plan_month,
     possible_days,
 )
@@ -86,6 +88,14 @@ def team_specs(session: Session) -> tuple[TeamSpec, ...]:
     )
 
 
+def days_and_teams(grouped: dict[date, dict[int, list]], teams: dict[int, str]) -> list:
+    """{day: {team id: entries}} as [(day, [(team name, entries), …]), …], both in order."""
+    return [
+        (day, [(teams[team_id], grouped[day][team_id]) for team_id in sorted(grouped[day])])
+        for day in sorted(grouped)
+    ]
+
+
 @dataclass
 class SchoolRow:
     id: int
@@ -105,7 +115,6 @@ class SchoolPlanPreview:
     month: date
     plan: SchoolPlan
     schools: dict[int, SchoolRow]
-    teams: dict[int, str]
     possible_days: int = 0
     # The month day by day, team by team: visits already planned and the ones to create.
     by_day: list[tuple[date, list[tuple[str, list[PlanEntry]]]]] = field(default_factory=list)
@@ -131,60 +140,32 @@ def preview_school_plan(
     """The plan the month would get now, computed and not written."""
     first = month_start(month)
     last = next_month(first) - timedelta(days=1)
-    rows = {
-        row.id: SchoolRow(row.id, row.npsn, row.name, row.kecamatan)
-        for row in session.execute(
-            select(School.id, School.npsn, School.name, Kecamatan.name.label("kecamatan"))
-            .join(Kecamatan, Kecamatan.code == School.kecamatan_code)
-            .where(School.is_active)
-        )
-    }
+    rows, candidates = _schools(session, first)
+    planned = _planned_visits(session, first)
     plan_input = SchoolPlanInput(
         month=first,
         today=today,
-        schools=_school_candidates(session, first),
+        schools=candidates,
         teams=team_specs(session),
         calendar=working_calendar(session, first, last, settings),
         blackouts=_blackouts(session, first, last),
         bookings=_school_bookings(session, first, last),
-        already_planned=frozenset(
-            session.scalars(select(Visit.school_id).where(Visit.plan_month == first))
-        ),
+        already_planned=frozenset(entry.school.id for _day, _team, entry in planned),
         lead_days=settings.lead_days,
     )
     plan = plan_month(plan_input)
     teams = dict(session.execute(select(Team.id, Team.name)).all())
     grouped: dict[date, dict[int, list[PlanEntry]]] = defaultdict(lambda: defaultdict(list))
-    for row in session.execute(
-        select(
-            Visit.visit_on,
-            Visit.team_id,
-            Visit.status,
-            School.id,
-            School.npsn,
-            School.name,
-            Kecamatan.name.label("kecamatan"),
-        )
-        .join(School, School.id == Visit.school_id)
-        .join(Kecamatan, Kecamatan.code == School.kecamatan_code)
-        .where(Visit.plan_month == first)
-        .order_by(School.kecamatan_code, School.name)
-    ):
-        school = SchoolRow(row.id, row.npsn, row.name, row.kecamatan)
-        grouped[row.visit_on][row.team_id].append(PlanEntry(school, row.status))
+    for day, team_id, entry in planned:
+        grouped[day][team_id].append(entry)
     for placement in plan.placements:
         grouped[placement.on][placement.team_id].append(PlanEntry(rows[placement.school_id]))
-    by_day = [
-        (day, [(teams[team_id], grouped[day][team_id]) for team_id in sorted(grouped[day])])
-        for day in sorted(grouped)
-    ]
     return SchoolPlanPreview(
         month=first,
         plan=plan,
         schools=rows,
-        teams=teams,
         possible_days=len(possible_days(plan_input)),
-        by_day=by_day,
+        by_day=days_and_teams(grouped, teams),
     )
 
 
@@ -253,6 +234,18 @@ def plan_schools(
     return run, preview
 
 
+def school_plans_missing(session: Session, today: date, plan_day: int, lead_days: int):
+    """The months whose plan should exist by ``today`` but was never run (see months_due)."""
+    planned = set(
+        session.scalars(
+            select(PlanRun.month).where(
+                PlanRun.kind == PlanKind.SCHOOL_MONTH, PlanRun.month >= month_start(today)
+            )
+        )
+    )
+    return months_due(today, plan_day, lead_days, planned)
+
+
 def insert_visits(session: Session, rows: list[dict]) -> None:
     """Insert in one executemany; a clash with a concurrent run becomes a Conflict."""
     if not rows:
@@ -273,7 +266,9 @@ def _details(entries: list[tuple[SchoolRow, str]]) -> list[dict]:
     ]
 
 
-def _school_candidates(session: Session, first: date) -> tuple[SchoolCandidate, ...]:
+def _schools(session: Session, first: date):
+    """The active schools, as rows to show ({id: SchoolRow}) and as the planner's candidates
+    (follow-up: students were left unrecorded at a visit last month)."""
     previous = month_start(first - timedelta(days=1))
     follow_up = set(
         session.scalars(
@@ -286,23 +281,57 @@ def _school_candidates(session: Session, first: date) -> tuple[SchoolCandidate, 
             )
         )
     )
-    rows = session.execute(
+    rows, candidates = {}, []
+    for row in session.execute(
         select(
-            School.id, School.kecamatan_code, School.students_pending, School.preferred_weekdays
-        ).where(School.is_active)
-    )
-    return tuple(
-        SchoolCandidate(
-            id=row.id,
-            kecamatan_code=row.kecamatan_code,
-            students_pending=row.students_pending,
-            preferred_weekdays=frozenset(
-                d for d in range(1, 8) if row.preferred_weekdays >> (d - 1) & 1
-            ),
-            follow_up=row.id in follow_up,
+            School.id,
+            School.npsn,
+            School.name,
+            Kecamatan.name.label("kecamatan"),
+            School.kecamatan_code,
+            School.students_pending,
+            School.preferred_weekdays,
         )
-        for row in rows
-    )
+        .join(Kecamatan, Kecamatan.code == School.kecamatan_code)
+        .where(School.is_active)
+    ):
+        rows[row.id] = SchoolRow(row.id, row.npsn, row.name, row.kecamatan)
+        candidates.append(
+            SchoolCandidate(
+                id=row.id,
+                kecamatan_code=row.kecamatan_code,
+                students_pending=row.students_pending,
+                preferred_weekdays=iso_weekdays(row.preferred_weekdays),
+                follow_up=row.id in follow_up,
+            )
+        )
+    return rows, tuple(candidates)
+
+
+def _planned_visits(session: Session, first: date) -> list[tuple[date, int, PlanEntry]]:
+    """The month's plan visits (any school, any status): (day, team id, entry)."""
+    return [
+        (
+            row.visit_on,
+            row.team_id,
+            PlanEntry(SchoolRow(row.id, row.npsn, row.name, row.kecamatan), row.status),
+        )
+        for row in session.execute(
+            select(
+                Visit.visit_on,
+                Visit.team_id,
+                Visit.status,
+                School.id,
+                School.npsn,
+                School.name,
+                Kecamatan.name.label("kecamatan"),
+            )
+            .join(School, School.id == Visit.school_id)
+            .join(Kecamatan, Kecamatan.code == School.kecamatan_code)
+            .where(Visit.plan_month == first)
+            .order_by(School.kecamatan_code, School.name)
+        )
+    ]
 
 
 def _blackouts(session: Session, first: date, last: date) -> tuple[Blackout, ...]:
@@ -316,13 +345,11 @@ def _blackouts(session: Session, first: date, last: date) -> tuple[Blackout, ...
 
 def _school_bookings(session: Session, first: date, last: date) -> tuple[Booking, ...]:
     rows = session.execute(
-        select(Visit.team_id, Visit.visit_on, School.kecamatan_code)
-        .join(School, School.id == Visit.school_id)
-        .where(
+        select(Visit.team_id, Visit.visit_on).where(
             Visit.kind == VisitKind.SCHOOL,
             Visit.visit_on >= first,
             Visit.visit_on <= last,
             Visit.status != VisitStatus.CANCELLED,
         )
     )
-    return tuple(Booking(row.team_id, row.visit_on, row.kecamatan_code) for row in rows)
+    return tuple(Booking(row.team_id, row.visit_on) for row in rows)

@@ -291,19 +291,20 @@ def _cancel_open_home_visits(
             Visit.status.in_(OPEN_VISIT_STATUSES),
         )
     ).all()
+    before = {visit.id: visit.status for visit in visits}
     for visit in visits:
-        before = visit.status
         visit.status = VisitStatus.CANCELLED
         visit.cancel_reason = reason
         visit.updated_at = now
-        session.flush()
+    session.flush()
+    for visit in visits:
         record_event(
             session,
             now=now,
             actor=actor,
             action="visit.cancel",
             entity=visit,
-            changes={"status": [before, VisitStatus.CANCELLED], "reason": reason},
+            changes={"status": [before[visit.id], visit.status], "reason": reason},
         )
     return len(visits)
 

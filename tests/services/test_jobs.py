@@ -17,6 +17,7 @@ from outreach.models import (
     VisitStatus,
     utcnow,
 )
+from outreach.services.planning import school_plans_missing
 from outreach.services.reference import load_closures
 from outreach.services.sweeps import flag_outcomes_due, flag_unconfirmed
 
@@ -73,9 +74,10 @@ def test_catch_up_decision_reads_existing_plan_runs(app, db_session):
         PlanRun(kind=PlanKind.SCHOOL_MONTH, month=date(2026, 12, 1), trigger=PlanTrigger.USER)
     )
     db_session.commit()
-    assert jobs.school_plans_missing(date(2026, 11, 25)) == [date(2026, 11, 1)]
-    assert jobs.school_plans_missing(date(2026, 11, 28)) == []  # November is too late now
-    assert jobs.school_plans_missing(date(2026, 12, 20)) == [date(2027, 1, 1)]
+    assert school_plans_missing(db_session, date(2026, 11, 25), 20, 5) == [date(2026, 11, 1)]
+    # November is too late now.
+    assert school_plans_missing(db_session, date(2026, 11, 28), 20, 5) == []
+    assert school_plans_missing(db_session, date(2026, 12, 20), 20, 5) == [date(2027, 1, 1)]
 
 
 def test_the_monthly_job_plans_next_month_and_a_failure_is_recorded(

@@ -139,7 +139,7 @@ def test_unknown_pending_students_are_still_planned():
 
 def test_existing_visits_use_capacity_and_the_rest_is_reported():
     days = possible_days(make_input([]))
-    full = tuple(Booking(1, day, KOTA + "1") for day in days for _ in range(2))
+    full = tuple(Booking(1, day) for day in days for _ in range(2))
     plan = plan_month(make_input([school(1)], teams=[TeamSpec(1, NORTH)], bookings=full))
     assert plan.unplaced[0].reason == NO_CAPACITY
 
@@ -148,7 +148,7 @@ def test_follow_up_schools_go_first_when_room_is_short():
     days = possible_days(make_input([]))
     schools = [school(i) for i in range(1, 6)] + [school(9, follow_up=True)]
     team = TeamSpec(1, NORTH, school_visits_per_day=1)
-    almost_full = tuple(Booking(1, day, KOTA + "1") for day in days[5:])
+    almost_full = tuple(Booking(1, day) for day in days[5:])
     plan = plan_month(make_input(schools, teams=[team], bookings=almost_full))
     assert 9 in {p.school_id for p in plan.placements}
     assert plan.placements[0].school_id == 9  # and earliest in the month

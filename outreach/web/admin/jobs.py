@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from outreach.extensions import db
 from outreach.models import JobRun
-from outreach.scheduler import next_runs
 from outreach.web.admin.views import bp
 
 RECENT = 50
@@ -19,6 +18,8 @@ RECENT = 50
 @bp.route("/jobs")
 def jobs():
     """Each job with its next run, its last run, and the recent runs with their results."""
+    from outreach.scheduler import next_runs  # APScheduler is loaded only where it is used
+
     now = datetime.now(ZoneInfo(current_app.config["OUTREACH_TIMEZONE"]))
     recent = list(
         db.session.scalars(
