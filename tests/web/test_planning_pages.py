@@ -455,3 +455,16 @@ def test_closing_a_scheduled_request_says_its_visit_was_cancelled(
         follow_redirects=True,
     )
     assert "1 kunjungan rumah yang terjadwal dibatalkan: beri tahu tim." in text(response)
+
+
+def test_closing_days_already_closed_for_the_same_reason_is_refused(
+    client, coordinator, db_session
+):
+    data = {"first_on": "2026-12-14", "last_on": "2026-12-15", "name": "Rapat kerja"}
+    assert client.post("/closures", data=data).status_code == 302
+    again = client.post("/closures", data=data)
+    assert again.status_code == 422
+    assert "Hari-hari ini sudah ditutup dengan alasan yang sama." in field_errors(text(again))
+    wider = client.post("/closures", data={**data, "last_on": "2026-12-16"})
+    assert wider.status_code == 302  # only the new day is added
+    assert db_session.scalar(select(func.count()).select_from(OfficeClosure)) == 3
