@@ -34,12 +34,15 @@ def create_app(config: dict | None = None) -> Flask:
         closures,
         context,
         errors,
+        feeds,
+        liaison,
         main,
         plan,
         residents,
         schools,
         security,
         teams,
+        visits,
     )
     from outreach.web.access import login_guard
 
@@ -62,6 +65,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(teams.bp)
     app.register_blueprint(closures.bp)
     app.register_blueprint(plan.bp)
+    app.register_blueprint(visits.bp)
+    app.register_blueprint(liaison.bp)
+    app.register_blueprint(feeds.bp)
     errors.register(app)
     context.register(app)
     security.register(app)

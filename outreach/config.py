@@ -77,6 +77,14 @@ def load_config(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT") or "5 per 5 minutes",
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS") or "30 per 15 minutes",
+        # Requests to one liaison link page per address (each answer is a GET and a POST).
+        "LIAISON_LINK_LIMIT": os.environ.get("LIAISON_LINK_LIMIT") or "60 per 10 minutes",
+        # The domain part of iCalendar UIDs: keep it the same for the life of the install, or
+        # subscribed calendars show every visit twice.
+        "OUTREACH_CALENDAR_DOMAIN": os.environ.get("OUTREACH_CALENDAR_DOMAIN") or "jemput-bola",
+        # Where the app is reached from outside ("https://jemputbola.example.go.id"): lets the
+        # scheduler put the liaison's link into reminder mails. Empty: no link in them.
+        "OUTREACH_BASE_URL": (os.environ.get("OUTREACH_BASE_URL") or "").rstrip("/"),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("OUTREACH_TIMEZONE") or "Asia/Jakarta",

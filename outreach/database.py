@@ -15,6 +15,7 @@ def configure_engines(app: Flask) -> None:
             if engine.dialect.name == "sqlite":
                 timeout = app.config["OUTREACH_SQLITE_BUSY_TIMEOUT_MS"]
                 event.listen(engine, "connect", _sqlite_pragmas(timeout))
+                event.listen(engine, "savepoint", _begin_before_savepoint)
 
 
 def _sqlite_pragmas(busy_timeout_ms: int):
@@ -28,6 +29,17 @@ def _sqlite_pragmas(busy_timeout_ms: int):
         cursor.close()
 
     return on_connect
+
+
+def _begin_before_savepoint(connection, _name) -> None:
+    """Python's sqlite3 starts a transaction only before a write, so a SAVEPOINT issued after
+    mere reads would open the outermost transaction, and releasing it would commit at once —
+    a later rollback (all-or-nothing bulk actions, a plan's visits) would then undo nothing.
+    Open the real transaction first (IMMEDIATE: the write lock now, waiting up to the busy
+    timeout, instead of failing later on a stale snapshot)."""
+    dbapi_connection = connection.connection.dbapi_connection
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
 def _is_memory(dbapi_connection) -> bool:

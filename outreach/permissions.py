@@ -24,3 +24,34 @@ def is_field_officer(user: User) -> bool:
 
 def is_school_liaison(user: User) -> bool:
     return _active(user) and user.role is Role.LIAISON
+
+
+def can_see_visit(user: User, visit) -> bool:
+    """Coordinators see every visit, an officer their team's, a liaison their school's."""
+    if can_coordinate(user):
+        return True
+    if is_field_officer(user):
+        return user.team_id is not None and visit.team_id == user.team_id
+    if is_school_liaison(user):
+        return user.school_id is not None and visit.school_id == user.school_id
+    return False
+
+
+def can_record_outcome(user: User, visit) -> bool:
+    """The visit's own team records what happened; coordinators may enter it for them."""
+    if can_coordinate(user):
+        return True
+    return is_field_officer(user) and user.team_id is not None and visit.team_id == user.team_id
+
+
+def can_respond_for_school(user: User, visit) -> bool:
+    """A liaison confirms, moves or declines their own school's visits."""
+    return (
+        is_school_liaison(user) and user.school_id is not None and visit.school_id == user.school_id
+    )
+
+
+def can_see_team_day(user: User, team_id: int) -> bool:
+    if can_coordinate(user):
+        return True
+    return is_field_officer(user) and user.team_id == team_id

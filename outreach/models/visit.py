@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
@@ -66,6 +67,10 @@ class HomeOutcome(enum.Enum):
     MOVED = "moved"
 
 
+def _new_uid() -> str:
+    return uuid.uuid4().hex
+
+
 OPEN_VISIT_STATUSES = (VisitStatus.PROPOSED, VisitStatus.CONFIRMED)
 _OPEN_HOME_SQL = text("kind = 'home' AND status IN ('proposed', 'confirmed')")
 
@@ -94,6 +99,7 @@ class Visit(Base):
             name="students_not_recorded_not_negative",
         ),
         CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("sequence >= 0", name="sequence_not_negative"),
         # The monthly plan places a school at most once per month, whatever its later fate.
         UniqueConstraint("school_id", "plan_month"),
         Index("ix_visits_visit_on_team_id", "visit_on", "team_id"),
@@ -137,6 +143,12 @@ class Visit(Base):
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     students_expected: Mapped[int | None] = mapped_column(Integer)
     link_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of the liaison's signed link: a new link replaces it, so the old one stops working.
+    link_nonce: Mapped[str | None] = mapped_column(String(32))
+    # iCalendar identity: a moved visit keeps its predecessor's UID and raises its SEQUENCE, so a
+    # subscribed calendar moves the event instead of showing two.
+    ical_uid: Mapped[str] = mapped_column(String(64), index=True, default=_new_uid)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
 
     # Outcome.
     students_recorded: Mapped[int | None] = mapped_column(Integer)
@@ -164,6 +176,15 @@ class Visit(Base):
     replaces: Mapped[Visit | None] = relationship(remote_side=[id])
     confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_VISIT_STATUSES
+
+    @property
+    def subject_name(self) -> str:
+        subject = self.school if self.kind is VisitKind.SCHOOL else self.resident
+        return subject.name if subject is not None else ""
 
     def is_overdue(self, today: date) -> bool:
         """Past its date with no outcome recorded (derived, never stored)."""

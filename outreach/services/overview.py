@@ -81,38 +81,6 @@ def get_office_overview(session: Session, today: date) -> OfficeOverview:
     )
 
 
-def list_team_day(session: Session, team_id: int, day: date) -> list[Visit]:
-    """A team's visits on one day, in route order (then by time)."""
-    return list(
-        session.scalars(
-            select(Visit)
-            .options(
-                joinedload(Visit.school),
-                joinedload(Visit.resident).joinedload(Resident.kelurahan),
-            )
-            .where(
-                Visit.team_id == team_id,
-                Visit.visit_on == day,
-                Visit.status != VisitStatus.CANCELLED,
-            )
-            .order_by(Visit.route_order.nulls_last(), Visit.start_time.nulls_last(), Visit.id)
-        )
-    )
-
-
-def list_school_upcoming(session: Session, school_id: int, today: date) -> list[Visit]:
-    """A school's visits from today on, soonest first."""
-    return list(
-        session.scalars(
-            select(Visit)
-            .options(joinedload(Visit.team))
-            .where(Visit.school_id == school_id, Visit.visit_on >= today)
-            .order_by(Visit.visit_on, Visit.id)
-            .limit(12)
-        )
-    )
-
-
 def list_closures_between(session: Session, first: date, last: date) -> list[OfficeClosure]:
     """Office closures from ``first`` to ``last`` inclusive, in date order."""
     return list(

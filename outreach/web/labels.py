@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 
+from outreach.i18n import long_date
 from outreach.models import (
     ClosureKind,
+    ConfirmationChannel,
     DisabilityKind,
+    HomeOutcome,
     PlanTrigger,
     RequestChannel,
     ResidentCategory,
@@ -155,6 +160,19 @@ AUDIT_ACTION_LABELS = {
     "resident.import_update": _l("Changed by import"),
     "resident.view_nik": _l("Full NIK viewed"),
     "visit.cancel": _l("Visit cancelled"),
+    "visit.confirm": _l("Visit confirmed"),
+    "visit.request": _l("Another day asked for"),
+    "visit.decline": _l("Declined for this month"),
+    "visit.move": _l("Visit moved"),
+    "visit.reassign": _l("Given to another team"),
+    "visit.missed": _l("Marked as missed"),
+    "visit.outcome": _l("Outcome recorded"),
+    "visit.link": _l("Liaison link made"),
+    "visit.link_mail": _l("Liaison link e-mailed"),
+    "team.feed_renew": _l("Calendar link made"),
+    "team.feed_revoke": _l("Calendar link switched off"),
+    "school.feed_renew": _l("Calendar link made"),
+    "school.feed_revoke": _l("Calendar link switched off"),
     "plan.school_month": _l("Monthly school plan"),
     "plan.home_visits": _l("Home-visit plan"),
     "team.create": _l("Team created"),
@@ -189,6 +207,71 @@ VISIT_ORIGIN_LABELS = {
     VisitOrigin.HOME_PLAN: _l("Home-visit plan"),
 }
 
+HOME_OUTCOME_LABELS = {
+    HomeOutcome.RECORDED: _l("Recorded"),
+    HomeOutcome.NOT_AT_HOME: _l("Not at home"),
+    HomeOutcome.REFUSED: _l("Refused"),
+    HomeOutcome.UNFIT: _l("Not fit to be recorded"),
+    HomeOutcome.DECEASED: _l("Deceased"),
+    HomeOutcome.MOVED: _l("Moved away"),
+}
+
+CHANNEL_OF_CONFIRMATION_LABELS = {
+    ConfirmationChannel.LINK: _l("by the liaison, through the link"),
+    ConfirmationChannel.ACCOUNT: _l("by the liaison, logged in"),
+    ConfirmationChannel.COORDINATOR: _l("by the coordinator"),
+}
+
+# Fields of a visit as named in its history.
+VISIT_FIELD_LABELS = {
+    "status": _l("Status"),
+    "visit_on": _l("Day"),
+    "start_time": _l("Start time"),
+    "team_id": _l("Team"),
+    "team": _l("Team"),
+    "reason": _l("Reason"),
+    "cancel_reason": _l("Reason"),
+    "requested_visit_on": _l("Day asked for"),
+    "request_reason": _l("Reason given"),
+    "students_expected": _l("Students to expect"),
+    "students_recorded": _l("Students recorded"),
+    "students_not_recorded": _l("Students not recorded"),
+    "not_recorded_reason": _l("Why not recorded"),
+    "home_outcome": _l("Outcome"),
+    "notes": _l("Notes"),
+    "moved_to": _l("New visit"),
+    "to": _l("Sent to"),
+}
+
+# Bookkeeping fields a visit's history does not list (the event itself says who and when).
+HIDDEN_HISTORY_FIELDS = frozenset(
+    {
+        "confirmed_at",
+        "confirmed_by_id",
+        "confirmed_by_name",
+        "confirmed_via",
+        "completed_at",
+        "completed_by_id",
+        "team_id",
+    }
+)
+
+
+def visit_change(name: str, value) -> str:
+    """A value in a visit's history as people read it: labels and dates, "—" for nothing."""
+    if value is None or value == "":
+        return "—"
+    try:
+        if name == "status":
+            return str(VISIT_STATUS_LABELS[VisitStatus(value)])
+        if name == "home_outcome":
+            return str(HOME_OUTCOME_LABELS[HomeOutcome(value)])
+        if name in ("visit_on", "requested_visit_on"):
+            return long_date(date.fromisoformat(value))
+    except (ValueError, KeyError):
+        pass
+    return str(value)
+
 
 JOB_LABELS = {
     "ensure_office_calendar": _l("Load national holidays and cuti bersama"),
@@ -218,4 +301,9 @@ def template_helpers() -> dict:
         "plan_trigger_label": lambda value: PLAN_TRIGGER_LABELS.get(value, ""),
         "visit_origin_label": lambda value: VISIT_ORIGIN_LABELS.get(value, ""),
         "job_label": lambda value: JOB_LABELS.get(value, value),
+        "home_outcome_label": lambda value: HOME_OUTCOME_LABELS.get(value, ""),
+        "confirmation_label": lambda value: CHANNEL_OF_CONFIRMATION_LABELS.get(value, ""),
+        "visit_field_label": lambda name: VISIT_FIELD_LABELS.get(name, name),
+        "visit_change": visit_change,
+        "hidden_history_fields": HIDDEN_HISTORY_FIELDS,
     }

@@ -8,6 +8,9 @@ from outreach.models import AuditEvent, Role, User
 from tests.conftest import PASSWORD, change
 
 PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "main.healthz", "static", "bootstrap.static"}
+# Opened by a secret token instead of a login (liaison links, calendar feeds): a made-up token
+# gets a "not found" page, never the login form.
+TOKEN_ENDPOINTS = {"liaison.respond", "feeds.team_feed", "feeds.school_feed"}
 
 
 def every_page(app):
@@ -34,6 +37,8 @@ def test_every_page_but_login_and_health_sends_anonymous_users_to_login(app, cli
         response.close()
         if endpoint in PUBLIC_ENDPOINTS:
             assert response.status_code == 200, url
+        elif endpoint in TOKEN_ENDPOINTS:
+            assert response.status_code == 404, url
         else:
             assert response.status_code == 302, url
             assert response.headers["Location"].startswith("/login?next="), url

@@ -18,8 +18,23 @@ def nav_links(page: str) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.ADMIN, ["/", "/plan", "/schools", "/residents", "/teams", "/admin/users"]),
-        (Role.COORDINATOR, ["/", "/plan", "/schools", "/residents", "/teams"]),
+        (
+            Role.ADMIN,
+            [
+                "/",
+                "/visits/calendar",
+                "/visits",
+                "/plan",
+                "/schools",
+                "/residents",
+                "/teams",
+                "/admin/users",
+            ],
+        ),
+        (
+            Role.COORDINATOR,
+            ["/", "/visits/calendar", "/visits", "/plan", "/schools", "/residents", "/teams"],
+        ),
         (Role.OFFICER, ["/"]),
         (Role.LIAISON, ["/"]),
     ],

@@ -85,4 +85,28 @@
   }
 
   document.querySelectorAll("input[data-nik-info]").forEach(nikHelper);
+
+  // <button data-copy="#field" data-copied="Copied">: copy a field's text (the liaison link).
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var field = document.querySelector(button.dataset.copy);
+      if (!field) { return; }
+      var done = function () {
+        var label = button.innerHTML;
+        button.textContent = button.dataset.copied || "✓";
+        setTimeout(function () { button.innerHTML = label; }, 2000);
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done, function () { field.select(); });
+      } else {
+        field.select();
+        try { if (document.execCommand("copy")) { done(); } } catch (e) { /* selected: copy by hand */ }
+      }
+    });
+  });
+
+  // <button data-print>: print the page (the day sheet).
+  document.querySelectorAll("button[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
 })();

@@ -10,10 +10,11 @@ from outreach.database import database_is_up
 from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import VisitStatus
-from outreach.services.overview import (
-    get_office_overview,
-    list_school_upcoming,
+from outreach.services.overview import get_office_overview
+from outreach.services.visit_queries import (
     list_team_day,
+    list_team_overdue,
+    school_visits_for_liaison,
 )
 from outreach.web.access import public
 
@@ -30,10 +31,15 @@ def home():
             "main/home_office.html", overview=overview, today=today, statuses=VisitStatus
         )
     if permissions.is_field_officer(current_user):
-        stops = list_team_day(db.session, current_user.team_id, today) if current_user.team else []
-        return render_template("main/home_officer.html", stops=stops, today=today)
+        team_id = current_user.team_id
+        return render_template(
+            "main/home_officer.html",
+            stops=list_team_day(db.session, team_id, today) if team_id else [],
+            overdue=list_team_overdue(db.session, team_id, today) if team_id else [],
+            today=today,
+        )
     school = current_user.school
-    visits = list_school_upcoming(db.session, school.id, today) if school else []
+    visits = school_visits_for_liaison(db.session, school.id, today) if school else []
     return render_template("main/home_liaison.html", school=school, visits=visits, today=today)
 
 

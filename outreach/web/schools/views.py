@@ -28,6 +28,7 @@ from outreach.services.schools import (
 from outreach.services.users import create_user
 from outreach.web.choices import enum_choices, kecamatan_choices, kelurahan_choices
 from outreach.web.downloads import url_with
+from outreach.web.feeds.manage import change_feed, feed_url
 from outreach.web.forms import ConfirmForm, put_error
 from outreach.web.labels import SCHOOL_LEVEL_LABELS, SCHOOL_STATUS_LABELS
 from outreach.web.schools import bp
@@ -182,6 +183,9 @@ def render_school_page(school: School, *, blackout_form=None, account_form=None,
         visits=list_school_visits(db.session, school),
         events=list_events_for(db.session, school),
         confirm_form=ConfirmForm(),
+        feed_link=feed_url(school),
+        feed_action=url_for("schools.feed", school_id=school.id),
+        feed_form=ConfirmForm(),
         failed_form="blackout" if blackout_form else ("account" if account_form.errors else None),
     )
     return page, status
@@ -191,6 +195,13 @@ def render_school_page(school: School, *, blackout_form=None, account_form=None,
 def detail(school_id: int):
     """A school's contact, constraints, blackout periods, accounts, visits and history."""
     return render_school_page(load_school(school_id))
+
+
+@bp.route("/<int:school_id>/feed", methods=["POST"])
+def feed(school_id: int):
+    """Make, renew or switch off the school's calendar link."""
+    school = load_school(school_id)
+    return change_feed(school, url_for("schools.detail", school_id=school.id))
 
 
 @bp.route("/<int:school_id>/edit", methods=["GET", "POST"])

@@ -24,7 +24,8 @@ from outreach.services.teams import (
     list_unassigned_officers,
     update_team,
 )
-from outreach.web.forms import put_error
+from outreach.web.feeds.manage import change_feed, feed_url
+from outreach.web.forms import ConfirmForm, put_error
 from outreach.web.teams import bp
 from outreach.web.teams.forms import MemberForm, TeamForm
 
@@ -154,7 +155,17 @@ def _render_detail(team: Team, member_form: MemberForm, status: int = 200):
         days=list_team_days(db.session, team, today, today + timedelta(days=DAYS_AHEAD)),
         member_form=member_form,
         events=list_events_for(db.session, team),
+        feed_link=feed_url(team),
+        feed_action=url_for("teams.feed", team_id=team.id),
+        feed_form=ConfirmForm(),
     ), status
+
+
+@bp.route("/<int:team_id>/feed", methods=["POST"])
+def feed(team_id: int):
+    """Make, renew or switch off the team's calendar link."""
+    team = load_team(team_id)
+    return change_feed(team, url_for("teams.detail", team_id=team.id))
 
 
 @bp.route("/<int:team_id>/members", methods=["POST"])

@@ -1,0 +1,136 @@
+"""The liaison's link: a signed token bound to one visit and one purpose, that stops working
+when a new link is issued for the visit and after the visit's day.
+
+The token carries the visit id and a nonce stored on the visit; the signature (the app's
+secret, salted with the purpose) makes it unforgeable, the nonce makes it revocable.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import quote
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadData, URLSafeSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from outreach.domain.phone import whatsapp_number
+from outreach.i18n import long_date
+from outreach.models import School, Visit, VisitKind, VisitStatus
+from outreach.services.visit_changes import Who, save
+
+RESPOND = "respond"  # the only purpose so far: confirm, ask for another day, decline
+
+# Why a link does not open its visit.
+INVALID = "invalid"  # not a token of ours (tampered, truncated, another purpose)
+REPLACED = "replaced"  # a newer link was issued for the visit
+EXPIRED = "expired"  # the visit's day has passed
+MOVED = "moved"  # the visit was moved: the new day has its own link
+
+
+def _serializer(secret: str, purpose: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret, salt=f"jemput-bola/liaison-link/{purpose}")
+
+
+def link_token(visit: Visit, secret: str, purpose: str = RESPOND) -> str | None:
+    """The visit's current link token, or None when none was issued."""
+    if not visit.link_nonce:
+        return None
+    return _serializer(secret, purpose).dumps([visit.id, visit.link_nonce])
+
+
+def issue_link(session: Session, visit: Visit, *, now: datetime, who: Who, secret: str) -> str:
+    """A new link for the visit; any earlier one stops working."""
+    visit.link_nonce = secrets.token_urlsafe(12)
+    visit.link_issued_at = now
+    save(session, visit, {}, now=now, who=who, action="visit.link")
+    return link_token(visit, secret)
+
+
+@dataclass(frozen=True)
+class LinkState:
+    visit: Visit | None = None
+    problem: str | None = None
+    successor: Visit | None = None  # the visit's new day, when it was moved
+
+
+def open_link(
+    session: Session, token: str, *, today: date, secret: str, purpose: str = RESPOND
+) -> LinkState:
+    """The visit a token opens, or why it does not."""
+    try:
+        payload = _serializer(secret, purpose).loads(token)
+    except BadData:
+        return LinkState(problem=INVALID)
+    if not (
+        isinstance(payload, list)
+        and len(payload) == 2
+        and isinstance(payload[0], int)
+        and isinstance(payload[1], str)
+    ):
+        return LinkState(problem=INVALID)
+    visit_id, nonce = payload
+    visit = session.scalar(
+        select(Visit)
+        .options(joinedload(Visit.school), joinedload(Visit.team))
+        .where(Visit.id == visit_id, Visit.kind == VisitKind.SCHOOL)
+    )
+    if visit is None:
+        return LinkState(problem=INVALID)
+    if not visit.link_nonce or not hmac.compare_digest(visit.link_nonce, nonce):
+        return LinkState(problem=REPLACED, visit=visit)
+    if visit.status is VisitStatus.CANCELLED:
+        successor = session.scalar(select(Visit).where(Visit.replaces_id == visit.id))
+        if successor is not None:
+            return LinkState(problem=MOVED, visit=visit, successor=successor)
+    if visit.visit_on < today:
+        return LinkState(problem=EXPIRED, visit=visit)
+    return LinkState(visit=visit)
+
+
+def invitation(visit: Visit, link: str) -> str:
+    """The message for the liaison, in Indonesian whatever the coordinator's language."""
+    school: School = visit.school
+    with force_locale("id"):
+        greeting = (
+            _("Hello %(name)s,", name=school.liaison_name) if school.liaison_name else _("Hello,")
+        )
+        lines = [
+            greeting,
+            _(
+                "The Dukcapil team (%(team)s) plans to record e-KTP for students aged 16 and "
+                "over at %(school)s on %(date)s.",
+                team=visit.team.name,
+                school=school.name,
+                date=long_date(visit.visit_on, "id"),
+            ),
+            _(
+                "Please confirm the date, ask for another day, or tell us if it cannot be this "
+                "month, through this link:"
+            ),
+            link,
+            _("Thank you. Dinas Kependudukan dan Pencatatan Sipil"),
+        ]
+    return "\n\n".join(lines)
+
+
+def invitation_subject(visit: Visit) -> str:
+    with force_locale("id"):
+        return _(
+            "Please confirm: e-KTP recording at %(school)s on %(date)s",
+            school=visit.school.name,
+            date=long_date(visit.visit_on, "id"),
+        )
+
+
+def whatsapp_url(visit: Visit, link: str) -> str | None:
+    """A wa.me link that opens a chat with the liaison, the message ready to send."""
+    number = whatsapp_number(visit.school.liaison_phone) if visit.school.liaison_phone else None
+    if not number:
+        return None
+    return f"https://wa.me/{number}?text={quote(invitation(visit, link))}"

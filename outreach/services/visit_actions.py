@@ -1,0 +1,268 @@
+"""The lifecycle of a visit: confirm, ask for another day, decline the month, cancel, mark
+missed — each checked against the version the user saw and written to the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from outreach.errors import DomainError
+from outreach.i18n import long_date
+from outreach.models import ResidentStatus, Visit, VisitKind, VisitStatus
+from outreach.services.audit import record_event
+from outreach.services.planning import PlanSettings
+from outreach.services.residents import change_status
+from outreach.services.visit_changes import (
+    Who,
+    clean_reason,
+    expect_open,
+    expect_version,
+    save,
+)
+from outreach.services.visit_moves import move_visit, options_for
+
+STUDENTS_MAX = 10_000
+
+
+def _not_passed(visit: Visit, today: date) -> None:
+    if visit.visit_on < today:
+        raise DomainError(_l("The visit's day has passed: record its outcome, or mark it missed."))
+
+
+def set_students_expected(
+    session: Session, visit: Visit, students: int | None, *, now: datetime, who: Who
+) -> None:
+    """The liaison's count of students to expect: kept on the visit and, as the best estimate
+    there is, as the school's count of students still to record."""
+    if students is None:
+        return
+    if not 0 <= students <= STUDENTS_MAX:
+        raise DomainError(
+            _l("Enter a number from 0 to %(n)d.", n=STUDENTS_MAX), field="students_expected"
+        )
+    visit.students_expected = students
+    school = visit.school
+    if school is not None and school.students_pending != students:
+        before = school.students_pending
+        school.students_pending = students
+        school.updated_at = now
+        record_event(
+            session,
+            now=now,
+            actor=who.actor,
+            action="school.update",
+            entity=school,
+            changes={"students_pending": [before, students], "visit": visit.id},
+        )
+
+
+def confirm_visit(
+    session: Session,
+    visit: Visit,
+    *,
+    now: datetime,
+    today: date,
+    who: Who,
+    version: int | None,
+    students_expected: int | None = None,
+    start_time: time | None = None,
+) -> bool:
+    """Proposed → confirmed (an open request for another day is dropped). Confirming again
+    only updates the count and time; returns whether the status changed."""
+    expect_version(visit, version)
+    expect_open(visit)
+    _not_passed(visit, today)
+    set_students_expected(session, visit, students_expected, now=now, who=who)
+    changes: dict = {"requested_visit_on": None, "request_reason": None}
+    if start_time is not None:
+        changes["start_time"] = start_time
+    newly = visit.status is VisitStatus.PROPOSED
+    if newly:
+        changes.update(
+            status=VisitStatus.CONFIRMED,
+            confirmed_at=now,
+            confirmed_via=who.channel,
+            confirmed_by_id=who.user.id if who.user else None,
+            confirmed_by_name=who.display_name,
+        )
+    save(session, visit, changes, now=now, who=who, action="visit.confirm")
+    return newly
+
+
+@dataclass
+class DateRequest:
+    """What became of a request for another day: moved at once, or left for the coordinator."""
+
+    moved_to: Visit | None = None
+    left_for_coordinator: bool = False
+
+
+def request_other_day(
+    session: Session,
+    visit: Visit,
+    *,
+    on: date,
+    reason: str | None,
+    now: datetime,
+    today: date,
+    who: Who,
+    settings: PlanSettings,
+    version: int | None,
+    students_expected: int | None = None,
+) -> DateRequest:
+    """The liaison asks for ``on``: when it is a possible day with room (from tomorrow on), the
+    visit moves there at once, confirmed; otherwise the request waits for the coordinator."""
+    expect_version(visit, version)
+    expect_open(visit)
+    _not_passed(visit, today)
+    reason = clean_reason(reason, required=False)
+    if on <= today:
+        raise DomainError(_l("Choose a day after today."), field="on")
+    if on == visit.visit_on:
+        raise DomainError(_l("The visit is already on that day."), field="on")
+    set_students_expected(session, visit, students_expected, now=now, who=who)
+    tomorrow = date.fromordinal(today.toordinal() + 1)
+    possible = {
+        option.on
+        for option in options_for(session, visit, today=today, settings=settings, earliest=tomorrow)
+    }
+    if on in possible:
+        successor = move_visit(
+            session,
+            visit,
+            on=on,
+            now=now,
+            today=today,
+            who=who,
+            settings=settings,
+            version=None,
+            reason=reason or _("Asked for by the school."),
+            confirmed=True,
+            earliest=tomorrow,
+        )
+        return DateRequest(moved_to=successor)
+    save(
+        session,
+        visit,
+        {"requested_visit_on": on, "request_reason": reason},
+        now=now,
+        who=who,
+        action="visit.request",
+    )
+    return DateRequest(left_for_coordinator=True)
+
+
+def decline_month(
+    session: Session,
+    visit: Visit,
+    *,
+    reason: str | None,
+    now: datetime,
+    today: date,
+    who: Who,
+    version: int | None,
+) -> None:
+    """The school cannot receive the team this month: the visit is cancelled with the reason."""
+    expect_version(visit, version)
+    expect_open(visit)
+    _not_passed(visit, today)
+    reason = clean_reason(reason, required=True)
+    save(
+        session,
+        visit,
+        {"status": VisitStatus.CANCELLED, "cancel_reason": reason},
+        now=now,
+        who=who,
+        action="visit.decline",
+    )
+
+
+def _back_to_queue(session: Session, visit: Visit, reason: str, *, now: datetime, who: Who):
+    """A home visit that will not happen: a scheduled resident waits for the planner again."""
+    resident = visit.resident
+    if visit.kind is VisitKind.HOME and resident.status is ResidentStatus.SCHEDULED:
+        change_status(session, resident, ResidentStatus.WAITING, reason, now=now, actor=who.actor)
+
+
+def cancel_visit(
+    session: Session,
+    visit: Visit,
+    *,
+    reason: str | None,
+    now: datetime,
+    who: Who,
+    version: int | None,
+) -> None:
+    expect_version(visit, version)
+    expect_open(visit)
+    reason = clean_reason(reason, required=True)
+    save(
+        session,
+        visit,
+        {"status": VisitStatus.CANCELLED, "cancel_reason": reason},
+        now=now,
+        who=who,
+        action="visit.cancel",
+    )
+    _back_to_queue(session, visit, reason, now=now, who=who)
+
+
+def mark_missed(
+    session: Session,
+    visit: Visit,
+    *,
+    reason: str | None,
+    now: datetime,
+    today: date,
+    who: Who,
+    version: int | None,
+) -> None:
+    """The day came and the team did not go (or could not work): missed, with why."""
+    expect_version(visit, version)
+    expect_open(visit)
+    if visit.visit_on > today:
+        raise DomainError(_l("The visit's day has not come yet: cancel or move it instead."))
+    reason = clean_reason(reason, required=True)
+    save(
+        session,
+        visit,
+        {"status": VisitStatus.MISSED, "cancel_reason": reason},
+        now=now,
+        who=who,
+        action="visit.missed",
+    )
+    _back_to_queue(session, visit, reason, now=now, who=who)
+
+
+@dataclass
+class BulkResult:
+    done: int = 0
+    refused: list[tuple[Visit, str]] = field(default_factory=list)
+
+
+def bulk_apply(session: Session, ids: list[int], action) -> BulkResult:
+    """Apply ``action(visit)`` to each visit; a visit the rules refuse is reported with the
+    reason. The caller commits only when nothing was refused (all or nothing)."""
+    result = BulkResult()
+    visits = session.scalars(
+        select(Visit).where(Visit.id.in_(ids)).order_by(Visit.visit_on, Visit.id)
+    )
+    for visit in visits:
+        try:
+            with session.begin_nested():
+                action(visit)
+        except DomainError as error:
+            result.refused.append((visit, str(error.message)))
+        else:
+            result.done += 1
+    return result
+
+
+def describe(visit: Visit) -> str:
+    """ "SMAN 5 Kota Bengkulu, Senin, 7 Desember 2026": a visit named in a message."""
+    return f"{visit.subject_name}, {long_date(visit.visit_on)}"

@@ -1,0 +1,268 @@
+"""Moving a visit to another day and giving it to another team, within the planner's rules
+(working day, no closure or blackout, a team of the area with room)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from outreach.errors import DomainError
+from outreach.i18n import long_date
+from outreach.models import (
+    Kelurahan,
+    Resident,
+    SchoolBlackout,
+    Team,
+    Visit,
+    VisitKind,
+    VisitOrigin,
+    VisitStatus,
+)
+from outreach.scheduling.calendar import Blackout, month_start, next_month
+from outreach.scheduling.moves import MoveInput, MoveOption, move_options, teams_with_room
+from outreach.scheduling.teams import Booking
+from outreach.services.planning import PlanSettings, team_specs, working_calendar
+from outreach.services.visit_changes import (
+    Who,
+    clean_reason,
+    expect_open,
+    expect_version,
+    save,
+)
+
+# A home visit can move this far ahead; a school's monthly visit stays in its month.
+HOME_MOVE_DAYS = 31
+
+
+def move_window(visit: Visit, today: date, *, earliest: date | None = None) -> tuple[date, date]:
+    """The days a visit may move to: a school visit within its month, a home visit within the
+    next HOME_MOVE_DAYS; never before ``earliest`` (today by default)."""
+    first = max(earliest or today, today)
+    if visit.kind is VisitKind.SCHOOL:
+        last = next_month(month_start(visit.plan_month or visit.visit_on)) - timedelta(days=1)
+    else:
+        last = today + timedelta(days=HOME_MOVE_DAYS)
+    return first, last
+
+
+def _kecamatan_of(session: Session, visit: Visit) -> str:
+    if visit.kind is VisitKind.SCHOOL:
+        return visit.school.kecamatan_code
+    return session.scalar(
+        select(Kelurahan.kecamatan_code)
+        .join(Resident, Resident.kelurahan_code == Kelurahan.code)
+        .where(Resident.id == visit.resident_id)
+    )
+
+
+def move_input(
+    session: Session, visit: Visit, *, first_on: date, last_on: date, settings: PlanSettings
+) -> MoveInput:
+    """What the pure move rules need about this visit, loaded in a few queries."""
+    blackouts = ()
+    if visit.kind is VisitKind.SCHOOL:
+        blackouts = tuple(
+            Blackout(b.first_on, b.last_on, b.school_id, b.reason)
+            for b in session.scalars(
+                select(SchoolBlackout).where(
+                    SchoolBlackout.first_on <= last_on,
+                    SchoolBlackout.last_on >= first_on,
+                    (SchoolBlackout.school_id.is_(None))
+                    | (SchoolBlackout.school_id == visit.school_id),
+                )
+            )
+        )
+    bookings = tuple(
+        Booking(row.team_id, row.visit_on)
+        for row in session.execute(
+            select(Visit.team_id, Visit.visit_on).where(
+                Visit.kind == visit.kind,
+                Visit.visit_on >= min(first_on, visit.visit_on),
+                Visit.visit_on <= max(last_on, visit.visit_on),
+                Visit.status != VisitStatus.CANCELLED,
+                Visit.id != visit.id,
+            )
+        )
+    )
+    return MoveInput(
+        kecamatan_code=_kecamatan_of(session, visit),
+        team_id=visit.team_id,
+        first_on=first_on,
+        last_on=last_on,
+        teams=team_specs(session),
+        school_visit=visit.kind is VisitKind.SCHOOL,
+        school_id=visit.school_id,
+        calendar=working_calendar(session, first_on, last_on, settings),
+        blackouts=blackouts,
+        bookings=bookings,
+        current_on=visit.visit_on,
+    )
+
+
+def options_for(
+    session: Session,
+    visit: Visit,
+    *,
+    today: date,
+    settings: PlanSettings,
+    earliest: date | None = None,
+) -> list[MoveOption]:
+    """The days (with the team that would go) this visit may move to."""
+    first, last = move_window(visit, today, earliest=earliest)
+    if first > last:
+        return []
+    return move_options(move_input(session, visit, first_on=first, last_on=last, settings=settings))
+
+
+def teams_for_day(session: Session, visit: Visit, *, settings: PlanSettings) -> list[Team]:
+    """Other active teams with room on the visit's day, the best first."""
+    move = move_input(
+        session, visit, first_on=visit.visit_on, last_on=visit.visit_on, settings=settings
+    )
+    ids = [team_id for team_id in teams_with_room(move, visit.visit_on) if team_id != visit.team_id]
+    teams = {team.id: team for team in session.scalars(select(Team).where(Team.id.in_(ids)))}
+    return [teams[team_id] for team_id in ids]
+
+
+def move_visit(
+    session: Session,
+    visit: Visit,
+    *,
+    on: date,
+    now: datetime,
+    today: date,
+    who: Who,
+    settings: PlanSettings,
+    version: int | None,
+    reason: str | None = None,
+    team_id: int | None = None,
+    start_time: time | None = None,
+    confirmed: bool = False,
+    earliest: date | None = None,
+) -> Visit:
+    """Cancel the visit as moved and create its successor on ``on`` (the same iCalendar UID,
+    SEQUENCE one higher, ``replaces`` pointing back). ``confirmed``: the liaison chose the day."""
+    expect_version(visit, version)
+    expect_open(visit)
+    reason = clean_reason(reason, required=False)
+    option = _option_on(session, visit, on, today=today, settings=settings, earliest=earliest)
+    if team_id is not None and team_id != option.team_id:
+        first, last = move_window(visit, today, earliest=earliest)
+        move = move_input(session, visit, first_on=first, last_on=last, settings=settings)
+        if team_id not in teams_with_room(move, on):
+            raise DomainError(_l("That team has no room on that day."), field="team")
+        option = MoveOption(on, team_id)
+    successor = Visit(
+        kind=visit.kind,
+        school_id=visit.school_id,
+        resident_id=visit.resident_id,
+        team_id=option.team_id,
+        visit_on=on,
+        start_time=start_time or visit.start_time,
+        status=VisitStatus.CONFIRMED if confirmed else VisitStatus.PROPOSED,
+        origin=VisitOrigin.MOVED,
+        replaces_id=visit.id,
+        ical_uid=visit.ical_uid,
+        students_expected=visit.students_expected,
+        route_order=_next_stop(session, option.team_id, on)
+        if visit.kind is VisitKind.HOME
+        else None,
+        created_at=now,
+        updated_at=now,
+    )
+    if confirmed:
+        successor.confirmed_at = now
+        successor.confirmed_via = who.channel
+        successor.confirmed_by_id = who.user.id if who.user else None
+        successor.confirmed_by_name = who.display_name
+    # The old visit closes first: a resident has one open home visit at a time.
+    event = save(
+        session,
+        visit,
+        {"status": VisitStatus.CANCELLED, "cancel_reason": reason},
+        now=now,
+        who=who,
+        action="visit.move",
+        note={"visit_on": [visit.visit_on, on], "reason": reason},
+    )
+    successor.sequence = visit.sequence + 1  # above every version calendars have seen
+    session.add(successor)
+    session.flush()
+    event.changes = {**event.changes, "moved_to": successor.id}
+    return successor
+
+
+def _option_on(session, visit, on, *, today, settings, earliest) -> MoveOption:
+    """The option for ``on``, or a DomainError saying why the day is not possible."""
+    first, last = move_window(visit, today, earliest=earliest)
+    if on == visit.visit_on:
+        raise DomainError(_l("The visit is already on that day."), field="on")
+    if not first <= on <= last:
+        raise DomainError(
+            _l(
+                "Choose a day from %(first)s to %(last)s.",
+                first=long_date(first),
+                last=long_date(last),
+            ),
+            field="on",
+        )
+    move = move_input(session, visit, first_on=first, last_on=last, settings=settings)
+    if not move.calendar.is_working_day(on):
+        raise DomainError(_l("The office does not go out on that day."), field="on")
+    for blackout in move.blackouts:
+        if blackout.covers(on):
+            raise DomainError(
+                _l("The school cannot be visited that day: %(reason)s.", reason=blackout.reason),
+                field="on",
+            )
+    for option in move_options(move):
+        if option.on == on:
+            return option
+    raise DomainError(_l("Every team of the area is fully booked that day."), field="on")
+
+
+def _next_stop(session: Session, team_id: int, on: date) -> int:
+    """The number after the last stop of a team's day (a moved home visit goes last)."""
+    last = session.scalar(
+        select(func.max(Visit.route_order)).where(
+            Visit.team_id == team_id,
+            Visit.visit_on == on,
+            Visit.kind == VisitKind.HOME,
+            Visit.status != VisitStatus.CANCELLED,
+        )
+    )
+    return (last or 0) + 1
+
+
+def reassign_visit(
+    session: Session,
+    visit: Visit,
+    *,
+    team_id: int,
+    now: datetime,
+    who: Who,
+    settings: PlanSettings,
+    version: int | None,
+) -> None:
+    """Give the visit to another team with room that day."""
+    expect_version(visit, version)
+    expect_open(visit)
+    allowed = {team.id: team for team in teams_for_day(session, visit, settings=settings)}
+    team = allowed.get(team_id)
+    if team is None:
+        raise DomainError(_l("That team has no room on the visit's day."), field="team")
+    changes: dict = {"team_id": team.id}
+    if visit.kind is VisitKind.HOME:
+        changes["route_order"] = _next_stop(session, team.id, visit.visit_on)
+    save(
+        session,
+        visit,
+        changes,
+        now=now,
+        who=who,
+        action="visit.reassign",
+        note={"team": [visit.team.name, team.name]},
+    )

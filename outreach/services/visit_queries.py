@@ -1,0 +1,264 @@
+"""Reading visits: the filtered list, the month calendar, one visit with its history, a team's
+day. Each is a fixed number of queries, however many visits there are."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from outreach.models import (
+    OPEN_VISIT_STATUSES,
+    AuditEvent,
+    Kelurahan,
+    OfficeClosure,
+    Resident,
+    School,
+    Team,
+    Visit,
+    VisitKind,
+    VisitStatus,
+)
+from outreach.scheduling.calendar import month_start, next_month
+from outreach.services.paging import Page, paginate
+
+
+@dataclass(frozen=True)
+class VisitFilters:
+    month: date  # first day of the month shown
+    status: str = ""  # a VisitStatus value, or "" for all
+    team_id: int | None = None
+    kind: str = ""  # school | home | ""
+    kecamatan: str = ""
+    overdue: bool = False  # past their day without an outcome (any month)
+    requests: bool = False  # the liaison asked for another day
+
+
+def _kecamatan_code():
+    """The visit's kecamatan: the school's, or the resident's kelurahan's."""
+    return func.coalesce(School.kecamatan_code, Kelurahan.kecamatan_code)
+
+
+def _filtered(filters: VisitFilters, today: date) -> Select:
+    query = (
+        select(Visit)
+        .outerjoin(School, School.id == Visit.school_id)
+        .outerjoin(Resident, Resident.id == Visit.resident_id)
+        .outerjoin(Kelurahan, Kelurahan.code == Resident.kelurahan_code)
+    )
+    if filters.overdue:
+        query = query.where(Visit.status.in_(OPEN_VISIT_STATUSES), Visit.visit_on < today)
+    else:
+        query = query.where(
+            Visit.visit_on >= filters.month, Visit.visit_on < next_month(filters.month)
+        )
+    if filters.status:
+        query = query.where(Visit.status == VisitStatus(filters.status))
+    if filters.team_id:
+        query = query.where(Visit.team_id == filters.team_id)
+    if filters.kind:
+        query = query.where(Visit.kind == VisitKind(filters.kind))
+    if filters.kecamatan:
+        query = query.where(_kecamatan_code() == filters.kecamatan)
+    if filters.requests:
+        query = query.where(
+            Visit.requested_visit_on.is_not(None), Visit.status.in_(OPEN_VISIT_STATUSES)
+        )
+    return query
+
+
+def list_visits(
+    session: Session, filters: VisitFilters, *, today: date, page: int = 1, per_page: int = 50
+) -> Page:
+    query = (
+        _filtered(filters, today)
+        .options(
+            joinedload(Visit.school).joinedload(School.kecamatan),
+            joinedload(Visit.resident)
+            .joinedload(Resident.kelurahan)
+            .joinedload(Kelurahan.kecamatan),
+            joinedload(Visit.team),
+        )
+        .order_by(Visit.visit_on, Visit.team_id, Visit.route_order.nulls_last(), Visit.id)
+    )
+    return paginate(session, query, page=page, per_page=per_page)
+
+
+def count_by_status(session: Session, filters: VisitFilters, *, today: date) -> dict:
+    query = (
+        _filtered(VisitFilters(**{**filters.__dict__, "status": ""}), today)
+        .with_only_columns(Visit.status, func.count())
+        .group_by(Visit.status)
+    )
+    found = dict(session.execute(query).all())
+    return {status: found.get(status, 0) for status in VisitStatus}
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    in_month: bool
+    closures: list[str] = field(default_factory=list)
+    schools: list[Visit] = field(default_factory=list)
+    # Home visits by team: [(team name, {status: count})].
+    homes: list[tuple[str, Counter]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.schools or self.homes)
+
+
+def month_calendar(
+    session: Session, month: date, *, team_id: int | None = None, kind: str = ""
+) -> list[list[CalendarDay]]:
+    """The month as weeks (Monday first) of days with closures, school visits one by one and
+    home visits counted per team and status. Cancelled visits are left out."""
+    first = month_start(month)
+    grid_start = first - timedelta(days=first.weekday())
+    after = next_month(first)
+    grid_end = after + timedelta(days=(7 - after.weekday()) % 7)
+    days = {
+        grid_start + timedelta(days=n): CalendarDay(
+            grid_start + timedelta(days=n), first <= grid_start + timedelta(days=n) < after
+        )
+        for n in range((grid_end - grid_start).days)
+    }
+    for closure in session.scalars(
+        select(OfficeClosure).where(
+            OfficeClosure.closed_on >= grid_start, OfficeClosure.closed_on < grid_end
+        )
+    ):
+        days[closure.closed_on].closures.append(closure.name)
+    conditions = [
+        Visit.visit_on >= grid_start,
+        Visit.visit_on < grid_end,
+        Visit.status != VisitStatus.CANCELLED,
+    ]
+    if team_id:
+        conditions.append(Visit.team_id == team_id)
+    if kind != "home":
+        for visit in session.scalars(
+            select(Visit)
+            .options(joinedload(Visit.school), joinedload(Visit.team))
+            .where(*conditions, Visit.kind == VisitKind.SCHOOL)
+            .order_by(Visit.visit_on, Visit.team_id, Visit.id)
+        ):
+            days[visit.visit_on].schools.append(visit)
+    if kind != "school":
+        homes: dict[date, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        for row in session.execute(
+            select(Visit.visit_on, Team.name, Visit.status, func.count())
+            .join(Team, Team.id == Visit.team_id)
+            .where(*conditions, Visit.kind == VisitKind.HOME)
+            .group_by(Visit.visit_on, Team.name, Visit.status)
+        ):
+            homes[row[0]][row[1]][row[2]] += row[3]
+        for day, teams in homes.items():
+            days[day].homes = sorted(teams.items())
+    ordered = [days[day] for day in sorted(days)]
+    return [ordered[i : i + 7] for i in range(0, len(ordered), 7)]
+
+
+def load_visit(session: Session, visit_id: int) -> Visit | None:
+    return session.scalar(
+        select(Visit)
+        .options(
+            joinedload(Visit.school).joinedload(School.kecamatan),
+            joinedload(Visit.resident)
+            .joinedload(Resident.kelurahan)
+            .joinedload(Kelurahan.kecamatan),
+            joinedload(Visit.team),
+        )
+        .where(Visit.id == visit_id)
+    )
+
+
+@dataclass
+class VisitHistory:
+    chain: list[Visit]  # the first visit of the series … the latest (this one among them)
+    events: list[AuditEvent]  # every event of the series, newest first
+
+
+def visit_history(session: Session, visit: Visit) -> VisitHistory:
+    """The visits sharing this one's calendar identity (moves), and their audit events."""
+    chain = list(
+        session.scalars(
+            select(Visit)
+            .where(Visit.ical_uid == visit.ical_uid)
+            .order_by(Visit.created_at, Visit.id)
+        )
+    )
+    events = list(
+        session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.entity_type == "Visit",
+                AuditEvent.entity_id.in_([str(v.id) for v in chain]),
+            )
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(200)
+        )
+    )
+    return VisitHistory(chain, events)
+
+
+def successor_of(session: Session, visit: Visit) -> Visit | None:
+    return session.scalar(select(Visit).where(Visit.replaces_id == visit.id))
+
+
+def list_team_day(session: Session, team_id: int, day: date) -> list[Visit]:
+    """A team's visits on one day, in route order (then by time), cancelled ones left out."""
+    return list(
+        session.scalars(
+            select(Visit)
+            .options(
+                joinedload(Visit.school).joinedload(School.kecamatan),
+                joinedload(Visit.resident).joinedload(Resident.kelurahan),
+            )
+            .where(
+                Visit.team_id == team_id,
+                Visit.visit_on == day,
+                Visit.status != VisitStatus.CANCELLED,
+            )
+            .order_by(
+                Visit.kind, Visit.route_order.nulls_last(), Visit.start_time.nulls_last(), Visit.id
+            )
+        )
+    )
+
+
+def list_team_overdue(session: Session, team_id: int, today: date, *, days: int = 14):
+    """The team's visits of the last ``days`` days still without an outcome."""
+    return list(
+        session.scalars(
+            select(Visit)
+            .options(joinedload(Visit.school), joinedload(Visit.resident))
+            .where(
+                Visit.team_id == team_id,
+                Visit.status.in_(OPEN_VISIT_STATUSES),
+                Visit.visit_on < today,
+                Visit.visit_on >= today - timedelta(days=days),
+            )
+            .order_by(Visit.visit_on, Visit.route_order.nulls_last(), Visit.id)
+        )
+    )
+
+
+def school_visits_for_liaison(session: Session, school_id: int, today: date) -> list[Visit]:
+    """A school's open and recent visits for its liaison: from a month back on."""
+    return list(
+        session.scalars(
+            select(Visit)
+            .options(joinedload(Visit.team))
+            .where(
+                Visit.school_id == school_id,
+                Visit.visit_on >= today - timedelta(days=31),
+                or_(Visit.status != VisitStatus.CANCELLED, Visit.visit_on >= today),
+            )
+            .order_by(Visit.visit_on.desc(), Visit.id.desc())
+            .limit(12)
+        )
+    )

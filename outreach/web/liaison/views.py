@@ -1,0 +1,42 @@
+"""/l/<token>: a school liaison confirms, moves or declines a visit from the link a
+coordinator sent on WhatsApp — no login, CSRF-protected, rate-limited. A link that is not
+(or no longer) good gets a friendly page that says why and what to do, never an error."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template, url_for
+
+from outreach.extensions import db, limiter
+from outreach.i18n import office_today
+from outreach.models import ConfirmationChannel, utcnow
+from outreach.services.liaison_links import issue_link, open_link
+from outreach.services.visit_changes import Who
+from outreach.web.access import public
+from outreach.web.liaison import bp
+from outreach.web.visits.respond import handle_respond
+
+LINK_ACTOR = "liaison-link"
+
+
+def _link_limit() -> str:
+    return current_app.config["LIAISON_LINK_LIMIT"]
+
+
+@bp.route("/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(_link_limit, scope="liaison-link")
+def respond(token: str):
+    secret = current_app.config["SECRET_KEY"]
+    state = open_link(db.session, token, today=office_today(), secret=secret)
+    if state.problem is not None:
+        return render_template("liaison/bad_link.html", state=state), 410 if state.visit else 404
+    visit = state.visit
+    who = Who(LINK_ACTOR, ConfirmationChannel.LINK, visit.school.liaison_name)
+
+    def moved_url(successor):
+        # The liaison chose the new day here: the new visit gets its own link at once.
+        new_token = issue_link(db.session, successor, now=utcnow(), who=who, secret=secret)
+        return url_for("liaison.respond", token=new_token)
+
+    here = url_for("liaison.respond", token=token)
+    return handle_respond(visit, who, here=here, moved_url=moved_url)

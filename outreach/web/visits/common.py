@@ -1,0 +1,67 @@
+"""What the visit views share: loading a visit the user may see (404 otherwise, so that a
+visit's existence does not leak), the planner settings, who acts, and the day choices."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, current_app, flash
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from outreach.errors import DomainError
+from outreach.extensions import db
+from outreach.i18n import long_date
+from outreach.models import ConfirmationChannel, Role, Visit
+from outreach.services.planning import PlanSettings
+from outreach.services.visit_changes import StaleVisit, Who
+from outreach.services.visit_queries import load_visit
+from outreach.web.forms import put_error
+
+
+def visit_or_404(visit_id: int, allowed: Callable[..., bool]) -> Visit:
+    """The visit, when ``allowed(current_user, visit)``; 404 for a missing or a foreign one."""
+    visit = load_visit(db.session, visit_id)
+    if visit is None or not allowed(current_user, visit):
+        abort(404)
+    return visit
+
+
+def plan_settings() -> PlanSettings:
+    return PlanSettings.from_config(current_app.config)
+
+
+def acting_user() -> Who:
+    channel = (
+        ConfirmationChannel.ACCOUNT
+        if current_user.role is Role.LIAISON
+        else ConfirmationChannel.COORDINATOR
+    )
+    return Who(current_user._get_current_object(), channel)
+
+
+def day_choices(options, *, with_team: dict[int, str] | None = None) -> list[SelectChoice]:
+    """Move options as choices: "Senin, 7 Desember 2026" (· team name)."""
+    choices = []
+    for option in options:
+        label = long_date(option.on)
+        if with_team is not None:
+            label = f"{label} · {with_team.get(option.team_id, '')}"
+        choices.append(SelectChoice(option.on.isoformat(), label))
+    return choices
+
+
+def attempt(form, action: Callable[[], object], default_field: str):
+    """Run a service call; a refusal goes onto the form, a stale version becomes a message.
+    Returns (ok, result); on failure the transaction is rolled back."""
+    try:
+        result = action()
+    except StaleVisit as error:
+        db.session.rollback()
+        flash(str(error.message), "warning")
+        return False, "stale"
+    except DomainError as error:
+        db.session.rollback()
+        put_error(form, error, default_field)
+        return False, None
+    return True, result

@@ -1,0 +1,296 @@
+"""A visit's page: what it is, its history (moves included), and the actions its state
+allows — for coordinators; a liaison gets their answer page, an officer the outcome form."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from outreach import permissions
+from outreach.extensions import db
+from outreach.i18n import office_today
+from outreach.models import Team, Visit, VisitKind, utcnow
+from outreach.services.audit import record_event
+from outreach.services.liaison_links import (
+    invitation,
+    invitation_subject,
+    issue_link,
+    link_token,
+    whatsapp_url,
+)
+from outreach.services.mail import mail_configured, send_mail
+from outreach.services.visit_actions import cancel_visit, confirm_visit, mark_missed
+from outreach.services.visit_moves import move_visit, options_for, reassign_visit, teams_for_day
+from outreach.services.visit_queries import successor_of, visit_history
+from outreach.web.forms import ConfirmForm
+from outreach.web.visits import bp
+from outreach.web.visits.common import (
+    acting_user,
+    attempt,
+    day_choices,
+    plan_settings,
+    visit_or_404,
+)
+from outreach.web.visits.forms import CancelForm, ConfirmVisitForm, MoveForm, ReassignForm
+from outreach.web.visits.respond import render_respond
+
+
+def _coordinated(visit_id: int) -> Visit:
+    visit = visit_or_404(visit_id, permissions.can_see_visit)
+    if not permissions.can_coordinate(current_user):
+        abort(403)
+    return visit
+
+
+def liaison_link(visit: Visit) -> str | None:
+    token = link_token(visit, current_app.config["SECRET_KEY"])
+    return url_for("liaison.respond", token=token, _external=True) if token else None
+
+
+def _forms(visit: Visit, today: date, given: dict) -> dict:
+    """The action forms for the visit's state; ``given`` ones (with errors) are kept."""
+    version = str(visit.version)
+    forms = {
+        "confirm": ConfirmVisitForm(prefix="confirm", formdata=None, version=version),
+        "move": MoveForm(prefix="move", formdata=None, version=version),
+        "cancel": CancelForm(prefix="cancel", formdata=None, version=version),
+        "missed": CancelForm(prefix="missed", formdata=None, version=version),
+        "reassign": ReassignForm(prefix="reassign", formdata=None, version=version),
+        "link": ConfirmForm(prefix="link", formdata=None),
+    }
+    forms.update(given)
+    if visit.is_open:
+        settings = plan_settings()
+        teams = dict(db.session.execute(select(Team.id, Team.name)).all())
+        forms["move"].on.choices = day_choices(
+            options_for(db.session, visit, today=today, settings=settings), with_team=teams
+        )
+        if visit.requested_visit_on and not forms["move"].on.data:
+            forms["move"].on.data = visit.requested_visit_on.isoformat()
+        forms["reassign"].team.choices = [
+            SelectChoice(str(team.id), team.name)
+            for team in teams_for_day(db.session, visit, settings=settings)
+        ]
+    return forms
+
+
+def render_detail(visit: Visit, status: int = 200, **given):
+    today = office_today()
+    link = liaison_link(visit) if visit.kind is VisitKind.SCHOOL else None
+    return render_template(
+        "visits/detail.html",
+        visit=visit,
+        today=today,
+        forms=_forms(visit, today, given),
+        history=visit_history(db.session, visit),
+        successor=successor_of(db.session, visit),
+        link=link,
+        whatsapp=whatsapp_url(visit, link) if link else None,
+        can_mail=mail_configured(current_app.config),
+    ), status
+
+
+@bp.route("/<int:visit_id>")
+def detail(visit_id: int):
+    visit = visit_or_404(visit_id, permissions.can_see_visit)
+    if permissions.can_respond_for_school(current_user, visit):
+        return render_respond(visit, acting_user())
+    if not permissions.can_coordinate(current_user):
+        return redirect(url_for("visits.outcome", visit_id=visit.id))
+    return render_detail(visit)
+
+
+def _act(visit: Visit, name: str, form, call, done: str, field: str):
+    """Validate the action's form, run the service, commit and redirect; else show again."""
+    if form.validate_on_submit():
+        ok, result = attempt(form, lambda: call(form), field)
+        if ok:
+            db.session.commit()
+            flash(done, "success")
+            target = result if isinstance(result, Visit) else visit
+            return redirect(url_for("visits.detail", visit_id=target.id))
+        if result == "stale":
+            return redirect(url_for("visits.detail", visit_id=visit.id))
+    db.session.expire_all()
+    return render_detail(db.session.get(Visit, visit.id), 422, **{name: form})
+
+
+@bp.route("/<int:visit_id>/confirm", methods=["POST"])
+def confirm(visit_id: int):
+    visit = _coordinated(visit_id)
+    form = ConfirmVisitForm(prefix="confirm")
+    return _act(
+        visit,
+        "confirm",
+        form,
+        lambda f: confirm_visit(
+            db.session,
+            visit,
+            now=utcnow(),
+            today=office_today(),
+            who=acting_user(),
+            version=f.seen_version,
+            students_expected=f.students_expected.data,
+            start_time=f.start_time.data,
+        ),
+        _("Visit confirmed."),
+        "students_expected",
+    )
+
+
+@bp.route("/<int:visit_id>/move", methods=["POST"])
+def move(visit_id: int):
+    visit = _coordinated(visit_id)
+    form = MoveForm(prefix="move")
+    form.on.choices = [SelectChoice(request.form.get("move-on", ""), "")]  # checked by the service
+    return _act(
+        visit,
+        "move",
+        form,
+        lambda f: move_visit(
+            db.session,
+            visit,
+            on=date.fromisoformat(f.on.data),
+            now=utcnow(),
+            today=office_today(),
+            who=acting_user(),
+            settings=plan_settings(),
+            version=f.seen_version,
+            reason=f.reason.data,
+            start_time=f.start_time.data,
+        ),
+        _("Visit moved: the new day is proposed to the school."),
+        "on",
+    )
+
+
+@bp.route("/<int:visit_id>/cancel", methods=["POST"])
+def cancel(visit_id: int):
+    visit = _coordinated(visit_id)
+    return _act(
+        visit,
+        "cancel",
+        CancelForm(prefix="cancel"),
+        lambda f: cancel_visit(
+            db.session,
+            visit,
+            reason=f.reason.data,
+            now=utcnow(),
+            who=acting_user(),
+            version=f.seen_version,
+        ),
+        _("Visit cancelled."),
+        "reason",
+    )
+
+
+@bp.route("/<int:visit_id>/missed", methods=["POST"])
+def missed(visit_id: int):
+    visit = _coordinated(visit_id)
+    return _act(
+        visit,
+        "missed",
+        CancelForm(prefix="missed"),
+        lambda f: mark_missed(
+            db.session,
+            visit,
+            reason=f.reason.data,
+            now=utcnow(),
+            today=office_today(),
+            who=acting_user(),
+            version=f.seen_version,
+        ),
+        _("Visit marked as missed."),
+        "reason",
+    )
+
+
+@bp.route("/<int:visit_id>/reassign", methods=["POST"])
+def reassign(visit_id: int):
+    visit = _coordinated(visit_id)
+    form = ReassignForm(prefix="reassign")
+    form.team.choices = [SelectChoice(request.form.get("reassign-team", ""), "")]
+    return _act(
+        visit,
+        "reassign",
+        form,
+        lambda f: reassign_visit(
+            db.session,
+            visit,
+            team_id=int(f.team.data) if f.team.data.isdigit() else -1,
+            now=utcnow(),
+            who=acting_user(),
+            settings=plan_settings(),
+            version=f.seen_version,
+        ),
+        _("Visit given to another team."),
+        "team",
+    )
+
+
+@bp.route("/<int:visit_id>/link", methods=["POST"])
+def new_link(visit_id: int):
+    """Issue the liaison's link (a new one replaces the old, which stops working)."""
+    visit = _coordinated(visit_id)
+    form = ConfirmForm(prefix="link")
+    if not form.validate_on_submit():
+        abort(400)
+    if visit.kind is not VisitKind.SCHOOL or not visit.is_open or visit.visit_on < office_today():
+        flash(_("A link can only be sent for a school visit that is still open."), "warning")
+        return redirect(url_for("visits.detail", visit_id=visit.id))
+    replaced = bool(visit.link_nonce)
+    issue_link(
+        db.session, visit, now=utcnow(), who=acting_user(), secret=current_app.config["SECRET_KEY"]
+    )
+    db.session.commit()
+    flash(
+        _("New link made: the previous one no longer works.")
+        if replaced
+        else _("Link made: copy it or send it on WhatsApp."),
+        "success",
+    )
+    return redirect(url_for("visits.detail", visit_id=visit.id, _anchor="liaison-link"))
+
+
+@bp.route("/<int:visit_id>/link/mail", methods=["POST"])
+def mail_link(visit_id: int):
+    """E-mail the current link to the school's liaison."""
+    visit = _coordinated(visit_id)
+    form = ConfirmForm(prefix="link")
+    if not form.validate_on_submit():
+        abort(400)
+    link = liaison_link(visit)
+    email = visit.school.liaison_email if visit.school else None
+    if not (link and email and mail_configured(current_app.config)):
+        flash(_("Make the link first, and give the school's liaison an e-mail address."), "warning")
+        return redirect(url_for("visits.detail", visit_id=visit.id))
+    try:
+        send_mail(
+            current_app.config,
+            to=email,
+            subject=invitation_subject(visit),
+            body=invitation(visit, link),
+        )
+    except Exception:  # noqa: BLE001 - the mail server's refusal is shown, not raised
+        current_app.logger.exception("link mail for visit %d not sent", visit.id)
+        flash(
+            _("The mail server did not accept the message. Try again later, or use WhatsApp."),
+            "danger",
+        )
+        return redirect(url_for("visits.detail", visit_id=visit.id))
+    record_event(
+        db.session,
+        now=utcnow(),
+        actor=current_user._get_current_object(),
+        action="visit.link_mail",
+        entity=visit,
+        changes={"to": email},
+    )
+    db.session.commit()
+    flash(_("Link sent by e-mail to %(email)s.", email=email), "success")
+    return redirect(url_for("visits.detail", visit_id=visit.id, _anchor="liaison-link"))

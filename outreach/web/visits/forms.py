@@ -1,0 +1,114 @@
+"""The forms of the visit lifecycle. Each carries the version of the visit the user saw."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from outreach.services.visit_actions import STUDENTS_MAX
+from outreach.services.visit_changes import REASON_MAX
+from outreach.web.forms import DateInput, Form
+
+NUMBER_RANGE = _l("Enter a number from 0 to %(max)d.")
+
+
+class VersionForm(Form):
+    version = HiddenField()
+
+    @property
+    def seen_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+def _students(label):
+    return IntegerField(
+        label,
+        validators=[Optional(), NumberRange(0, STUDENTS_MAX, NUMBER_RANGE)],
+        render_kw={"inputmode": "numeric", "min": 0},
+    )
+
+
+def _reason(label, required: bool):
+    validators = [Length(max=REASON_MAX)]
+    validators.insert(0, DataRequired(_l("Say why.")) if required else Optional())
+    return TextAreaField(
+        label, validators=validators, render_kw={"rows": 2, "maxlength": REASON_MAX}
+    )
+
+
+class ConfirmVisitForm(VersionForm):
+    students_expected = _students(_l("Students to expect"))
+    start_time = TimeField(_l("Start time (optional)"), validators=[Optional()])
+
+
+class RequestDayForm(VersionForm):
+    """The liaison's choice among the possible days, or another day left to the coordinator."""
+
+    # Any value is let through: a day taken meanwhile becomes a request, not a form error.
+    day = RadioField(
+        _l("Which day suits the school?"),
+        validators=[InputRequired(_l("Choose a day."))],
+        validate_choice=False,
+    )
+    other_day = DateInput(_l("Another day"), validators=[Optional()])
+    reason = _reason(_l("Why (optional)"), required=False)
+    students_expected = _students(_l("Students to expect"))
+
+
+class DeclineForm(VersionForm):
+    reason = _reason(_l("Why can the school not receive the team this month?"), required=True)
+
+
+class MoveForm(VersionForm):
+    on = SelectField(_l("New day"), validators=[InputRequired(_l("Choose a day."))])
+    start_time = TimeField(_l("Start time (optional)"), validators=[Optional()])
+    reason = _reason(_l("Reason"), required=False)
+
+
+class CancelForm(VersionForm):
+    reason = _reason(_l("Reason"), required=True)
+
+
+class ReassignForm(VersionForm):
+    team = SelectField(_l("Team"), validators=[InputRequired(_l("Choose a team."))])
+
+
+class SchoolOutcomeForm(VersionForm):
+    recorded = IntegerField(
+        _l("Students recorded"),
+        validators=[
+            InputRequired(_l("Enter a number (0 if none).")),
+            NumberRange(0, STUDENTS_MAX, NUMBER_RANGE),
+        ],
+        render_kw={"inputmode": "numeric", "min": 0},
+    )
+    not_recorded = _students(_l("Students not recorded"))
+    reason = _reason(_l("Why were they not recorded?"), required=False)
+    notes = _reason(_l("Notes"), required=False)
+
+
+class HomeOutcomeForm(VersionForm):
+    outcome = RadioField(_l("Outcome"), validators=[InputRequired(_l("Choose what happened."))])
+    notes = _reason(_l("Notes"), required=False)
+
+
+BULK_ACTIONS = ("confirm", "move", "cancel")
+
+
+class BulkForm(Form):
+    ids = SelectMultipleField(coerce=int, validate_choice=False)
+    action = SelectField(_l("With the selected"), choices=[], validators=[InputRequired()])
+    on = DateInput(_l("New day"), validators=[Optional()])
+    reason = _reason(_l("Reason"), required=False)

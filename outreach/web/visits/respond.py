@@ -1,0 +1,161 @@
+"""The liaison's answer to a proposed visit — confirm, ask for another day, decline the
+month — from the signed link (no account) or from a liaison account. One page, one handler."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from outreach import permissions
+from outreach.errors import DomainError
+from outreach.extensions import db
+from outreach.i18n import office_today
+from outreach.models import Visit, utcnow
+from outreach.services.visit_actions import (
+    confirm_visit,
+    decline_month,
+    request_other_day,
+)
+from outreach.services.visit_changes import Who
+from outreach.services.visit_moves import options_for
+from outreach.web.visits import bp
+from outreach.web.visits.common import (
+    acting_user,
+    attempt,
+    day_choices,
+    plan_settings,
+    visit_or_404,
+)
+from outreach.web.visits.forms import ConfirmVisitForm, DeclineForm, RequestDayForm
+
+OTHER_DAY = "other"
+
+
+def _forms(visit: Visit, today: date, posted: str | None) -> dict:
+    version = str(visit.version)
+
+    def make(cls, prefix):
+        if posted == prefix:
+            return cls(prefix=prefix)
+        return cls(prefix=prefix, formdata=None, version=version)
+
+    forms = {
+        "confirm": make(ConfirmVisitForm, "confirm"),
+        "request": make(RequestDayForm, "request"),
+        "decline": make(DeclineForm, "decline"),
+    }
+    if visit.is_open:
+        options = options_for(
+            db.session,
+            visit,
+            today=today,
+            settings=plan_settings(),
+            earliest=today + timedelta(days=1),
+        )
+        forms["request"].day.choices = day_choices(options) + [
+            SelectChoice(OTHER_DAY, _("Another day (write it below)"))
+        ]
+    if posted is None and visit.students_expected is not None:
+        forms["confirm"].students_expected.data = visit.students_expected
+        forms["request"].students_expected.data = visit.students_expected
+    return forms
+
+
+def handle_respond(visit: Visit, who: Who, *, here: str, moved_url):
+    """GET: the page. POST: the chosen answer. ``here`` is the page's own URL; ``moved_url``
+    gives the page of the visit's new day after a move."""
+    today = office_today()
+    posted = request.form.get("answer") if request.method == "POST" else None
+    if posted is not None and posted not in ("confirm", "request", "decline"):
+        abort(400)
+    forms = _forms(visit, today, posted)
+    if posted is not None:
+        form = forms[posted]
+        if form.validate_on_submit():
+            ok, result = attempt(form, lambda: _answer(posted, form, visit, who, today), "reason")
+            if ok:
+                successor = getattr(result, "moved_to", None)
+                target = moved_url(successor) if successor is not None else here
+                db.session.commit()
+                return redirect(target)
+            if result == "stale":
+                return redirect(here)
+        db.session.expire_all()
+        visit = db.session.get(Visit, visit.id)
+        return render_respond(visit, who, forms=forms, status=422)
+    return render_respond(visit, who, forms=forms)
+
+
+def _answer(answer: str, form, visit: Visit, who: Who, today: date):
+    now = utcnow()
+    if answer == "confirm":
+        confirm_visit(
+            db.session,
+            visit,
+            now=now,
+            today=today,
+            who=who,
+            version=form.seen_version,
+            students_expected=form.students_expected.data,
+            start_time=form.start_time.data,
+        )
+        return None
+    if answer == "decline":
+        return decline_month(
+            db.session,
+            visit,
+            reason=form.reason.data,
+            now=now,
+            today=today,
+            who=who,
+            version=form.seen_version,
+        )
+    if form.day.data == OTHER_DAY:
+        if form.other_day.data is None:
+            raise DomainError(_("Write the day the school would like."), field="other_day")
+        on = form.other_day.data
+    else:
+        try:
+            on = date.fromisoformat(form.day.data)
+        except ValueError:
+            raise DomainError(_("Choose a day."), field="day") from None
+    return request_other_day(
+        db.session,
+        visit,
+        on=on,
+        reason=form.reason.data,
+        now=now,
+        today=today,
+        who=who,
+        settings=plan_settings(),
+        version=form.seen_version,
+        students_expected=form.students_expected.data,
+    )
+
+
+def render_respond(visit: Visit, who: Who, *, forms: dict | None = None, status: int = 200):
+    today = office_today()
+    return render_template(
+        "liaison/respond.html",
+        visit=visit,
+        forms=forms or _forms(visit, today, None),
+        today=today,
+        anonymous=not current_user.is_authenticated,
+    ), status
+
+
+@bp.route("/<int:visit_id>/respond", methods=["POST"])
+def respond(visit_id: int):
+    """A logged-in liaison's answer (the page itself is /visits/<id>)."""
+    visit = visit_or_404(visit_id, permissions.can_respond_for_school)
+    here = url_for("visits.detail", visit_id=visit.id)
+    return handle_respond(
+        visit,
+        acting_user(),
+        here=here,
+        moved_url=lambda successor: url_for("visits.detail", visit_id=successor.id),
+    )

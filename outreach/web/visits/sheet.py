@@ -1,0 +1,39 @@
+"""The printable day sheet of a team: the day's stops in order, with addresses, phones, what
+to bring and a column for signatures (A4, print stylesheet)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from outreach import permissions
+from outreach.extensions import db
+from outreach.i18n import office_today
+from outreach.models import Team
+from outreach.services.visit_queries import list_team_day
+from outreach.web.visits import bp
+
+
+@bp.route("/day-sheet")
+def day_sheet():
+    """?team=<id>&day=YYYY-MM-DD (an officer's own team and today by default)."""
+    team_arg = request.args.get("team", "")
+    if team_arg.isdigit():
+        team_id = int(team_arg)
+    elif current_user.team_id:
+        team_id = current_user.team_id
+    else:
+        abort(404)
+    if not permissions.can_see_team_day(current_user, team_id):
+        abort(404)
+    team = db.session.get(Team, team_id) or abort(404)
+    try:
+        day = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        day = office_today()
+    stops = list_team_day(db.session, team.id, day)
+    return render_template(
+        "visits/day_sheet.html", team=team, day=day, stops=stops, one_day=timedelta(days=1)
+    )

@@ -1,0 +1,198 @@
+"""Coordinators' views over many visits: the filtered list with bulk actions, the month
+calendar."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from outreach import permissions
+from outreach.errors import DomainError
+from outreach.extensions import db
+from outreach.i18n import office_today, weekday_name
+from outreach.models import Kecamatan, Team, VisitKind, VisitStatus, utcnow
+from outreach.scheduling.calendar import month_start, next_month, parse_month
+from outreach.services.visit_actions import (
+    bulk_apply,
+    cancel_visit,
+    confirm_visit,
+    describe,
+)
+from outreach.services.visit_moves import move_visit
+from outreach.services.visit_queries import (
+    VisitFilters,
+    count_by_status,
+    list_visits,
+    month_calendar,
+)
+from outreach.web.access import require
+from outreach.web.visits import bp
+from outreach.web.visits.common import acting_user, plan_settings
+from outreach.web.visits.forms import BULK_ACTIONS, BulkForm
+
+REFUSALS_SHOWN = 10
+
+
+def _month_arg(today: date) -> date:
+    try:
+        return parse_month(request.args.get("month", ""))
+    except ValueError:
+        return month_start(today)
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _filters(today: date) -> VisitFilters:
+    """The list's filters from the query string; values that are not ours are ignored."""
+    status = request.args.get("status", "")
+    kind = request.args.get("kind", "")
+    return VisitFilters(
+        month=_month_arg(today),
+        status=status if status in {s.value for s in VisitStatus} else "",
+        team_id=_int_arg("team"),
+        kind=kind if kind in {k.value for k in VisitKind} else "",
+        kecamatan=request.args.get("kecamatan", "")[:8],
+        overdue=request.args.get("overdue") == "1",
+        requests=request.args.get("requests") == "1",
+    )
+
+
+def _teams() -> list[Team]:
+    return list(db.session.scalars(select(Team).order_by(Team.is_active.desc(), Team.name)))
+
+
+def _bulk_form() -> BulkForm:
+    form = BulkForm()
+    form.action.choices = [
+        SelectChoice("confirm", _("Confirm (by phone)")),
+        SelectChoice("move", _("Move to the day below")),
+        SelectChoice("cancel", _("Cancel, with the reason below")),
+    ]
+    return form
+
+
+@bp.route("", methods=["GET", "POST"])
+def index():
+    """Visits of a month (or every overdue visit) with filters; bulk confirm, move, cancel."""
+    require(permissions.can_coordinate)
+    today = office_today()
+    filters = _filters(today)
+    form = _bulk_form()
+    if request.method == "POST":
+        if _bulk(form, today):
+            return redirect(request.full_path.rstrip("?"))
+    page = list_visits(db.session, filters, today=today, page=_int_arg("page") or 1, per_page=50)
+
+    def page_url(number: int | None = None, **changes):
+        if number is not None:
+            changes["page"] = number
+        args = {**request.args.to_dict(), **changes}
+        return url_for("visits.index", **{k: v for k, v in args.items() if v not in ("", None)})
+
+    return render_template(
+        "visits/index.html",
+        filters=filters,
+        page=page,
+        counts=count_by_status(db.session, filters, today=today),
+        teams=_teams(),
+        kecamatan=list(db.session.scalars(select(Kecamatan).order_by(Kecamatan.name))),
+        form=form,
+        page_url=page_url,
+        today=today,
+        previous_month=month_start(filters.month - timedelta(days=1)),
+        following_month=next_month(filters.month),
+    ), (422 if form.errors else 200)
+
+
+def _bulk(form: BulkForm, today: date) -> bool:
+    """Apply the chosen action to the selected visits, all or nothing. True when done."""
+    if not form.validate_on_submit() or form.action.data not in BULK_ACTIONS:
+        flash(_("Choose what to do with the selected visits."), "danger")
+        return False
+    ids = form.ids.data or []
+    if not ids:
+        flash(_("Select at least one visit."), "warning")
+        return False
+    now, who, settings = utcnow(), acting_user(), plan_settings()
+    if form.action.data == "move" and form.on.data is None:
+        form.on.errors = [*form.on.errors, _("Choose the day to move the visits to.")]
+        return False
+    if form.action.data == "cancel" and not (form.reason.data or "").strip():
+        form.reason.errors = [*form.reason.errors, _("Say why the visits are cancelled.")]
+        return False
+    actions = {
+        "confirm": lambda visit: confirm_visit(
+            db.session, visit, now=now, today=today, who=who, version=None
+        ),
+        "move": lambda visit: move_visit(
+            db.session,
+            visit,
+            on=form.on.data,
+            now=now,
+            today=today,
+            who=who,
+            settings=settings,
+            version=None,
+            reason=form.reason.data,
+        ),
+        "cancel": lambda visit: cancel_visit(
+            db.session, visit, reason=form.reason.data, now=now, who=who, version=None
+        ),
+    }
+    try:
+        result = bulk_apply(db.session, ids, actions[form.action.data])
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return False
+    if result.refused:
+        db.session.rollback()
+        flash(
+            ngettext(
+                "Nothing was changed: %(num)d visit cannot be handled that way.",
+                "Nothing was changed: %(num)d visits cannot be handled that way.",
+                len(result.refused),
+            ),
+            "danger",
+        )
+        for visit, message in result.refused[:REFUSALS_SHOWN]:
+            flash(f"{describe(visit)}: {message}", "danger")
+        return False
+    db.session.commit()
+    flash(ngettext("%(num)d visit changed.", "%(num)d visits changed.", result.done), "success")
+    return True
+
+
+@bp.route("/calendar")
+def calendar():
+    """The month as a grid of days (a list of days on a phone)."""
+    require(permissions.can_coordinate)
+    today = office_today()
+    month = _month_arg(today)
+    kind = request.args.get("kind", "")
+    kind = kind if kind in {k.value for k in VisitKind} else ""
+    team_id = _int_arg("team")
+    weeks = month_calendar(db.session, month, team_id=team_id, kind=kind)
+    args = {key: value for key, value in (("team", team_id), ("kind", kind)) if value}
+    return render_template(
+        "visits/calendar.html",
+        args=args,
+        visit_statuses={status.value: status for status in VisitStatus},
+        weekday_names=[weekday_name(day) for day in range(1, 8)],
+        month=month,
+        weeks=weeks,
+        teams=_teams(),
+        team_id=team_id,
+        kind=kind,
+        today=today,
+        previous_month=month_start(month - timedelta(days=1)),
+        following_month=next_month(month),
+    )
