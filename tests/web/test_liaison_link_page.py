@@ -1,0 +1,163 @@
+"""The liaison's page behind /l/<token>, as a liaison without an account uses it: with CSRF
+on, rate-limited, and a friendly page for every link that is not (or no longer) good."""
+
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from sqlalchemy import select
+
+from outreach.i18n import long_date, office_today
+from outreach.models import ConfirmationChannel, Visit, VisitStatus, utcnow
+from outreach.services.liaison_links import issue_link
+from outreach.services.visit_changes import Who
+from tests.services.visit_helpers import add_visit
+from tests.web.visit_fixtures import next_month_weekdays
+
+SECRET = "test-secret-key-not-for-production"
+
+
+@pytest.fixture
+def app_config():
+    return {"WTF_CSRF_ENABLED": True, "LIAISON_LINK_LIMIT": "12 per minute"}
+
+
+@pytest.fixture
+def visit(db_session, make_team, make_school):
+    school = make_school(name="SMA Negeri 5 Kota Bengkulu", liaison_name="Bu Rina")
+    return add_visit(
+        db_session, school=school, team=make_team(name="Tim Utara"), on=next_month_weekdays()[1]
+    )
+
+
+def link_for(db_session, visit) -> str:
+    token = issue_link(db_session, visit, now=utcnow(), who=Who("test"), secret=SECRET)
+    db_session.commit()
+    return f"/l/{token}"
+
+
+def tokens(page: str) -> dict[str, str]:
+    """Each answer form's CSRF token, by its prefix."""
+    return dict(re.findall(r'name="(\w+)-csrf_token" type="hidden" value="([^"]+)"', page))
+
+
+def test_the_page_opens_without_login_and_confirms(client, db_session, visit):
+    url = link_for(db_session, visit)
+    page = unescape(client.get(url).get_data(as_text=True))
+    assert "SMA Negeri 5 Kota Bengkulu" in page and long_date(visit.visit_on) in page
+    assert "Fotokopi Kartu Keluarga" in page and "Tim Utara" in page
+    response = client.post(
+        url,
+        data={
+            "answer": "confirm",
+            "confirm-csrf_token": tokens(page)["confirm"],
+            "confirm-version": visit.version,
+            "confirm-students_expected": "120",
+        },
+    )
+    assert response.status_code == 302
+    db_session.expire_all()
+    visit = db_session.get(Visit, visit.id)
+    assert visit.status is VisitStatus.CONFIRMED
+    assert visit.confirmed_via is ConfirmationChannel.LINK and visit.confirmed_by_name == "Bu Rina"
+    assert "Hari ini sudah dikonfirmasi" in client.get(url).get_data(as_text=True)
+
+
+def test_an_answer_without_the_csrf_token_is_refused(client, db_session, visit):
+    url = link_for(db_session, visit)
+    client.get(url)
+    response = client.post(url, data={"answer": "confirm", "confirm-version": visit.version})
+    assert response.status_code == 400  # the friendly "reload the page and try again"
+    assert "Permintaan tidak dapat diproses" in response.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(Visit, visit.id).status is VisitStatus.PROPOSED
+
+
+def test_choosing_a_day_with_room_moves_the_visit_and_opens_the_new_days_page(
+    client, db_session, visit
+):
+    url = link_for(db_session, visit)
+    page = unescape(client.get(url).get_data(as_text=True))
+    day = next_month_weekdays()[3]
+    assert long_date(day) in page
+    response = client.post(
+        url,
+        data={
+            "answer": "request",
+            "request-csrf_token": tokens(page)["request"],
+            "request-version": visit.version,
+            "request-day": day.isoformat(),
+            "request-reason": "Ada ujian praktik",
+        },
+    )
+    assert response.status_code == 302
+    new = db_session.scalar(select(Visit).where(Visit.replaces_id == visit.id))
+    assert new.visit_on == day and new.status is VisitStatus.CONFIRMED
+    assert response.headers["Location"] != url
+    moved_page = unescape(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert long_date(day) in moved_page and "Hari ini sudah dikonfirmasi" in moved_page
+    old = unescape(client.get(url).get_data(as_text=True))
+    assert "Kunjungan ini sudah dipindahkan" in old
+
+
+def test_another_day_outside_the_offer_is_left_as_a_request(client, db_session, visit):
+    url = link_for(db_session, visit)
+    page = client.get(url).get_data(as_text=True)
+    wanted = visit.visit_on + timedelta(days=40)
+    response = client.post(
+        url,
+        data={
+            "answer": "request",
+            "request-csrf_token": tokens(page)["request"],
+            "request-version": visit.version,
+            "request-day": "other",
+            "request-other_day": wanted.isoformat(),
+        },
+        follow_redirects=True,
+    )
+    assert "Koordinator akan memeriksanya" in unescape(response.get_data(as_text=True))
+    db_session.expire_all()
+    assert db_session.get(Visit, visit.id).requested_visit_on == wanted
+
+
+def test_declining_needs_a_reason(client, db_session, visit):
+    url = link_for(db_session, visit)
+    page = client.get(url).get_data(as_text=True)
+    data = {
+        "answer": "decline",
+        "decline-csrf_token": tokens(page)["decline"],
+        "decline-version": visit.version,
+    }
+    response = client.post(url, data=data)
+    assert response.status_code == 422 and "Tulis alasannya." in response.get_data(as_text=True)
+    client.post(url, data={**data, "decline-reason": "Ujian akhir semester"})
+    db_session.expire_all()
+    assert db_session.get(Visit, visit.id).status is VisitStatus.CANCELLED
+
+
+@pytest.mark.parametrize("token", ["abc", "x" * 300, "eyJ.broken", "%00", "WzEsImEiXQ"])
+def test_a_bad_link_gets_a_friendly_page_not_an_error(client, token):
+    response = client.get(f"/l/{token}")
+    assert response.status_code == 404
+    assert "Tautan ini tidak berfungsi" in response.get_data(as_text=True)
+
+
+def test_an_old_or_expired_link_says_why(client, db_session, visit):
+    old = link_for(db_session, visit)
+    new = link_for(db_session, visit)
+    response = client.get(old)
+    assert (
+        response.status_code == 410
+        and "Tautan yang lebih baru sudah dikirim" in response.get_data(as_text=True)
+    )
+    visit.visit_on = office_today() - timedelta(days=1)
+    db_session.commit()
+    response = client.get(new)
+    assert response.status_code == 410 and "sudah kedaluwarsa" in response.get_data(as_text=True)
+
+
+def test_the_link_page_is_rate_limited(client, db_session, visit):
+    url = link_for(db_session, visit)
+    codes = [client.get(url).status_code for _ in range(13)]
+    assert codes[:12] == [200] * 12 and codes[12] == 429
