@@ -16,11 +16,13 @@ from outreach.i18n import office_today
 from outreach.models import JobRun, PlanTrigger, utcnow
 from outreach.scheduling.calendar import next_month
 from outreach.services.home_planning import plan_home
+from outreach.services.liaison_links import issue_link, link_token
 from outreach.services.mail import mail_configured, send_mail
 from outreach.services.planning import PlanSettings, plan_schools, school_plans_missing
 from outreach.services.reference import load_closures
 from outreach.services.sweeps import flag_outcomes_due, flag_unconfirmed
 from outreach.services.uploads import purge_stale_uploads
+from outreach.services.visit_changes import Who
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +129,10 @@ def sweep_unconfirmed(app: Flask) -> None:
     def work() -> str:
         config = current_app.config
         send = partial(send_mail, config) if mail_configured(config) else None
-        result = flag_unconfirmed(db.session, now=utcnow(), today=office_today(), send=send)
+        now = utcnow()
+        result = flag_unconfirmed(
+            db.session, now=now, today=office_today(), send=send, link_for=_link_maker(now)
+        )
         return _(
             "%(flagged)d visits flagged, %(reminded)d reminders sent, %(failed)d reminders failed",
             flagged=result.flagged,
@@ -136,6 +141,23 @@ def sweep_unconfirmed(app: Flask) -> None:
         )
 
     _recorded(app, "sweep_unconfirmed", work)
+
+
+def _link_maker(now):
+    """Reminders carry the liaison's link when the app's public address is known (a job has
+    no request to take it from): the visit's current link, or a new one."""
+    base = current_app.config["OUTREACH_BASE_URL"]
+    if not base:
+        return None
+    secret = current_app.config["SECRET_KEY"]
+
+    def make(visit) -> str:
+        token = link_token(visit, secret) or issue_link(
+            db.session, visit, now=now, who=Who("scheduler"), secret=secret
+        )
+        return f"{base}/l/{token}"
+
+    return make
 
 
 def sweep_outcomes(app: Flask) -> None:

@@ -93,8 +93,9 @@ def open_link(
     return LinkState(visit=visit)
 
 
-def invitation(visit: Visit, link: str) -> str:
-    """The message for the liaison, in Indonesian whatever the coordinator's language."""
+def invitation(visit: Visit, link: str | None) -> str:
+    """The message for the liaison, in Indonesian whatever the coordinator's language; without
+    a link (no public address configured), it asks them to answer the office instead."""
     school: School = visit.school
     with force_locale("id"):
         greeting = (
@@ -112,11 +113,13 @@ def invitation(visit: Visit, link: str) -> str:
             _(
                 "Please confirm the date, ask for another day, or tell us if it cannot be this "
                 "month, through this link:"
-            ),
+            )
+            if link
+            else _("Please confirm the date, or ask for another one, by replying to the office."),
             link,
             _("Thank you. Dinas Kependudukan dan Pencatatan Sipil"),
         ]
-    return "\n\n".join(lines)
+    return "\n\n".join(line for line in lines if line)
 
 
 def invitation_subject(visit: Visit) -> str:

@@ -7,12 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
-from outreach.i18n import long_date
 from outreach.models import OPEN_VISIT_STATUSES, Visit, VisitKind, VisitStatus
+from outreach.services.liaison_links import invitation, invitation_subject
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +29,16 @@ class SweepResult:
 
 
 def flag_unconfirmed(
-    session: Session, *, now: datetime, today: date, send: Mailer | None = None
+    session: Session,
+    *,
+    now: datetime,
+    today: date,
+    send: Mailer | None = None,
+    link_for: Callable[[Visit], str | None] | None = None,
 ) -> SweepResult:
     """Flag proposed visits within three days for the coordinator; where mail is configured,
-    remind each school's liaison once (``reminder_sent_at``)."""
+    remind each school's liaison once (``reminder_sent_at``), with the visit's answer link
+    when ``link_for`` can make one."""
     result = SweepResult()
     due = session.scalars(
         select(Visit)
@@ -56,7 +61,12 @@ def flag_unconfirmed(
         if not (school and school.liaison_email):
             continue
         try:
-            send(to=school.liaison_email, **reminder_message(visit))
+            link = link_for(visit) if link_for is not None else None
+            send(
+                to=school.liaison_email,
+                subject=invitation_subject(visit),
+                body=invitation(visit, link),
+            )
         except Exception:  # noqa: BLE001 - one refused address must not stop the sweep
             log.exception("reminder to %s for visit %d not sent", school.liaison_email, visit.id)
             result.failed += 1
@@ -65,33 +75,6 @@ def flag_unconfirmed(
         result.reminded += 1
     session.flush()
     return result
-
-
-def reminder_message(visit: Visit) -> dict[str, str]:
-    school = visit.school
-    subject = _(
-        "Please confirm: e-KTP recording at %(school)s on %(date)s",
-        school=school.name,
-        date=long_date(visit.visit_on),
-    )
-    greeting = _("Dear %(name)s,", name=school.liaison_name) if school.liaison_name else ""
-    body = "\n\n".join(
-        part
-        for part in (
-            greeting,
-            _(
-                "The Dukcapil recording team (%(team)s) plans to record e-KTP for students aged "
-                "16 and over at %(school)s on %(date)s. The visit is not confirmed yet.",
-                team=visit.team.name,
-                school=school.name,
-                date=long_date(visit.visit_on),
-            ),
-            _("Please confirm the date, or ask for another one, by replying to the office."),
-            _("Dinas Kependudukan dan Pencatatan Sipil"),
-        )
-        if part
-    )
-    return {"subject": subject, "body": body}
 
 
 def flag_outcomes_due(session: Session, *, now: datetime, today: date) -> int:

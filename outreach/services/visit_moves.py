@@ -42,7 +42,9 @@ def move_window(visit: Visit, today: date, *, earliest: date | None = None) -> t
     next HOME_MOVE_DAYS; never before ``earliest`` (today by default)."""
     first = max(earliest or today, today)
     if visit.kind is VisitKind.SCHOOL:
-        last = next_month(month_start(visit.plan_month or visit.visit_on)) - timedelta(days=1)
+        month = month_start(visit.plan_month or visit.visit_on)
+        first = max(first, month)
+        last = next_month(month) - timedelta(days=1)
     else:
         last = today + timedelta(days=HOME_MOVE_DAYS)
     return first, last

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from outreach.models import (
@@ -210,7 +210,8 @@ def successor_of(session: Session, visit: Visit) -> Visit | None:
 
 
 def list_team_day(session: Session, team_id: int, day: date) -> list[Visit]:
-    """A team's visits on one day, in route order (then by time), cancelled ones left out."""
+    """A team's visits on one day, schools first, then homes in route order; cancelled ones
+    left out."""
     return list(
         session.scalars(
             select(Visit)
@@ -224,7 +225,11 @@ def list_team_day(session: Session, team_id: int, day: date) -> list[Visit]:
                 Visit.status != VisitStatus.CANCELLED,
             )
             .order_by(
-                Visit.kind, Visit.route_order.nulls_last(), Visit.start_time.nulls_last(), Visit.id
+                # Schools first (school hours are the morning), then the homes in route order.
+                case((Visit.kind == VisitKind.SCHOOL, 0), else_=1),
+                Visit.start_time.nulls_last(),
+                Visit.route_order.nulls_last(),
+                Visit.id,
             )
         )
     )

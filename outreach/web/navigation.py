@@ -46,14 +46,26 @@ def nav_entries() -> list[dict]:
     if not current_user.is_authenticated:
         return []
     endpoints = current_app.view_functions
-    current_area = (request.endpoint or "").split(".")[0]
+    shown = [e for e in NAV_ENTRIES if e.endpoint in endpoints and e.allowed(current_user)]
     return [
         {
             "endpoint": entry.endpoint,
             "label": entry.label,
             "icon": entry.icon,
-            "active": entry.endpoint.split(".")[0] == current_area,
+            "active": entry is _active_entry(shown, request.endpoint or ""),
         }
-        for entry in NAV_ENTRIES
-        if entry.endpoint in endpoints and entry.allowed(current_user)
+        for entry in shown
     ]
+
+
+def _active_entry(entries: list[NavEntry], endpoint: str) -> NavEntry | None:
+    """The entry of the page itself, else its area's list (one area may have several entries,
+    such as the visit calendar and the visit list: a visit's page belongs to the list)."""
+    area = endpoint.split(".")[0]
+    exact = [entry for entry in entries if entry.endpoint == endpoint]
+    same_area = sorted(
+        (entry for entry in entries if entry.endpoint.split(".")[0] == area),
+        key=lambda entry: not entry.endpoint.endswith(".index"),
+    )
+    found = exact or same_area
+    return found[0] if found else None

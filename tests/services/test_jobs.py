@@ -17,6 +17,7 @@ from outreach.models import (
     VisitStatus,
     utcnow,
 )
+from outreach.services.liaison_links import link_token
 from outreach.services.planning import school_plans_missing
 from outreach.services.reference import load_closures
 from outreach.services.sweeps import flag_outcomes_due, flag_unconfirmed
@@ -203,16 +204,19 @@ class FakeSMTP:
         self.sent.append(message)
 
 
+MAIL_SETTINGS = {
+    "MAIL_SERVER": "smtp.bengkulukota.go.id",
+    "MAIL_PORT": 587,
+    "MAIL_USERNAME": "jemputbola",
+    "MAIL_PASSWORD": "rahasia",
+    "MAIL_FROM": "Dukcapil Kota Bengkulu <jemputbola@bengkulukota.go.id>",
+}
+
+
 class TestWithMail:
     @pytest.fixture
     def app_config(self):
-        return {
-            "MAIL_SERVER": "smtp.bengkulukota.go.id",
-            "MAIL_PORT": 587,
-            "MAIL_USERNAME": "jemputbola",
-            "MAIL_PASSWORD": "rahasia",
-            "MAIL_FROM": "Dukcapil Kota Bengkulu <jemputbola@bengkulukota.go.id>",
-        }
+        return dict(MAIL_SETTINGS)
 
     def test_the_daily_sweep_mails_each_liaison_once_through_the_configured_server(
         self, app, db_session, monkeypatch, make_school, make_team
@@ -238,3 +242,32 @@ class TestWithMail:
         assert ("starttls",) in FakeSMTP.calls and ("login", "jemputbola") in FakeSMTP.calls
         summaries = [r.summary for r in job_runs(db_session)]
         assert summaries[0].startswith("1 kunjungan ditandai, 1 pengingat terkirim")
+
+
+class TestReminderWithLink:
+    """With the app's public address known, the reminder carries the liaison's answer link."""
+
+    @pytest.fixture
+    def app_config(self):
+        return {**MAIL_SETTINGS, "OUTREACH_BASE_URL": "https://jb.example.go.id"}
+
+    def test_the_reminder_carries_a_working_link(
+        self, app, db_session, monkeypatch, make_school, make_team
+    ):
+        import re
+
+        import outreach.services.mail as mail
+
+        FakeSMTP.sent, FakeSMTP.calls = [], []
+        monkeypatch.setattr(mail.smtplib, "SMTP", FakeSMTP)
+        monkeypatch.setattr(jobs, "office_today", lambda: TODAY)
+        school = make_school(liaison_email="operator@sman9.sch.id", liaison_name="Bu Sari")
+        visit(db_session, school, make_team(), TODAY + timedelta(days=1))
+        jobs.sweep_unconfirmed(app)
+        body = FakeSMTP.sent[0].get_content()
+        assert body.startswith("Halo Bu Sari,")
+        link = re.search(r"https://jb\.example\.go\.id(/l/\S+)", body).group(1)
+        db_session.expire_all()
+        (planned,) = db_session.scalars(select(Visit)).all()
+        assert planned.link_nonce is not None
+        assert link.endswith(link_token(planned, app.config["SECRET_KEY"]))

@@ -465,3 +465,12 @@ def test_bulk_actions_are_all_or_nothing(db_session, make_team, make_school):
     assert result.done == 1 and [v.id for v, _m in result.refused] == [closed.id]
     db_session.rollback()
     assert db_session.get(Visit, good.id).status is VisitStatus.PROPOSED
+
+
+def test_a_school_visit_moves_only_within_its_month(db_session, make_team, make_school):
+    """Planned on 28 November for 2 December: 30 November is not offered (another month)."""
+    visit = add_visit(db_session, school=make_school(), team=make_team(), on=date(2026, 12, 2))
+    days = [
+        o.on for o in options_for(db_session, visit, today=date(2026, 11, 28), settings=SETTINGS)
+    ]
+    assert days[0] == date(2026, 12, 1) and days[-1] == date(2026, 12, 31)

@@ -61,7 +61,7 @@ def test_the_page_opens_without_login_and_confirms(client, db_session, visit):
     visit = db_session.get(Visit, visit.id)
     assert visit.status is VisitStatus.CONFIRMED
     assert visit.confirmed_via is ConfirmationChannel.LINK and visit.confirmed_by_name == "Bu Rina"
-    assert "Hari ini sudah dikonfirmasi" in client.get(url).get_data(as_text=True)
+    assert "Tanggal ini sudah dikonfirmasi" in client.get(url).get_data(as_text=True)
 
 
 def test_an_answer_without_the_csrf_token_is_refused(client, db_session, visit):
@@ -96,7 +96,7 @@ def test_choosing_a_day_with_room_moves_the_visit_and_opens_the_new_days_page(
     assert new.visit_on == day and new.status is VisitStatus.CONFIRMED
     assert response.headers["Location"] != url
     moved_page = unescape(client.get(response.headers["Location"]).get_data(as_text=True))
-    assert long_date(day) in moved_page and "Hari ini sudah dikonfirmasi" in moved_page
+    assert long_date(day) in moved_page and "Tanggal ini sudah dikonfirmasi" in moved_page
     old = unescape(client.get(url).get_data(as_text=True))
     assert "Kunjungan ini sudah dipindahkan" in old
 

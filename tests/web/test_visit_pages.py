@@ -198,6 +198,8 @@ def test_an_officer_records_the_outcome_of_their_teams_visit_only(
     login(officer)
     home = get(client, "/")
     assert f'href="/visits/{mine.id}/outcome"' in home
+    # No coordinates: the map opens at the address.
+    assert "maps/search/?api=1&amp;query=Jl.%20Merpati%20No.%201%2C%20Pagar%20Dewa" in home
     assert client.get(f"/visits/{theirs.id}/outcome").status_code == 404
     assert client.get(f"/visits/{theirs.id}").status_code == 404
     response = client.post(f"/visits/{mine.id}/outcome", data={"version": mine.version})

@@ -33,6 +33,15 @@ from outreach.web.visits.common import (
 from outreach.web.visits.forms import ConfirmVisitForm, DeclineForm, RequestDayForm
 
 OTHER_DAY = "other"
+# Days offered to the liaison: the nearest to the proposed one (a phone screen, not a month);
+# any other day can still be written in.
+OFFERED_DAYS = 10
+
+
+def nearest(options, day: date):
+    """The OFFERED_DAYS options closest to ``day``, in date order."""
+    chosen = sorted(options, key=lambda option: (abs((option.on - day).days), option.on))
+    return sorted(chosen[:OFFERED_DAYS], key=lambda option: option.on)
 
 
 def _forms(visit: Visit, today: date, posted: str | None) -> dict:
@@ -56,7 +65,7 @@ def _forms(visit: Visit, today: date, posted: str | None) -> dict:
             settings=plan_settings(),
             earliest=today + timedelta(days=1),
         )
-        forms["request"].day.choices = day_choices(options) + [
+        forms["request"].day.choices = day_choices(nearest(options, visit.visit_on)) + [
             SelectChoice(OTHER_DAY, _("Another day (write it below)"))
         ]
     if posted is None and visit.students_expected is not None:
