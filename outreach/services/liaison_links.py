@@ -80,8 +80,8 @@ def open_link(
         .options(joinedload(Visit.school), joinedload(Visit.team))
         .where(Visit.id == visit_id, Visit.kind == VisitKind.SCHOOL)
     )
-    if visit is None:
-        return LinkState(problem=INVALID)
+    if visit is None or not visit.school.is_active:
+        return LinkState(problem=INVALID)  # a school no longer visited: its links end too
     if not visit.link_nonce or not hmac.compare_digest(visit.link_nonce, nonce):
         return LinkState(problem=REPLACED, visit=visit)
     if visit.status is VisitStatus.CANCELLED:

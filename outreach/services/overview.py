@@ -34,6 +34,8 @@ class OfficeOverview:
     # an outcome.
     unconfirmed_soon: list[Visit] = field(default_factory=list)
     outcomes_due: int = 0
+    # Open visits whose school asked for another day the planner could not give at once.
+    date_requests: int = 0
 
 
 def get_office_overview(session: Session, today: date) -> OfficeOverview:
@@ -68,6 +70,15 @@ def get_office_overview(session: Session, today: date) -> OfficeOverview:
                 )
                 .order_by(Visit.visit_on, Visit.id)
                 .limit(ATTENTION_LIMIT)
+            )
+        ),
+        date_requests=session.scalar(
+            select(func.count())
+            .select_from(Visit)
+            .where(
+                Visit.status.in_(OPEN_VISIT_STATUSES),
+                Visit.requested_visit_on.is_not(None),
+                Visit.visit_on >= today,
             )
         ),
         outcomes_due=session.scalar(

@@ -34,7 +34,7 @@ class VisitFilters:
     kind: str = ""  # school | home | ""
     kecamatan: str = ""
     overdue: bool = False  # past their day without an outcome (any month)
-    requests: bool = False  # the liaison asked for another day
+    requests: bool = False  # coming visits whose school asked for another day (any month)
 
 
 def _kecamatan_code():
@@ -51,6 +51,12 @@ def _filtered(filters: VisitFilters, today: date) -> Select:
     )
     if filters.overdue:
         query = query.where(Visit.status.in_(OPEN_VISIT_STATUSES), Visit.visit_on < today)
+    elif filters.requests:
+        query = query.where(
+            Visit.requested_visit_on.is_not(None),
+            Visit.status.in_(OPEN_VISIT_STATUSES),
+            Visit.visit_on >= today,
+        )
     else:
         query = query.where(
             Visit.visit_on >= filters.month, Visit.visit_on < next_month(filters.month)
@@ -63,10 +69,6 @@ def _filtered(filters: VisitFilters, today: date) -> Select:
         query = query.where(Visit.kind == VisitKind(filters.kind))
     if filters.kecamatan:
         query = query.where(_kecamatan_code() == filters.kecamatan)
-    if filters.requests:
-        query = query.where(
-            Visit.requested_visit_on.is_not(None), Visit.status.in_(OPEN_VISIT_STATUSES)
-        )
     return query
 
 

@@ -2,6 +2,7 @@
 the officer's outcome form, the liaison's account, the day sheet and the calendar feeds."""
 
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -317,3 +318,42 @@ def test_calendar_feeds_live_at_a_secret_url_that_can_be_renewed_or_switched_off
     assert school.calendar_token is None
     actions = set(db_session.scalars(select(AuditEvent.action)))
     assert {"team.feed_renew", "school.feed_revoke"} <= actions
+
+
+def test_the_home_page_leads_to_requests_and_overdue_visits(
+    client, db_session, coordinator, team, school, days, make_school
+):
+    add_visit(
+        db_session,
+        school=school,
+        team=team,
+        on=days[1],
+        requested_visit_on=days[5],
+        request_reason="Ujian praktik",
+    )
+    add_visit(
+        db_session,
+        school=make_school(name="SMA Lewat"),
+        team=team,
+        on=office_today() - timedelta(days=3),
+    )
+    home = get(client, "/")
+    assert "1 sekolah meminta hari lain." in home and 'href="/visits?requests=1"' in home
+    requests = get(client, "/visits?requests=1")
+    assert "SMA Negeri 5 Kota Bengkulu" in requests and "SMA Lewat" not in requests
+    overdue = get(client, "/visits?overdue=1")
+    assert "SMA Lewat" in overdue and "SMA Negeri 5" not in overdue
+
+
+def test_a_deactivated_schools_link_stops_working(client, db_session, team, school, days):
+    from outreach.models import utcnow
+    from outreach.services.liaison_links import issue_link
+    from outreach.services.visit_changes import Who
+
+    visit = add_visit(db_session, school=school, team=team, on=days[1])
+    token = issue_link(
+        db_session, visit, now=utcnow(), who=Who("t"), secret="test-secret-key-not-for-production"
+    )
+    school.is_active = False
+    db_session.commit()
+    assert client.get(f"/l/{token}").status_code == 404
