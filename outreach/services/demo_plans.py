@@ -51,6 +51,7 @@ def plan_demo(
         )
         done.append(f"school plan {month:%Y-%m}: {run.created_count} visits")
     _invent_progress(session, today=today)
+    _invent_request(session, today=today)
     if session.scalar(select(PlanRun.id).where(PlanRun.kind == PlanKind.HOME_VISITS)) is None:
         run, _preview = plan_home(
             session,
@@ -103,3 +104,23 @@ def _invent_progress(session: Session, *, today: date) -> None:
             visit.not_recorded_reason = "Siswa sakit atau belum membawa KK"
         visit.completed_at = at + timedelta(hours=4)
     session.flush()
+
+
+def _invent_request(session: Session, *, today: date) -> None:
+    """One school has asked for another day, so the coordinator's home shows a request."""
+    if session.scalar(select(Visit.id).where(Visit.requested_visit_on.is_not(None))):
+        return
+    visit = session.scalar(
+        select(Visit)
+        .where(
+            Visit.kind == VisitKind.SCHOOL,
+            Visit.status == VisitStatus.PROPOSED,
+            Visit.visit_on >= today + timedelta(days=CONFIRMED_AHEAD_DAYS),
+        )
+        .order_by(Visit.visit_on, Visit.id)
+        .limit(1)
+    )
+    if visit is not None:
+        visit.requested_visit_on = visit.visit_on + timedelta(days=2)
+        visit.request_reason = "Bertepatan dengan ujian praktik kelas XII"
+        session.flush()

@@ -21,6 +21,7 @@ from outreach.services.liaison_links import link_token
 from outreach.services.planning import school_plans_missing
 from outreach.services.reference import load_closures
 from outreach.services.sweeps import flag_outcomes_due, flag_unconfirmed
+from tests.mail import MAIL_SETTINGS, FakeSMTP
 
 TODAY = date(2026, 11, 23)  # a Monday, after the plan day
 
@@ -177,40 +178,6 @@ def test_the_sweep_jobs_record_what_they_did(app, db_session, fixed_today, monke
     ]
     assert records[0].summary == "0 kunjungan perlu dicatat hasilnya"
     assert records[2].summary.startswith("kunjungan rumah: 0 dibuat")
-
-
-class FakeSMTP:
-    """Stands in for smtplib.SMTP: records what the app asked of the server."""
-
-    sent: list = []
-    calls: list = []
-
-    def __init__(self, host, port, timeout):
-        self.calls.append(("connect", host, port))
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def starttls(self):
-        self.calls.append(("starttls",))
-
-    def login(self, user, password):
-        self.calls.append(("login", user))
-
-    def send_message(self, message):
-        self.sent.append(message)
-
-
-MAIL_SETTINGS = {
-    "MAIL_SERVER": "smtp.bengkulukota.go.id",
-    "MAIL_PORT": 587,
-    "MAIL_USERNAME": "jemputbola",
-    "MAIL_PASSWORD": "rahasia",
-    "MAIL_FROM": "Dukcapil Kota Bengkulu <jemputbola@bengkulukota.go.id>",
-}
 
 
 class TestWithMail:

@@ -19,6 +19,7 @@ from outreach.models import (
     VisitStatus,
 )
 from tests.conftest import field_errors
+from tests.mail import MAIL_SETTINGS, FakeSMTP
 from tests.services.visit_helpers import add_visit
 from tests.web.visit_fixtures import next_month_weekdays
 
@@ -339,6 +340,10 @@ def test_the_home_page_leads_to_requests_and_overdue_visits(
     )
     home = get(client, "/")
     assert "1 sekolah meminta hari lain." in home and 'href="/visits?requests=1"' in home
+    requested = db_session.scalar(select(Visit).where(Visit.requested_visit_on.is_not(None)))
+    page = get(client, f"/visits/{requested.id}")
+    assert "Hari itu masih ada tempat" in page
+    assert f'<option selected value="{days[5].isoformat()}">' in page
     requests = get(client, "/visits?requests=1")
     assert "SMA Negeri 5 Kota Bengkulu" in requests and "SMA Lewat" not in requests
     overdue = get(client, "/visits?overdue=1")
@@ -357,3 +362,49 @@ def test_a_deactivated_schools_link_stops_working(client, db_session, team, scho
     school.is_active = False
     db_session.commit()
     assert client.get(f"/l/{token}").status_code == 404
+
+
+def test_the_visits_of_a_team_can_be_given_to_another_team_at_once(
+    client, db_session, coordinator, make_team, make_school, days
+):
+    """A team stops (sickness, a deactivated team): its coming visits go to another team."""
+    leaving = make_team(name="Tim Lama")
+    taking = make_team(name="Tim Baru", school_visits_per_day=2)
+    visits = [
+        add_visit(db_session, school=make_school(), team=leaving, on=day) for day in days[1:3]
+    ]
+    month = days[0].strftime("%Y-%m")
+    page = client.post(
+        f"/visits?month={month}&team={leaving.id}",
+        data={"ids": [v.id for v in visits], "action": "reassign", "team": str(taking.id)},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "2 kunjungan diubah." in page
+    db_session.expire_all()
+    assert {db_session.get(Visit, v.id).team_id for v in visits} == {taking.id}
+    page = client.post(f"/visits?month={month}", data={"ids": [visits[0].id], "action": "reassign"})
+    assert "Pilih tim." in page.get_data(as_text=True)
+
+
+class TestLinkByMail:
+    @pytest.fixture
+    def app_config(self):
+        return dict(MAIL_SETTINGS)
+
+    def test_the_link_is_mailed_to_the_liaison(
+        self, client, db_session, coordinator, team, make_school, days, monkeypatch
+    ):
+        import outreach.services.mail as mail
+
+        FakeSMTP.sent, FakeSMTP.calls = [], []
+        monkeypatch.setattr(mail.smtplib, "SMTP", FakeSMTP)
+        school = make_school(liaison_name="Bu Sari", liaison_email="operator@sman9.sch.id")
+        visit = add_visit(db_session, school=school, team=team, on=days[1])
+        client.post(f"/visits/{visit.id}/link")
+        page = client.post(f"/visits/{visit.id}/link/mail", follow_redirects=True).get_data(
+            as_text=True
+        )
+        assert "Tautan dikirim lewat e-mail ke operator@sman9.sch.id." in page
+        (message,) = FakeSMTP.sent
+        assert message["To"] == "operator@sman9.sch.id"
+        assert "/l/" in message.get_content() and message.get_content().startswith("Halo Bu Sari,")

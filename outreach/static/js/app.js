@@ -109,4 +109,12 @@
   document.querySelectorAll("button[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });
+
+  // <input type=checkbox data-select-all="ids">: tick or untick every open row of the list.
+  document.querySelectorAll("input[data-select-all]").forEach(function (all) {
+    all.addEventListener("change", function () {
+      var boxes = document.querySelectorAll("input[name='" + all.dataset.selectAll + "']:not(:disabled)");
+      boxes.forEach(function (box) { box.checked = all.checked; });
+    });
+  });
 })();

@@ -72,6 +72,10 @@ def _forms(visit: Visit, today: date, given: dict) -> dict:
         )
         if visit.requested_visit_on and not forms["move"].on.data:
             forms["move"].on.data = visit.requested_visit_on.isoformat()
+        forms["move"].requested_possible = visit.requested_visit_on is not None and any(
+            choice.value == visit.requested_visit_on.isoformat()
+            for choice in forms["move"].on.choices
+        )
         forms["reassign"].team.choices = [
             SelectChoice(str(team.id), team.name)
             for team in teams_for_day(db.session, visit, settings=settings)

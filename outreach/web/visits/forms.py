@@ -104,11 +104,12 @@ class HomeOutcomeForm(VersionForm):
     notes = _reason(_l("Notes"), required=False)
 
 
-BULK_ACTIONS = ("confirm", "move", "cancel")
+BULK_ACTIONS = ("confirm", "move", "reassign", "cancel")
 
 
 class BulkForm(Form):
     ids = SelectMultipleField(coerce=int, validate_choice=False)
     action = SelectField(_l("With the selected"), choices=[], validators=[InputRequired()])
     on = DateInput(_l("New day"), validators=[Optional()])
+    team = SelectField(_l("Team"), choices=[], validate_choice=False)
     reason = _reason(_l("Reason"), required=False)

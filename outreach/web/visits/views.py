@@ -23,7 +23,7 @@ from outreach.services.visit_actions import (
     confirm_visit,
     describe,
 )
-from outreach.services.visit_moves import move_visit
+from outreach.services.visit_moves import move_visit, reassign_visit
 from outreach.services.visit_queries import (
     VisitFilters,
     count_by_status,
@@ -74,7 +74,11 @@ def _bulk_form() -> BulkForm:
     form.action.choices = [
         SelectChoice("confirm", _("Confirm (by phone)")),
         SelectChoice("move", _("Move to the day below")),
+        SelectChoice("reassign", _("Give to the team below")),
         SelectChoice("cancel", _("Cancel, with the reason below")),
+    ]
+    form.team.choices = [SelectChoice("", _("— team —"))] + [
+        SelectChoice(str(team.id), team.name) for team in _teams() if team.is_active
     ]
     return form
 
@@ -125,6 +129,9 @@ def _bulk(form: BulkForm, today: date) -> bool:
     if form.action.data == "move" and form.on.data is None:
         form.on.errors = [*form.on.errors, _("Choose the day to move the visits to.")]
         return False
+    if form.action.data == "reassign" and not (form.team.data or "").isdigit():
+        form.team.errors = [*form.team.errors, _("Choose a team.")]
+        return False
     if form.action.data == "cancel" and not (form.reason.data or "").strip():
         form.reason.errors = [*form.reason.errors, _("Say why the visits are cancelled.")]
         return False
@@ -142,6 +149,15 @@ def _bulk(form: BulkForm, today: date) -> bool:
             settings=settings,
             version=None,
             reason=form.reason.data,
+        ),
+        "reassign": lambda visit: reassign_visit(
+            db.session,
+            visit,
+            team_id=int(form.team.data),
+            now=now,
+            who=who,
+            settings=settings,
+            version=None,
         ),
         "cancel": lambda visit: cancel_visit(
             db.session, visit, reason=form.reason.data, now=now, who=who, version=None
@@ -181,6 +197,7 @@ def calendar():
     kind = kind if kind in {k.value for k in VisitKind} else ""
     team_id = _int_arg("team")
     weeks = month_calendar(db.session, month, team_id=team_id, kind=kind)
+    teams = _teams()
     args = {key: value for key, value in (("team", team_id), ("kind", kind)) if value}
     return render_template(
         "visits/calendar.html",
@@ -189,7 +206,8 @@ def calendar():
         weekday_names=[weekday_name(day) for day in range(1, 8)],
         month=month,
         weeks=weeks,
-        teams=_teams(),
+        teams=teams,
+        team_ids={team.name: team.id for team in teams},
         team_id=team_id,
         kind=kind,
         today=today,
