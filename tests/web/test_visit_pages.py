@@ -256,6 +256,7 @@ def test_a_liaison_account_sees_only_its_own_schools_visits(
     assert f'href="/visits/{own.id}"' in get(client, "/")
     page = get(client, f"/visits/{own.id}")
     assert 'data-testid="liaison-page"' in page
+    assert page.count(f'action="/visits/{own.id}/respond"') == 3  # confirm, other day, decline
     # Another school's visit does not exist for this liaison: 404, not 403.
     assert client.get(f"/visits/{other.id}").status_code == 404
     assert client.post(f"/visits/{other.id}/respond", data={"answer": "confirm"}).status_code == 404

@@ -148,12 +148,14 @@ def _answer(answer: str, form, visit: Visit, who: Who, today: date):
 
 def render_respond(visit: Visit, who: Who, *, forms: dict | None = None, status: int = 200):
     today = office_today()
+    anonymous = not current_user.is_authenticated
     return render_template(
         "liaison/respond.html",
         visit=visit,
         forms=forms or _forms(visit, today, None),
         today=today,
-        anonymous=not current_user.is_authenticated,
+        # The link page answers to itself; a logged-in liaison answers to /visits/<id>/respond.
+        action=request.path if anonymous else url_for("visits.respond", visit_id=visit.id),
     ), status
 
 
