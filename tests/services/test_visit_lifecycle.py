@@ -474,3 +474,30 @@ def test_a_school_visit_moves_only_within_its_month(db_session, make_team, make_
         o.on for o in options_for(db_session, visit, today=date(2026, 11, 28), settings=SETTINGS)
     ]
     assert days[0] == date(2026, 12, 1) and days[-1] == date(2026, 12, 31)
+
+
+def test_the_calendar_and_the_list_send_a_fixed_number_of_queries(
+    db_session, make_team, make_school, make_resident, count_queries
+):
+    from outreach.services.visit_queries import VisitFilters, list_visits, month_calendar
+
+    team = make_team(school_visits_per_day=50, home_visits_per_day=50)
+
+    def measure():
+        db_session.expire_all()
+        _weeks, calendar = count_queries(lambda: month_calendar(db_session, date(2026, 12, 1)))
+        _page, listing = count_queries(
+            lambda: list_visits(db_session, VisitFilters(month=date(2026, 12, 1)), today=TODAY)
+        )
+        return calendar, listing
+
+    def add(n):
+        for day in (date(2026, 12, 8), date(2026, 12, 9), date(2026, 12, 10))[:n]:
+            add_visit(db_session, school=make_school(), team=team, on=day)
+            add_visit(db_session, resident=make_resident(), team=team, on=day)
+
+    add(1)
+    few = measure()
+    for _ in range(9):
+        add(3)
+    assert measure() == few

@@ -158,6 +158,11 @@ def test_a_refused_action_shows_the_reason_on_its_field(
     )
     assert response.status_code == 422
     assert any("Pilih hari antara" in e for e in field_errors(response.get_data(as_text=True)))
+    for tampered in ("besok", "2026-13-45"):
+        response = client.post(
+            f"/visits/{visit.id}/move", data={"move-on": tampered, "move-version": visit.version}
+        )
+        assert response.status_code == 422 and "Pilih hari." in response.get_data(as_text=True)
 
 
 def test_the_coordinator_makes_the_liaison_link_and_a_new_one_replaces_it(

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from outreach import permissions
+from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import Team, Visit, VisitKind, utcnow
@@ -147,6 +148,13 @@ def confirm(visit_id: int):
     )
 
 
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(_("Choose a day."), field="on") from None
+
+
 @bp.route("/<int:visit_id>/move", methods=["POST"])
 def move(visit_id: int):
     visit = _coordinated(visit_id)
@@ -159,7 +167,7 @@ def move(visit_id: int):
         lambda f: move_visit(
             db.session,
             visit,
-            on=date.fromisoformat(f.on.data),
+            on=_day(f.on.data),
             now=utcnow(),
             today=office_today(),
             who=acting_user(),
