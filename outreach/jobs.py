@@ -23,6 +23,7 @@ from outreach.services.reference import load_closures
 from outreach.services.sweeps import flag_outcomes_due, flag_unconfirmed
 from outreach.services.uploads import purge_stale_uploads
 from outreach.services.visit_changes import Who
+from outreach.web.urls import public_url
 
 log = logging.getLogger(__name__)
 
@@ -146,8 +147,7 @@ def sweep_unconfirmed(app: Flask) -> None:
 def _link_maker(now):
     """Reminders carry the liaison's link when the app's public address is known (a job has
     no request to take it from): the visit's current link, or a new one."""
-    base = current_app.config["OUTREACH_BASE_URL"]
-    if not base:
+    if not current_app.config["OUTREACH_BASE_URL"]:
         return None
     secret = current_app.config["SECRET_KEY"]
 
@@ -155,7 +155,7 @@ def _link_maker(now):
         token = link_token(visit, secret) or issue_link(
             db.session, visit, now=now, who=Who("scheduler"), secret=secret
         )
-        return f"{base}/l/{token}"
+        return public_url("liaison.respond", token=token)
 
     return make
 

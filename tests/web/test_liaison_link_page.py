@@ -161,3 +161,41 @@ def test_the_link_page_is_rate_limited(client, db_session, visit):
     url = link_for(db_session, visit)
     codes = [client.get(url).status_code for _ in range(13)]
     assert codes[:12] == [200] * 12 and codes[12] == 429
+
+
+class TestBehindAProxy:
+    @pytest.fixture
+    def app_config(self):
+        return {"OUTREACH_BASE_URL": "https://jemputbola.bengkulukota.go.id"}
+
+    def test_links_given_out_use_the_public_address(
+        self, client, db_session, visit, make_user, login
+    ):
+        from outreach.models import Role
+
+        login(make_user(Role.COORDINATOR))
+        client.post(f"/visits/{visit.id}/link")
+        page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+        assert 'value="https://jemputbola.bengkulukota.go.id/l/' in page
+        client.post(f"/teams/{visit.team_id}/feed", data={"action": "renew"})
+        team_page = client.get(f"/teams/{visit.team_id}").get_data(as_text=True)
+        assert 'value="https://jemputbola.bengkulukota.go.id/feeds/team/' in team_page
+
+
+def test_a_token_naming_another_visit_gets_the_friendly_page(
+    client, db_session, visit, make_school, make_team
+):
+    """Even signed with the app's own key, a token whose nonce is not the named visit's opens
+    nothing."""
+    from itsdangerous import URLSafeSerializer
+
+    other = add_visit(db_session, school=make_school(), team=make_team(), on=visit.visit_on)
+    link_for(db_session, visit)
+    link_for(db_session, other)
+    forged = URLSafeSerializer(SECRET, salt="jemput-bola/liaison-link/respond").dumps(
+        [other.id, visit.link_nonce]
+    )
+    response = client.get(f"/l/{forged}")
+    assert response.status_code == 410
+    assert "Tautan yang lebih baru sudah dikirim" in response.get_data(as_text=True)
+    assert 'name="answer"' not in response.get_data(as_text=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,13 +10,14 @@ from outreach.extensions import db
 from outreach.models import School, Team, utcnow
 from outreach.services.ical import renew_feed
 from outreach.web.forms import ConfirmForm
+from outreach.web.urls import public_url
 
 
 def feed_url(owner: Team | School) -> str | None:
     if not owner.calendar_token:
         return None
     endpoint = "feeds.team_feed" if isinstance(owner, Team) else "feeds.school_feed"
-    return url_for(endpoint, token=owner.calendar_token, _external=True)
+    return public_url(endpoint, token=owner.calendar_token)
 
 
 def change_feed(owner: Team | School, back: str):

@@ -29,6 +29,7 @@ from outreach.services.visit_actions import cancel_visit, confirm_visit, mark_mi
 from outreach.services.visit_moves import move_visit, options_for, reassign_visit, teams_for_day
 from outreach.services.visit_queries import successor_of, visit_history
 from outreach.web.forms import ConfirmForm
+from outreach.web.urls import public_url
 from outreach.web.visits import bp
 from outreach.web.visits.common import (
     acting_user,
@@ -50,7 +51,7 @@ def _coordinated(visit_id: int) -> Visit:
 
 def liaison_link(visit: Visit) -> str | None:
     token = link_token(visit, current_app.config["SECRET_KEY"])
-    return url_for("liaison.respond", token=token, _external=True) if token else None
+    return public_url("liaison.respond", token=token) if token else None
 
 
 def _forms(visit: Visit, today: date, given: dict) -> dict:
