@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select
+from sqlalchemy import and_, exists, insert, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from outreach.errors import Conflict
 from outreach.models import (
@@ -309,7 +309,15 @@ def _schools(session: Session, first: date):
 
 
 def _planned_visits(session: Session, first: date) -> list[tuple[date, int, PlanEntry]]:
-    """The month's plan visits (any school, any status): (day, team id, entry)."""
+    """The month's plan visits (any school, any status) where they are now: a visit moved to
+    another day shows on that day, its replaced one not at all. (day, team id, entry)."""
+    later = aliased(Visit)
+    moved_here = and_(
+        Visit.origin == VisitOrigin.MOVED,
+        Visit.kind == VisitKind.SCHOOL,
+        Visit.visit_on >= first,
+        Visit.visit_on < next_month(first),
+    )
     return [
         (
             row.visit_on,
@@ -328,7 +336,10 @@ def _planned_visits(session: Session, first: date) -> list[tuple[date, int, Plan
             )
             .join(School, School.id == Visit.school_id)
             .join(Kecamatan, Kecamatan.code == School.kecamatan_code)
-            .where(Visit.plan_month == first)
+            .where(
+                or_(Visit.plan_month == first, moved_here),
+                ~exists().where(later.replaces_id == Visit.id),
+            )
             .order_by(School.kecamatan_code, School.name)
         )
     ]

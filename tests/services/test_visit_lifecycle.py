@@ -501,3 +501,28 @@ def test_the_calendar_and_the_list_send_a_fixed_number_of_queries(
     for _ in range(9):
         add(3)
     assert measure() == few
+
+
+def test_the_plan_preview_shows_a_moved_visit_on_its_new_day(db_session, school_visit):
+    new = move_visit(
+        db_session,
+        school_visit,
+        on=date(2026, 12, 10),
+        now=utcnow(),
+        today=TODAY,
+        who=COORDINATOR,
+        settings=SETTINGS,
+        version=None,
+    )
+    db_session.commit()
+    preview = preview_school_plan(
+        db_session, month=date(2026, 12, 1), today=TODAY, settings=SETTINGS
+    )
+    shown = {
+        day: [entry.status for _team, entries in teams for entry in entries]
+        for day, teams in preview.by_day
+    }
+    assert date(2026, 12, 8) not in shown
+    assert shown[date(2026, 12, 10)] == [new.status]
+    assert school_visit.school_id not in {p.school_id for p in preview.plan.placements}
+    assert preview.already_planned == 1
