@@ -44,7 +44,10 @@ def tokens(page: str) -> dict[str, str]:
 
 def test_the_page_opens_without_login_and_confirms(client, db_session, visit):
     url = link_for(db_session, visit)
-    page = unescape(client.get(url).get_data(as_text=True))
+    response = client.get(url)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "noindex" in response.headers["X-Robots-Tag"]
+    page = unescape(response.get_data(as_text=True))
     assert "SMA Negeri 5 Kota Bengkulu" in page and long_date(visit.visit_on) in page
     assert "Fotokopi Kartu Keluarga" in page and "Tim Utara" in page
     response = client.post(
