@@ -42,6 +42,20 @@ def _begin_before_savepoint(connection, _name) -> None:
         dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
+def lock_for_check(session, statement) -> None:
+    """Before a check-then-write (is there still room on this team-day?), take the lock that
+    makes a concurrent writer wait for this transaction: SELECT … FOR UPDATE on the rows on
+    PostgreSQL; on SQLite, which locks the whole database, the write lock now (BEGIN
+    IMMEDIATE), so the check reads what the writer before it committed."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        dbapi_connection = connection.connection.dbapi_connection
+        if not dbapi_connection.in_transaction:
+            dbapi_connection.execute("BEGIN IMMEDIATE")
+        return
+    session.execute(statement.with_for_update())
+
+
 def _is_memory(dbapi_connection) -> bool:
     cursor = dbapi_connection.cursor()
     try:

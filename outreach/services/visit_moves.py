@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from outreach.database import lock_for_check
 from outreach.errors import DomainError
 from outreach.i18n import long_date
 from outreach.models import (
@@ -33,6 +34,7 @@ from outreach.services.visit_changes import (
     save,
 )
 
+FULLY_BOOKED = _l("Every team of the area is fully booked that day.")
 # A home visit can move this far ahead; a school's monthly visit stays in its month.
 HOME_MOVE_DAYS = 31
 
@@ -157,6 +159,7 @@ def move_visit(
         if team_id not in teams_with_room(move, on):
             raise DomainError(_l("That team has no room on that day."), field="team")
         option = MoveOption(on, team_id)
+    _claim_room(session, visit, option.team_id, on, "on" if team_id is None else "team")
     successor = Visit(
         kind=visit.kind,
         school_id=visit.school_id,
@@ -223,7 +226,30 @@ def _option_on(session, visit, on, *, today, settings, earliest) -> MoveOption:
     for option in move_options(move):
         if option.on == on:
             return option
-    raise DomainError(_l("Every team of the area is fully booked that day."), field="on")
+    raise DomainError(FULLY_BOOKED, field="on")
+
+
+def _claim_room(session: Session, visit: Visit, team_id: int, on: date, field: str) -> None:
+    """Check again, under a lock, that the team still has room on the day: two people moving
+    visits onto the last free place at the same moment cannot both get it."""
+    lock_for_check(session, select(Team.id).where(Team.id == team_id))
+    team = session.get(Team, team_id)
+    capacity = (
+        team.school_visits_per_day if visit.kind is VisitKind.SCHOOL else team.home_visits_per_day
+    )
+    taken = session.scalar(
+        select(func.count())
+        .select_from(Visit)
+        .where(
+            Visit.team_id == team_id,
+            Visit.visit_on == on,
+            Visit.kind == visit.kind,
+            Visit.status != VisitStatus.CANCELLED,
+            Visit.id != visit.id,
+        )
+    )
+    if taken >= capacity:
+        raise DomainError(FULLY_BOOKED, field=field)
 
 
 def _next_stop(session: Session, team_id: int, on: date) -> int:
@@ -256,6 +282,7 @@ def reassign_visit(
     team = allowed.get(team_id)
     if team is None:
         raise DomainError(_l("That team has no room on the visit's day."), field="team")
+    _claim_room(session, visit, team.id, visit.visit_on, "team")
     changes: dict = {"team_id": team.id}
     if visit.kind is VisitKind.HOME:
         changes["route_order"] = _next_stop(session, team.id, visit.visit_on)

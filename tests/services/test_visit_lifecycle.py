@@ -37,7 +37,7 @@ from outreach.services.visit_actions import (
     request_other_day,
 )
 from outreach.services.visit_changes import ClosedVisit, StaleVisit, Who
-from outreach.services.visit_moves import move_visit, options_for, reassign_visit
+from outreach.services.visit_moves import FULLY_BOOKED, move_visit, options_for, reassign_visit
 from tests.services.visit_helpers import TODAY, add_visit
 
 SETTINGS = PlanSettings(lead_days=5)
@@ -526,3 +526,64 @@ def test_the_plan_preview_shows_a_moved_visit_on_its_new_day(db_session, school_
     assert shown[date(2026, 12, 10)] == [new.status]
     assert school_visit.school_id not in {p.school_id for p in preview.plan.placements}
     assert preview.already_planned == 1
+
+
+def test_two_moves_onto_the_last_free_place_at_once_only_one_gets_it(
+    db_session, make_team, make_school
+):
+    """The first move has written but not committed when the second starts: the second waits
+    for it (row lock on PostgreSQL, the write lock on SQLite) and finds the day full."""
+    import threading
+    import time as clock
+
+    team = make_team(school_visits_per_day=1)
+    first_id = add_visit(db_session, school=make_school(), team=team, on=TUESDAY).id
+    second_id = add_visit(db_session, school=make_school(), team=team, on=date(2026, 12, 9)).id
+    target = date(2026, 12, 10)
+    first, second = Session(db.engine), Session(db.engine)
+    outcome = {}
+
+    def move_second():
+        try:
+            move_visit(
+                second,
+                second.get(Visit, second_id),
+                on=target,
+                now=utcnow(),
+                today=TODAY,
+                who=COORDINATOR,
+                settings=SETTINGS,
+                version=None,
+            )
+            second.commit()
+            outcome["second"] = "moved"
+        except DomainError as error:
+            second.rollback()
+            outcome["second"] = error.message
+        finally:
+            second.close()
+
+    try:
+        move_visit(
+            first,
+            first.get(Visit, first_id),
+            on=target,
+            now=utcnow(),
+            today=TODAY,
+            who=COORDINATOR,
+            settings=SETTINGS,
+            version=None,
+        )
+        thread = threading.Thread(target=move_second)
+        thread.start()
+        clock.sleep(0.5)
+        first.commit()
+        thread.join(timeout=30)
+    finally:
+        first.close()
+    assert outcome["second"] is FULLY_BOOKED
+    db_session.expire_all()
+    on_target = db_session.scalars(
+        select(Visit).where(Visit.visit_on == target, Visit.status != VisitStatus.CANCELLED)
+    ).all()
+    assert len(on_target) == 1
