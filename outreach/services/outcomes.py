@@ -16,9 +16,8 @@ from outreach.domain.problems import N_
 from outreach.errors import DomainError
 from outreach.i18n import long_date
 from outreach.models import HomeOutcome, ResidentStatus, Visit, VisitKind, VisitStatus
-from outreach.services.audit import record_event
 from outreach.services.residents import change_status
-from outreach.services.visit_actions import STUDENTS_MAX
+from outreach.services.visit_actions import STUDENTS_MAX, set_students_pending
 from outreach.services.visit_changes import (
     ClosedVisit,
     Who,
@@ -70,6 +69,16 @@ def _expect_recordable(visit: Visit, version: int | None, today: date, kind: Vis
     not_before(visit, today)
 
 
+def _completed(now: datetime, who: Who, **outcome) -> dict:
+    """The changes that complete a visit with its outcome."""
+    return {
+        "status": VisitStatus.COMPLETED,
+        **outcome,
+        "completed_at": now,
+        "completed_by_id": who.user.id if who.user else None,
+    }
+
+
 def _count(value: int | None, field: str, *, required: bool) -> int:
     if value is None:
         if required:
@@ -100,33 +109,21 @@ def record_school_outcome(
     save(
         session,
         visit,
-        {
-            "status": VisitStatus.COMPLETED,
-            "students_recorded": recorded,
-            "students_not_recorded": not_recorded,
-            "not_recorded_reason": reason,
-            "notes": notes,
-            "completed_at": now,
-            "completed_by_id": who.user.id if who.user else None,
-        },
+        _completed(
+            now,
+            who,
+            students_recorded=recorded,
+            students_not_recorded=not_recorded,
+            not_recorded_reason=reason,
+            notes=notes,
+        ),
         now=now,
         who=who,
         action="visit.outcome",
     )
-    school = visit.school
-    before = school.students_pending
+    before = visit.school.students_pending
     left = not_recorded if before is None else max(before - recorded, not_recorded)
-    if left != before:
-        school.students_pending = left
-        school.updated_at = now
-        record_event(
-            session,
-            now=now,
-            actor=who.actor,
-            action="school.update",
-            entity=school,
-            changes={"students_pending": [before, left], "visit": visit.id},
-        )
+    set_students_pending(session, visit, left, now=now, who=who)
 
 
 def record_home_outcome(
@@ -146,13 +143,7 @@ def record_home_outcome(
     save(
         session,
         visit,
-        {
-            "status": VisitStatus.COMPLETED,
-            "home_outcome": outcome,
-            "notes": notes,
-            "completed_at": now,
-            "completed_by_id": who.user.id if who.user else None,
-        },
+        _completed(now, who, home_outcome=outcome, notes=notes),
         now=now,
         who=who,
         action="visit.outcome",

@@ -4,7 +4,7 @@ missed — each checked against the version the user saw and written to the audi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from outreach.errors import DomainError
 from outreach.i18n import long_date
 from outreach.models import ResidentStatus, Visit, VisitKind, VisitStatus
-from outreach.services.audit import record_event
+from outreach.services.audit import apply_changes
 from outreach.services.planning import PlanSettings
 from outreach.services.residents import change_status
 from outreach.services.visit_changes import (
@@ -24,7 +24,7 @@ from outreach.services.visit_changes import (
     expect_version,
     save,
 )
-from outreach.services.visit_moves import move_visit, options_for
+from outreach.services.visit_moves import move_visit
 
 STUDENTS_MAX = 10_000
 
@@ -46,18 +46,24 @@ def set_students_expected(
             _l("Enter a number from 0 to %(n)d.", n=STUDENTS_MAX), field="students_expected"
         )
     visit.students_expected = students
+    if visit.school is not None:
+        set_students_pending(session, visit, students, now=now, who=who)
+
+
+def set_students_pending(
+    session: Session, visit: Visit, students: int, *, now: datetime, who: Who
+) -> None:
+    """The school's count of students still to record, as a visit tells it (audited)."""
     school = visit.school
-    if school is not None and school.students_pending != students:
-        before = school.students_pending
-        school.students_pending = students
-        school.updated_at = now
-        record_event(
+    if school.students_pending != students:
+        apply_changes(
             session,
+            school,
+            {"students_pending": [school.students_pending, students]},
             now=now,
             actor=who.actor,
             action="school.update",
-            entity=school,
-            changes={"students_pending": [before, students], "visit": visit.id},
+            logged={"students_pending": [school.students_pending, students], "visit": visit.id},
         )
 
 
@@ -99,7 +105,10 @@ class DateRequest:
     """What became of a request for another day: moved at once, or left for the coordinator."""
 
     moved_to: Visit | None = None
-    left_for_coordinator: bool = False
+
+    @property
+    def left_for_coordinator(self) -> bool:
+        return self.moved_to is None
 
 
 def request_other_day(
@@ -126,12 +135,7 @@ def request_other_day(
     if on == visit.visit_on:
         raise DomainError(_l("The visit is already on that day."), field="on")
     set_students_expected(session, visit, students_expected, now=now, who=who)
-    tomorrow = date.fromordinal(today.toordinal() + 1)
-    possible = {
-        option.on
-        for option in options_for(session, visit, today=today, settings=settings, earliest=tomorrow)
-    }
-    if on in possible:
+    try:
         successor = move_visit(
             session,
             visit,
@@ -143,8 +147,12 @@ def request_other_day(
             version=None,
             reason=reason or _("Asked for by the school."),
             confirmed=True,
-            earliest=tomorrow,
+            earliest=today + timedelta(days=1),
         )
+    except DomainError as refused:
+        if refused.field != "on":
+            raise
+    else:
         return DateRequest(moved_to=successor)
     save(
         session,
@@ -154,7 +162,7 @@ def request_other_day(
         who=who,
         action="visit.request",
     )
-    return DateRequest(left_for_coordinator=True)
+    return DateRequest()
 
 
 def decline_month(
@@ -171,15 +179,16 @@ def decline_month(
     expect_version(visit, version)
     expect_open(visit)
     _not_passed(visit, today)
+    _close(session, visit, VisitStatus.CANCELLED, reason, now=now, who=who, action="visit.decline")
+
+
+def _close(session, visit, status, reason, *, now, who, action) -> str:
+    """Close an open visit with a status and the reason it needs; returns the clean reason."""
     reason = clean_reason(reason, required=True)
     save(
-        session,
-        visit,
-        {"status": VisitStatus.CANCELLED, "cancel_reason": reason},
-        now=now,
-        who=who,
-        action="visit.decline",
+        session, visit, {"status": status, "cancel_reason": reason}, now=now, who=who, action=action
     )
+    return reason
 
 
 def _back_to_queue(session: Session, visit: Visit, reason: str, *, now: datetime, who: Who):
@@ -200,14 +209,8 @@ def cancel_visit(
 ) -> None:
     expect_version(visit, version)
     expect_open(visit)
-    reason = clean_reason(reason, required=True)
-    save(
-        session,
-        visit,
-        {"status": VisitStatus.CANCELLED, "cancel_reason": reason},
-        now=now,
-        who=who,
-        action="visit.cancel",
+    reason = _close(
+        session, visit, VisitStatus.CANCELLED, reason, now=now, who=who, action="visit.cancel"
     )
     _back_to_queue(session, visit, reason, now=now, who=who)
 
@@ -227,14 +230,8 @@ def mark_missed(
     expect_open(visit)
     if visit.visit_on > today:
         raise DomainError(_l("The visit's day has not come yet: cancel or move it instead."))
-    reason = clean_reason(reason, required=True)
-    save(
-        session,
-        visit,
-        {"status": VisitStatus.MISSED, "cancel_reason": reason},
-        now=now,
-        who=who,
-        action="visit.missed",
+    reason = _close(
+        session, visit, VisitStatus.MISSED, reason, now=now, who=who, action="visit.missed"
     )
     _back_to_queue(session, visit, reason, now=now, who=who)
 

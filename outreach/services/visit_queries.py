@@ -25,6 +25,13 @@ from outreach.models import (
 from outreach.scheduling.calendar import month_start, next_month
 from outreach.services.paging import Page, paginate
 
+# A visit with its school or resident, the kecamatan it lies in, and its team.
+_WITH_PLACE = (
+    joinedload(Visit.school).joinedload(School.kecamatan),
+    joinedload(Visit.resident).joinedload(Resident.kelurahan).joinedload(Kelurahan.kecamatan),
+    joinedload(Visit.team),
+)
+
 
 @dataclass(frozen=True)
 class VisitFilters:
@@ -77,13 +84,7 @@ def list_visits(
 ) -> Page:
     query = (
         _filtered(filters, today)
-        .options(
-            joinedload(Visit.school).joinedload(School.kecamatan),
-            joinedload(Visit.resident)
-            .joinedload(Resident.kelurahan)
-            .joinedload(Kelurahan.kecamatan),
-            joinedload(Visit.team),
-        )
+        .options(*_WITH_PLACE)
         .order_by(Visit.visit_on, Visit.team_id, Visit.route_order.nulls_last(), Visit.id)
     )
     return paginate(session, query, page=page, per_page=per_page)
@@ -165,17 +166,7 @@ def month_calendar(
 
 
 def load_visit(session: Session, visit_id: int) -> Visit | None:
-    return session.scalar(
-        select(Visit)
-        .options(
-            joinedload(Visit.school).joinedload(School.kecamatan),
-            joinedload(Visit.resident)
-            .joinedload(Resident.kelurahan)
-            .joinedload(Kelurahan.kecamatan),
-            joinedload(Visit.team),
-        )
-        .where(Visit.id == visit_id)
-    )
+    return session.scalar(select(Visit).options(*_WITH_PLACE).where(Visit.id == visit_id))
 
 
 @dataclass

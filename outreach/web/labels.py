@@ -227,7 +227,6 @@ VISIT_FIELD_LABELS = {
     "status": _l("Status"),
     "visit_on": _l("Day"),
     "start_time": _l("Start time"),
-    "team_id": _l("Team"),
     "team": _l("Team"),
     "reason": _l("Reason"),
     "cancel_reason": _l("Reason"),

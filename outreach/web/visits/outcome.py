@@ -85,9 +85,7 @@ def _record(visit: Visit, form):
 
 
 def _done_message(visit: Visit, result) -> str:
-    if visit.kind is VisitKind.SCHOOL:
-        return _("Outcome saved for %(name)s.", name=visit.subject_name)
-    if result is ResidentStatus.WAITING:
+    if result is ResidentStatus.WAITING:  # a home visit whose resident waits again
         return _(
             "Outcome saved. %(name)s is back in the queue for another visit.",
             name=visit.subject_name,
