@@ -33,11 +33,13 @@ def create_app(config: dict | None = None) -> Flask:
         auth,
         closures,
         context,
+        coverage,
         errors,
         feeds,
         liaison,
         main,
         plan,
+        reports,
         residents,
         schools,
         security,
@@ -68,6 +70,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(visits.bp)
     app.register_blueprint(liaison.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(coverage.bp)
+    app.register_blueprint(reports.bp)
     errors.register(app)
     context.register(app)
     security.register(app)

@@ -3,6 +3,7 @@ arguments, call services, commit once, print what happened."""
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import PlanTrigger, Role, School, utcnow
 from outreach.scheduling.calendar import parse_month
+from outreach.services.coverage_import import import_coverage
 from outreach.services.demo import load_demo_data
 from outreach.services.home_planning import MAX_DAYS, plan_home, preview_home_visits
 from outreach.services.planning import PlanSettings, plan_schools, preview_school_plan
@@ -30,6 +32,7 @@ from outreach.services.tables import read_table
 from outreach.services.teams import create_team, get_team_by_name
 from outreach.services.users import create_user
 from outreach.web.labels import PLAN_REASON_LABELS
+from outreach.web.visits.exports import visit_file
 
 outreach_cli = AppGroup("outreach", help="Jemput Bola: set-up, data and planning commands.")
 
@@ -218,6 +221,64 @@ def import_residents_command(path: Path, dry_run: bool) -> None:
         lambda table, **options: import_residents(
             db.session, table, now=utcnow(), today=office_today(), actor="command", **options
         ),
+    )
+
+
+@outreach_cli.command("import-coverage")
+@click.argument("path", metavar="FILE", type=_FILE)
+@_DRY_RUN
+def import_coverage_command(path: Path, dry_run: bool) -> None:
+    """Add or correct coverage figures (as_of, area, wajib_ktp, recorded[, source]); an empty
+    area is the whole city."""
+    _run_import(
+        path,
+        dry_run,
+        lambda table, **options: import_coverage(
+            db.session, table, now=utcnow(), today=office_today(), actor="command", **options
+        ),
+    )
+
+
+@outreach_cli.command("export-visits")
+@click.option("--month", "month_text", required=True, metavar="YYYY-MM")
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["csv", "xlsx"]),
+    help="csv (the default) or xlsx; taken from the output's extension when not given.",
+)
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="The file to write (replaced whole, never left half-written).",
+)
+def export_visits_command(month_text: str, file_format: str | None, output: Path) -> None:
+    """Write a month's visits (no NIK) as CSV or XLSX."""
+    try:
+        month = parse_month(month_text)
+    except ValueError:
+        _fail(_("Give the month as YYYY-MM, for example 2026-12."))
+    extension = file_format or ("xlsx" if output.suffix.lower() == ".xlsx" else "csv")
+    if not output.parent.is_dir():
+        _fail(_("Folder %(path)s does not exist.", path=str(output.parent)))
+    body, count = visit_file(db.session, month, extension, now=utcnow(), actor="command")
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        partial.write_bytes(body)
+        os.replace(partial, output)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        db.session.rollback()
+        _fail(_("Could not write %(path)s: %(reason)s", path=str(output), reason=error.strerror))
+    db.session.commit()
+    click.echo(
+        _(
+            "%(count)d visits of %(month)s written to %(path)s.",
+            count=count,
+            month=f"{month:%Y-%m}",
+            path=str(output),
+        )
     )
 
 

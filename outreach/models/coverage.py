@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from outreach.domain.coverage import share
 from outreach.models.base import Base, UTCDateTime, utcnow
 from outreach.models.region import Kecamatan
 
@@ -44,3 +46,11 @@ class CoverageSnapshot(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     kecamatan: Mapped[Kecamatan | None] = relationship()
+
+    @property
+    def percent(self) -> Decimal | None:
+        return share(self.recorded, self.wajib_ktp)
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.wajib_ktp - self.recorded)

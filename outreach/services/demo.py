@@ -24,6 +24,7 @@ from outreach.models import (
     School,
     User,
 )
+from outreach.services.demo_coverage import load_demo_coverage
 from outreach.services.demo_plans import plan_demo
 from outreach.services.planning import PlanSettings
 from outreach.services.residents import ResidentValues, change_status, register_resident
@@ -142,6 +143,9 @@ def load_demo_data(
         user = session.scalar(select(User).where(User.username == username))
         result.logins.append((username, DEMO_PASSWORD, user.role))
     session.flush()
+    added = load_demo_coverage(session, now=now, today=office_today())
+    if added:
+        result.created.append(f"coverage: {added} figures")
     result.created.extend(
         plan_demo(
             session,

@@ -1,5 +1,5 @@
-"""Demo schedules: this month and next month planned as the scheduler would, the days already
-gone given invented outcomes, and two weeks of home visits. Idempotent."""
+"""Demo schedules: the last five months, this month and next month planned as the scheduler
+would, the days already gone given invented outcomes, and two weeks of home visits. Idempotent."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ from outreach.scheduling.calendar import month_start, next_month
 from outreach.services.home_planning import plan_home
 from outreach.services.planning import PlanSettings, plan_schools, working_calendar
 
+PAST_MONTHS = 5  # months of history before this one: the dashboard's recordings per month
+MISSED_SHARE = 0.04  # of past visits the team could not make
 HOME_WORKING_DAYS = 2  # home visits planned ahead: the rest of the queue keeps waiting
 CONFIRMED_AHEAD_DAYS = 7  # liaisons have confirmed the visits of the coming week
 
@@ -34,8 +36,10 @@ def plan_demo(
     planned = set(
         session.scalars(select(PlanRun.month).where(PlanRun.kind == PlanKind.SCHOOL_MONTH))
     )
-    this_month = month_start(today)
-    for month in (this_month, next_month(this_month)):
+    months = [next_month(month_start(today))]
+    while len(months) < PAST_MONTHS + 2:
+        months.insert(0, month_start(months[0] - timedelta(days=1)))
+    for month in months:
         if month in planned:
             continue
         # Planned on the plan day of the month before, as the scheduler would have done.
@@ -64,6 +68,7 @@ def plan_demo(
             actor="demo-data",
         )
         done.append(f"home visits: {run.created_count} visits")
+        _confirm_first_home_visits(session, today=today)
     return done
 
 
@@ -95,6 +100,9 @@ def _invent_progress(session: Session, *, today: date) -> None:
             visit.confirmed_via = ConfirmationChannel.LINK
             visit.confirmed_by_name = visit.school.liaison_name
             continue
+        if rng.random() < MISSED_SHARE:
+            visit.status = VisitStatus.MISSED
+            continue
         pending = visit.school.students_pending or 60
         recorded = rng.randint(pending // 3, pending)
         visit.status = VisitStatus.COMPLETED
@@ -103,6 +111,20 @@ def _invent_progress(session: Session, *, today: date) -> None:
         if visit.students_not_recorded:
             visit.not_recorded_reason = "Siswa sakit atau belum membawa KK"
         visit.completed_at = at + timedelta(hours=4)
+    session.flush()
+
+
+def _confirm_first_home_visits(session: Session, *, today: date) -> None:
+    """The families of the first day's home visits have been called; the later ones not yet."""
+    first_day = session.scalar(
+        select(Visit.visit_on).where(Visit.kind == VisitKind.HOME).order_by(Visit.visit_on).limit(1)
+    )
+    for visit in session.scalars(
+        select(Visit).where(Visit.kind == VisitKind.HOME, Visit.visit_on == first_day)
+    ):
+        visit.status = VisitStatus.CONFIRMED
+        visit.confirmed_via = ConfirmationChannel.COORDINATOR
+        visit.confirmed_at = datetime.combine(today, time(10, 0), office_zone())
     session.flush()
 
 

@@ -105,7 +105,8 @@ def finish_import(
     for row in changed:
         for name, (_old, new) in row.changes.items():
             setattr(row.record, name, new)
-        row.record.updated_at = now
+        if hasattr(type(row.record), "updated_at"):
+            row.record.updated_at = now
     session.flush()
     written = [(record, row, "import_create") for record, row in created]
     written += [(row.record, row, "import_update") for row in changed]

@@ -1,15 +1,21 @@
-"""What each role sees first on its home page, each as a few aggregate queries."""
+"""What each role sees first on its home page. The coordinator's dashboard is a fixed number of
+aggregate queries, however many schools, residents and visits there are."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, case, func, select
 from sqlalchemy.orm import Session, joinedload
 
+from outreach.domain.coverage import Coverage, Figure, Projection, project
 from outreach.models import (
     OPEN_VISIT_STATUSES,
+    HomeOutcome,
+    Kecamatan,
+    Kelurahan,
     OfficeClosure,
     Resident,
     ResidentStatus,
@@ -19,59 +25,118 @@ from outreach.models import (
     VisitStatus,
 )
 from outreach.scheduling.calendar import month_start, next_month
+from outreach.services.coverage import city_history
+from outreach.services.visit_queries import unconfirmed_soon
 
-ATTENTION_LIMIT = 20
+ATTENTION_LIMIT = 5  # visits named on the dashboard; the rest are behind a link
+CLOSURES_AHEAD_DAYS = 60
+MONTHS_SHOWN = 12  # outreach recordings per month, this month and the eleven before
+STALE_AFTER_DAYS = 92  # a coverage figure older than this is flagged as out of date
+
+
+@dataclass(frozen=True)
+class WaitingArea:
+    kecamatan_code: str
+    kecamatan: str
+    waiting: int
+    oldest_on: date
+
+
+@dataclass(frozen=True)
+class MonthRecordings:
+    month: date  # first day
+    students_recorded: int
+    students_not_recorded: int
+    residents_recorded: int  # home visits with the outcome "recorded"
+
+
+@dataclass(frozen=True)
+class LongestWait:
+    resident_id: int
+    days: int
+
+
+@dataclass
+class CoverageCard:
+    history: list[Figure]
+    target: Decimal
+    projection: Projection
+    today: date
+
+    @property
+    def latest(self) -> Figure | None:
+        return self.history[-1] if self.history else None
+
+    @property
+    def coverage(self) -> Coverage | None:
+        latest = self.latest
+        return Coverage(latest.wajib_ktp, latest.recorded, self.target) if latest else None
+
+    @property
+    def is_stale(self) -> bool:
+        latest = self.latest
+        return latest is not None and (self.today - latest.as_of).days > STALE_AFTER_DAYS
 
 
 @dataclass
 class OfficeOverview:
     active_schools: int
-    residents_waiting: int
     teams: int
+    coverage: CoverageCard
     visits_this_month: dict[VisitStatus, int] = field(default_factory=dict)
     upcoming_closures: list[OfficeClosure] = field(default_factory=list)
-    # Flagged by the daily sweeps: proposed visits close to their date, past visits without
-    # an outcome.
+    # Proposed visits from today to CONFIRM_WINDOW_DAYS ahead (the first ATTENTION_LIMIT).
     unconfirmed_soon: list[Visit] = field(default_factory=list)
-    outcomes_due: int = 0
-    # Open visits whose school asked for another day the planner could not give at once.
-    date_requests: int = 0
+    unconfirmed_soon_count: int = 0
+    overdue: int = 0  # open visits whose day has passed: no outcome recorded
+    date_requests: int = 0  # coming visits whose school asked for a day not given at once
+    waiting: list[WaitingArea] = field(default_factory=list)
+    longest_wait: LongestWait | None = None
+    recordings: list[MonthRecordings] = field(default_factory=list)
+
+    @property
+    def residents_waiting(self) -> int:
+        return sum(area.waiting for area in self.waiting)
+
+    @property
+    def visits_this_month_total(self) -> int:
+        return sum(self.visits_this_month.values())
 
 
-def get_office_overview(session: Session, today: date) -> OfficeOverview:
-    first = month_start(today)
-    by_status = dict(
-        session.execute(
-            select(Visit.status, func.count())
-            .where(Visit.visit_on >= first, Visit.visit_on < next_month(first))
-            .group_by(Visit.status)
-        ).all()
-    )
+def get_office_overview(session: Session, today: date, *, target: Decimal) -> OfficeOverview:
+    history = city_history(session)
+    oldest = session.execute(
+        select(Resident.id, Resident.requested_on)
+        .where(Resident.status == ResidentStatus.WAITING)
+        .order_by(Resident.requested_on, Resident.id)
+        .limit(1)
+    ).first()
+    soon = unconfirmed_soon(today)
     return OfficeOverview(
         active_schools=session.scalar(
             select(func.count()).select_from(School).where(School.is_active)
         ),
-        residents_waiting=session.scalar(
-            select(func.count())
-            .select_from(Resident)
-            .where(Resident.status == ResidentStatus.WAITING)
-        ),
         teams=session.scalar(select(func.count()).select_from(Team).where(Team.is_active)),
-        visits_this_month={status: by_status.get(status, 0) for status in VisitStatus},
-        upcoming_closures=list_closures_between(session, today, today + timedelta(days=60)),
+        coverage=CoverageCard(
+            history=history,
+            target=target,
+            projection=project(history, target=target, year_end=date(today.year, 12, 31)),
+            today=today,
+        ),
+        visits_this_month=_by_status(session, today),
+        upcoming_closures=list_closures_between(
+            session, today, today + timedelta(days=CLOSURES_AHEAD_DAYS)
+        ),
         unconfirmed_soon=list(
             session.scalars(
                 select(Visit)
                 .options(joinedload(Visit.school), joinedload(Visit.team))
-                .where(
-                    Visit.status == VisitStatus.PROPOSED,
-                    Visit.unconfirmed_flagged_at.is_not(None),
-                    Visit.visit_on >= today,
-                )
+                .where(*soon)
                 .order_by(Visit.visit_on, Visit.id)
                 .limit(ATTENTION_LIMIT)
             )
         ),
+        unconfirmed_soon_count=session.scalar(select(func.count()).select_from(Visit).where(*soon)),
         date_requests=session.scalar(
             select(func.count())
             .select_from(Visit)
@@ -81,15 +146,75 @@ def get_office_overview(session: Session, today: date) -> OfficeOverview:
                 Visit.visit_on >= today,
             )
         ),
-        outcomes_due=session.scalar(
+        overdue=session.scalar(
             select(func.count())
             .select_from(Visit)
-            .where(
-                Visit.status.in_(OPEN_VISIT_STATUSES),
-                Visit.outcome_due_at.is_not(None),
-            )
+            .where(Visit.status.in_(OPEN_VISIT_STATUSES), Visit.visit_on < today)
         ),
+        waiting=_waiting_by_kecamatan(session),
+        longest_wait=LongestWait(oldest[0], (today - oldest[1]).days) if oldest else None,
+        recordings=_recordings_by_month(session, today),
     )
+
+
+def _by_status(session: Session, today: date) -> dict[VisitStatus, int]:
+    first = month_start(today)
+    found = dict(
+        session.execute(
+            select(Visit.status, func.count())
+            .where(Visit.visit_on >= first, Visit.visit_on < next_month(first))
+            .group_by(Visit.status)
+        ).all()
+    )
+    return {status: found.get(status, 0) for status in VisitStatus}
+
+
+def _waiting_by_kecamatan(session: Session) -> list[WaitingArea]:
+    """Residents waiting for a home visit per kecamatan, the most first, with the oldest
+    request of each."""
+    rows = session.execute(
+        select(
+            Kecamatan.code,
+            Kecamatan.name,
+            func.count(Resident.id),
+            func.min(Resident.requested_on),
+        )
+        .join(Kelurahan, Kelurahan.kecamatan_code == Kecamatan.code)
+        .join(Resident, Resident.kelurahan_code == Kelurahan.code)
+        .where(Resident.status == ResidentStatus.WAITING)
+        .group_by(Kecamatan.code, Kecamatan.name)
+    ).all()
+    areas = [WaitingArea(code, name, waiting, oldest) for code, name, waiting, oldest in rows]
+    return sorted(areas, key=lambda area: (-area.waiting, area.kecamatan))
+
+
+def _recordings_by_month(session: Session, today: date) -> list[MonthRecordings]:
+    """Students and residents recorded by completed visits, per month. Grouped by day in SQL
+    (at most a year of days, the same on every database), by month here."""
+    months = [month_start(today)]
+    while len(months) < MONTHS_SHOWN:
+        months.insert(0, month_start(months[0] - timedelta(days=1)))
+    rows = session.execute(
+        select(
+            Visit.visit_on,
+            func.coalesce(func.sum(Visit.students_recorded), 0),
+            func.coalesce(func.sum(Visit.students_not_recorded), 0),
+            func.sum(case((Visit.home_outcome == HomeOutcome.RECORDED, 1), else_=0), type_=Integer),
+        )
+        .where(
+            Visit.status == VisitStatus.COMPLETED,
+            Visit.visit_on >= months[0],
+            Visit.visit_on < next_month(months[-1]),
+        )
+        .group_by(Visit.visit_on)
+    ).all()
+    totals = {month: [0, 0, 0] for month in months}
+    for day, recorded, not_recorded, residents in rows:
+        bucket = totals[month_start(day)]
+        bucket[0] += int(recorded)
+        bucket[1] += int(not_recorded)
+        bucket[2] += int(residents or 0)
+    return [MonthRecordings(month, *totals[month]) for month in months]
 
 
 def list_closures_between(session: Session, first: date, last: date) -> list[OfficeClosure]:

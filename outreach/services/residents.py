@@ -18,7 +18,6 @@ from outreach.models import (
     OPEN_RESIDENT_STATUSES,
     OPEN_VISIT_STATUSES,
     DisabilityKind,
-    Kecamatan,
     Kelurahan,
     RequestChannel,
     Resident,
@@ -442,16 +441,3 @@ def list_requests_of_nik(session: Session, resident: Resident) -> list[Resident]
             .order_by(Resident.requested_on.desc())
         )
     )
-
-
-def waiting_by_kecamatan(session: Session) -> list[tuple[str, int]]:
-    """(kecamatan name, residents waiting) for the queue's summary."""
-    rows = session.execute(
-        select(Kecamatan.name, func.count(Resident.id))
-        .join(Kelurahan, Kelurahan.kecamatan_code == Kecamatan.code)
-        .join(Resident, Resident.kelurahan_code == Kelurahan.code)
-        .where(Resident.status == ResidentStatus.WAITING)
-        .group_by(Kecamatan.name)
-        .order_by(Kecamatan.name)
-    )
-    return [(name, number) for name, number in rows]

@@ -198,23 +198,38 @@ def csv_bytes(headings: Sequence[str], rows: Iterable[Sequence[object]]) -> byte
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+@dataclass
+class Sheet:
+    """One sheet of a workbook: bold frozen headings, typed cells (numbers, dates)."""
+
+    title: str
+    headings: Sequence[str]
+    rows: Iterable[Sequence[object]]
+    widths: dict[str, int] | None = None  # heading → characters
+
+
 def xlsx_bytes(
     headings: Sequence[str], rows: Iterable[Sequence[object]], *, title: str, widths=None
 ) -> bytes:
     """One sheet, bold frozen header row, text columns kept as text."""
+    return workbook_bytes([Sheet(title, headings, rows, widths)])
+
+
+def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(list(headings))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE7F0")
-    for row in rows:
-        sheet.append([neutralise(cell) for cell in row])
-    sheet.freeze_panes = "A2"
-    for index, heading in enumerate(headings, start=1):
-        width = (widths or {}).get(heading) or max(12, len(str(heading)) + 2)
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    workbook.remove(workbook.active)
+    for sheet_data in sheets:
+        sheet = workbook.create_sheet(sheet_data.title[:31])
+        sheet.append(list(sheet_data.headings))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDE7F0")
+        for row in sheet_data.rows:
+            sheet.append([neutralise(cell) for cell in row])
+        sheet.freeze_panes = "A2"
+        for index, heading in enumerate(sheet_data.headings, start=1):
+            width = (sheet_data.widths or {}).get(heading) or max(12, len(str(heading)) + 2)
+            sheet.column_dimensions[get_column_letter(index)].width = width
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

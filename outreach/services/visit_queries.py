@@ -24,6 +24,7 @@ from outreach.models import (
 )
 from outreach.scheduling.calendar import month_start, next_month
 from outreach.services.paging import Page, paginate
+from outreach.services.sweeps import CONFIRM_WINDOW_DAYS
 
 # A visit with its school or resident, the kecamatan it lies in, and its team.
 _WITH_PLACE = (
@@ -42,6 +43,17 @@ class VisitFilters:
     kecamatan: str = ""
     overdue: bool = False  # past their day without an outcome (any month)
     requests: bool = False  # coming visits whose school asked for another day (any month)
+    soon: bool = False  # proposed, from today to CONFIRM_WINDOW_DAYS ahead (any month)
+
+
+def unconfirmed_soon(today: date) -> tuple:
+    """Proposed visits from today to the end of the window in which the coordinator chases
+    a confirmation."""
+    return (
+        Visit.status == VisitStatus.PROPOSED,
+        Visit.visit_on >= today,
+        Visit.visit_on <= today + timedelta(days=CONFIRM_WINDOW_DAYS),
+    )
 
 
 def _kecamatan_code():
@@ -58,6 +70,8 @@ def _filtered(filters: VisitFilters, today: date) -> Select:
     )
     if filters.overdue:
         query = query.where(Visit.status.in_(OPEN_VISIT_STATUSES), Visit.visit_on < today)
+    elif filters.soon:
+        query = query.where(*unconfirmed_soon(today))
     elif filters.requests:
         query = query.where(
             Visit.requested_visit_on.is_not(None),

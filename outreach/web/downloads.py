@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from flask import Response, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from outreach.services.tables import csv_bytes, xlsx_bytes
+from outreach.services.tables import Sheet, csv_bytes, workbook_bytes, xlsx_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -27,10 +27,19 @@ def spreadsheet_download(
         body, mimetype = csv_bytes(headings, rows), "text/csv; charset=utf-8"
     else:
         body, mimetype = xlsx_bytes(headings, rows, title=title, widths=widths), XLSX
+    return attachment(body, mimetype, f"{stem}.{extension}")
+
+
+def workbook_download(sheets: Sequence[Sheet], *, stem: str) -> Response:
+    """``stem``.xlsx with several sheets, as an attachment."""
+    return attachment(workbook_bytes(sheets), XLSX, f"{stem}.xlsx")
+
+
+def attachment(body: bytes, mimetype: str, filename: str) -> Response:
     return Response(
         body,
         mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{stem}.{extension}"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from werkzeug.exceptions import BadRequest
 
 from outreach.extensions import db
 
@@ -16,11 +17,16 @@ def register(app) -> None:
         ), status
 
     @app.errorhandler(400)
-    def bad_request(_error):
+    def bad_request(error):
+        # Our own abort(400, description=…) says what was wrong; the rest (a CSRF failure,
+        # a malformed request) gets the general message.
+        own = type(error) is BadRequest and error.description != BadRequest.description
         return page(
             400,
             _("Request not understood"),
-            _("The form may have expired. Go back, reload the page and try again."),
+            error.description
+            if own
+            else _("The form may have expired. Go back, reload the page and try again."),
         )
 
     @app.errorhandler(403)

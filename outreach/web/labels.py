@@ -20,6 +20,7 @@ from outreach.models import (
     SchoolLevel,
     SchoolStatus,
     Sex,
+    VisitKind,
     VisitOrigin,
     VisitStatus,
 )
@@ -181,8 +182,55 @@ AUDIT_ACTION_LABELS = {
     "closure.update": _l("Closure changed"),
     "closure.delete": _l("Closure removed"),
     "closure.reload": _l("Holidays reloaded"),
+    "coverage.create": _l("Coverage figure added"),
+    "coverage.update": _l("Coverage figure corrected"),
+    "coverage.delete": _l("Coverage figure removed"),
+    "coverage.import_create": _l("Added by import"),
+    "coverage.import_update": _l("Corrected by import"),
+    "coverage.import": _l("Coverage figures imported"),
+    "visit.export": _l("Visits exported"),
 }
 
+
+# The monthly report's figures (services.reports.COLUMNS), as headings on screen and in files.
+REPORT_COLUMN_LABELS = {
+    "planned": _l("Planned"),
+    **{status.value: label for status, label in VISIT_STATUS_LABELS.items()},
+    "moved": _l("Moved to another day"),
+    "school_visits": _l("School visits"),
+    "students_recorded": _l("Students recorded"),
+    "students_not_recorded": _l("Students not recorded"),
+    "home_visits": _l("Home visits"),
+    "home_recorded": _l("Home: recorded"),
+    "home_not_at_home": _l("Home: not at home"),
+    "home_refused": _l("Home: refused"),
+    "home_unfit": _l("Home: not fit to be recorded"),
+    "home_deceased": _l("Home: deceased"),
+    "home_moved": _l("Home: moved away"),
+}
+
+# The visit export's columns (services.visit_export.COLUMNS) as the XLSX headings.
+VISIT_EXPORT_LABELS = {
+    "date": _l("Date"),
+    "kind": _l("Kind"),
+    "status": _l("Status"),
+    "team": _l("Team"),
+    "npsn": _l("NPSN"),
+    "school": _l("School"),
+    "resident": _l("Resident"),
+    "kecamatan": _l("Kecamatan"),
+    "kelurahan": _l("Kelurahan"),
+    "origin": _l("Origin"),
+    "students_recorded": _l("Students recorded"),
+    "outcome": _l("Outcome"),
+    "time": _l("Time"),
+    "students_not_recorded": _l("Students not recorded"),
+    "moved_to": _l("Moved to"),
+    "reason": _l("Reason"),
+    "visit_id": _l("Visit no."),
+}
+
+VISIT_KIND_LABELS = {VisitKind.SCHOOL: _l("School visit"), VisitKind.HOME: _l("Home visit")}
 
 PLAN_REASON_LABELS = {
     school_plan.ALREADY_PLANNED: _l("already has a visit this month"),

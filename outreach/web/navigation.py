@@ -36,6 +36,7 @@ NAV_ENTRIES = (
     NavEntry("schools.index", _l("Schools"), "building", permissions.can_coordinate),
     NavEntry("residents.index", _l("Residents"), "people", permissions.can_coordinate),
     NavEntry("teams.index", _l("Teams"), "person-badge", permissions.can_coordinate),
+    NavEntry("coverage.index", _l("Coverage"), "graph-up", permissions.can_coordinate),
     NavEntry("reports.index", _l("Reports"), "bar-chart", permissions.can_coordinate),
     NavEntry("admin.users", _l("Users"), "person-gear", permissions.can_manage_users),
 )

@@ -110,6 +110,13 @@
     button.addEventListener("click", function () { window.print(); });
   });
 
+  // <form data-confirm="Remove …?">: ask before a destructive submit.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+    });
+  });
+
   // <input type=checkbox data-select-all="ids">: tick or untick every open row of the list.
   document.querySelectorAll("input[data-select-all]").forEach(function (all) {
     all.addEventListener("change", function () {

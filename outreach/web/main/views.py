@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from decimal import Decimal
+
+from flask import Blueprint, current_app, jsonify, render_template
 from flask_login import current_user
 
 from outreach import permissions
@@ -11,12 +13,14 @@ from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import VisitStatus
 from outreach.services.overview import get_office_overview
+from outreach.services.sweeps import CONFIRM_WINDOW_DAYS
 from outreach.services.visit_queries import (
     list_team_day,
     list_team_overdue,
     school_visits_for_liaison,
 )
 from outreach.web.access import public
+from outreach.web.main.dashboard import coverage_charts, recordings_charts
 
 bp = Blueprint("main", __name__)
 
@@ -26,9 +30,17 @@ def home():
     """The user's home: the office overview, a team's day, or a liaison's school."""
     today = office_today()
     if permissions.can_coordinate(current_user):
-        overview = get_office_overview(db.session, today)
+        target = Decimal(str(current_app.config["OUTREACH_TARGET_PERCENT"]))
+        overview = get_office_overview(db.session, today, target=target)
         return render_template(
-            "main/home_office.html", overview=overview, today=today, statuses=VisitStatus
+            "main/home_office.html",
+            overview=overview,
+            card=overview.coverage,
+            coverage_charts=coverage_charts(overview.coverage),
+            recordings_charts=recordings_charts(overview.recordings),
+            today=today,
+            statuses=VisitStatus,
+            confirm_window=CONFIRM_WINDOW_DAYS,
         )
     if permissions.is_field_officer(current_user):
         team_id = current_user.team_id

@@ -7,6 +7,7 @@ bp = Blueprint("visits", __name__, url_prefix="/visits")
 
 from outreach.web.visits import (  # noqa: E402,F401  (the routes)
     detail,
+    exports,
     outcome,
     respond,
     sheet,

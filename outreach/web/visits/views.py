@@ -17,6 +17,7 @@ from outreach.extensions import db
 from outreach.i18n import office_today, weekday_name
 from outreach.models import Kecamatan, Team, VisitKind, VisitStatus, utcnow
 from outreach.scheduling.calendar import month_start, next_month, parse_month
+from outreach.services.sweeps import CONFIRM_WINDOW_DAYS
 from outreach.services.visit_actions import (
     bulk_apply,
     cancel_visit,
@@ -62,6 +63,7 @@ def _filters(today: date) -> VisitFilters:
         kecamatan=request.args.get("kecamatan", "")[:8],
         overdue=request.args.get("overdue") == "1",
         requests=request.args.get("requests") == "1",
+        soon=request.args.get("soon") == "1",
     )
 
 
@@ -113,6 +115,7 @@ def index():
         today=today,
         previous_month=month_start(filters.month - timedelta(days=1)),
         following_month=next_month(filters.month),
+        confirm_window=CONFIRM_WINDOW_DAYS,
     ), (422 if form.errors else 200)
 
 

@@ -1,0 +1,107 @@
+"""/reports?month=YYYY-MM and its CSV and XLSX files."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort, flash, render_template, request
+from flask_babel import gettext as _
+
+from outreach.extensions import db
+from outreach.i18n import month_name, office_today
+from outreach.scheduling.calendar import month_start, next_month, parse_month
+from outreach.services.reports import COLUMNS, MonthlyReport, ReportRow, monthly_report
+from outreach.services.tables import Sheet
+from outreach.web.downloads import spreadsheet_download, workbook_download
+from outreach.web.labels import REPORT_COLUMN_LABELS
+from outreach.web.reports import bp
+
+# How the report's columns are grouped on screen: (group heading, columns).
+GROUPS = (
+    ("visits", COLUMNS[:7]),
+    ("schools", COLUMNS[7:10]),
+    ("homes", COLUMNS[10:]),
+)
+
+
+def requested_month(*, strict: bool):
+    """?month=YYYY-MM; this month when absent. A month that cannot be read is 400 for a
+    download (``strict``), else this month with a warning."""
+    text = request.args.get("month", "")
+    if text:
+        try:
+            return parse_month(text)
+        except ValueError:
+            if strict:
+                abort(400, description=_("Give the month as YYYY-MM, for example 2026-12."))
+            flash(
+                _("Month %(text)s not understood: showing this month.", text=text[:20]), "warning"
+            )
+    return month_start(office_today())
+
+
+@bp.route("")
+def index():
+    """A month's visits by kecamatan and by team."""
+    today = office_today()
+    month = requested_month(strict=False)
+    return render_template(
+        "reports/index.html",
+        report=monthly_report(db.session, month),
+        groups=GROUPS,
+        labels=REPORT_COLUMN_LABELS,
+        today=today,
+        previous_month=month_start(month - timedelta(days=1)),
+        following_month=next_month(month),
+    )
+
+
+def _row_cells(row: ReportRow) -> list[int]:
+    return [row.figures[name] for name in COLUMNS]
+
+
+def _headings(first: str) -> list[str]:
+    return [first, *(str(REPORT_COLUMN_LABELS[name]) for name in COLUMNS)]
+
+
+def _table(rows: list[ReportRow], total: ReportRow) -> list[list]:
+    return [[row.name or _("Unknown"), *_row_cells(row)] for row in rows] + [
+        [_("Total"), *_row_cells(total)]
+    ]
+
+
+@bp.route("/export.<any(csv, xlsx):extension>")
+def export(extension: str):
+    """The month's report: XLSX with a sheet per grouping, CSV with both one under the other."""
+    month = requested_month(strict=True)
+    report: MonthlyReport = monthly_report(db.session, month)
+    stem = f"laporan-jemput-bola-{month:%Y-%m}"
+    widths = {heading: max(12, len(heading) + 2) for heading in _headings("")}
+    if extension == "xlsx":
+        return workbook_download(
+            [
+                Sheet(
+                    _("By kecamatan"),
+                    _headings(_("Kecamatan")),
+                    _table(report.by_kecamatan, report.total),
+                    {**widths, _("Kecamatan"): 28},
+                ),
+                Sheet(
+                    _("By team"),
+                    _headings(_("Team")),
+                    _table(report.by_team, report.total),
+                    {**widths, _("Team"): 28},
+                ),
+            ],
+            stem=stem,
+        )
+    by = _("By")
+    rows = [[_("Kecamatan"), *cells] for cells in _table(report.by_kecamatan, report.total)]
+    rows += [[_("Team"), *cells] for cells in _table(report.by_team, report.total)]
+    return spreadsheet_download(
+        [by, _("Name"), *_headings("")[1:]],
+        rows,
+        extension="csv",
+        stem=stem,
+        title=month_name(month),
+    )
