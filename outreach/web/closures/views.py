@@ -82,13 +82,16 @@ def add():
         put_error(form, error, "first_on")
         return _render_year(year, form, 422)
     db.session.commit()
-    message = ngettext(
-        "Office closed on %(first)s: %(name)s.",
-        "Office closed on %(num)d days from %(first)s: %(name)s.",
-        len(added),
-        first=long_date(added[0].closed_on),
-        name=added[0].name,
-    )
+    first, name = long_date(added[0].closed_on), added[0].name
+    if len(added) == 1:
+        message = _("Office closed on %(first)s: %(name)s.", first=first, name=name)
+    else:
+        message = _(
+            "Office closed on %(num)d days from %(first)s: %(name)s.",
+            num=len(added),
+            first=first,
+            name=name,
+        )
     flash(message, "success")
     clashing = count_open_visits(db.session, added[0].closed_on, added[-1].closed_on)
     if clashing:
