@@ -22,6 +22,7 @@ from outreach.models import (
 from outreach.scheduling.calendar import month_start, next_month
 from outreach.services.home_planning import plan_home
 from outreach.services.planning import PlanSettings, plan_schools, working_calendar
+from outreach.services.reference import load_closures
 
 PAST_MONTHS = 5  # months of history before this one: the dashboard's recordings per month
 MISSED_SHARE = 0.04  # of past visits the team could not make
@@ -39,6 +40,7 @@ def plan_demo(
     months = [next_month(month_start(today))]
     while len(months) < PAST_MONTHS + 2:
         months.insert(0, month_start(months[0] - timedelta(days=1)))
+    load_closures(session, {month.year for month in months})  # holidays of the past months too
     for month in months:
         if month in planned:
             continue

@@ -1,5 +1,7 @@
 """The `flask outreach …` commands of DESIGN.md's contracts."""
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from outreach.models import Role, School, Team, User
@@ -239,23 +241,36 @@ def test_create_team_sets_the_starting_point(runner, db_session):
     assert bad.exit_code == 1
 
 
-def test_demo_data_plans_this_month_and_next_with_real_schedules(runner, db_session):
+def test_demo_data_plans_six_months_and_next_with_real_schedules(runner, db_session):
+    from datetime import date
+
     from outreach.i18n import office_today
-    from outreach.models import PlanKind, PlanRun, Visit, VisitStatus
+    from outreach.models import CoverageSnapshot, PlanKind, PlanRun, Visit, VisitStatus
     from outreach.scheduling.calendar import month_start, next_month
-    from outreach.services.reference import load_closures
 
     today = office_today()
-    load_closures(db_session, [today.year, today.year + 1])
-    db_session.commit()
     assert runner.invoke(args=["outreach", "demo-data"]).exit_code == 0
     months = set(
         db_session.scalars(select(PlanRun.month).where(PlanRun.kind == PlanKind.SCHOOL_MONTH))
     )
-    assert months == {month_start(today), next_month(today)}
+    expected = [month_start(today)]
+    while len(expected) < 6:
+        expected.append(month_start(expected[-1] - timedelta(days=1)))
+    assert months == {*expected, next_month(today)}
     visits = db_session.scalars(select(Visit)).all()
     assert any(v.plan_month == next_month(today) for v in visits)
-    assert all(v.status is VisitStatus.COMPLETED for v in visits if v.visit_on < today)
+    past = [v for v in visits if v.visit_on < today]
+    assert {v.status for v in past} == {VisitStatus.COMPLETED, VisitStatus.MISSED}
+    assert sum(v.status is VisitStatus.MISSED for v in past) < len(past) / 10
+    # the published figure of 4 August 2024, then invented ones up to last month, marked so
+    figures = db_session.scalars(select(CoverageSnapshot).order_by(CoverageSnapshot.as_of)).all()
+    assert (figures[0].as_of, figures[0].wajib_ktp, figures[0].recorded) == (
+        date(2024, 8, 4),
+        279_871,
+        278_057,
+    )
+    assert figures[-1].as_of < month_start(today) and "simulasi" in figures[-1].source
     runs_before = db_session.scalar(select(func.count()).select_from(PlanRun))
     assert runner.invoke(args=["outreach", "demo-data"]).exit_code == 0
     assert db_session.scalar(select(func.count()).select_from(PlanRun)) == runs_before
+    assert db_session.scalar(select(func.count()).select_from(CoverageSnapshot)) == len(figures)

@@ -28,12 +28,24 @@ def nav_links(page: str) -> list[str]:
                 "/schools",
                 "/residents",
                 "/teams",
+                "/coverage",
+                "/reports",
                 "/admin/users",
             ],
         ),
         (
             Role.COORDINATOR,
-            ["/", "/visits/calendar", "/visits", "/plan", "/schools", "/residents", "/teams"],
+            [
+                "/",
+                "/visits/calendar",
+                "/visits",
+                "/plan",
+                "/schools",
+                "/residents",
+                "/teams",
+                "/coverage",
+                "/reports",
+            ],
         ),
         (Role.OFFICER, ["/"]),
         (Role.LIAISON, ["/"]),
@@ -81,7 +93,7 @@ def test_the_office_home_counts_and_lists_coming_closures(client, make_user, log
     runner.invoke(args=["outreach", "init"])
     login(make_user(Role.COORDINATOR))
     page = client.get("/").get_data(as_text=True)
-    assert "Sekolah aktif" in page and "Kunjungan bulan ini menurut status" in page
+    assert "0 sekolah aktif" in page and "Kunjungan bulan ini menurut status" in page
     assert "Hari libur kantor dalam 60 hari ke depan" in page
 
 
