@@ -130,7 +130,9 @@ def get_office_overview(session: Session, today: date, *, target: Decimal) -> Of
         unconfirmed_soon=list(
             session.scalars(
                 select(Visit)
-                .options(joinedload(Visit.school), joinedload(Visit.team))
+                .options(
+                    joinedload(Visit.school), joinedload(Visit.resident), joinedload(Visit.team)
+                )
                 .where(*soon)
                 .order_by(Visit.visit_on, Visit.id)
                 .limit(ATTENTION_LIMIT)

@@ -35,8 +35,9 @@ class Bar:
     width: float
     height: float
     value: str  # shown above the bar ("" for none)
-    label: str  # under the bar
-    sublabel: str  # under the label (the year, at January and the first bar)
+    label: str  # under the bar ("" when there is no room for every bar's)
+    sublabel: str  # under the label (the year, at January and the first bar named)
+    title: str  # what a pointer over it says
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,12 @@ def bar_chart(
     _low, high, step = nice_range(0, top_value, ticks=4)
     frame = _frame(size, 0, high, step, y_label)
     slot = (frame.right - frame.left) / max(1, len(values))
-    bars = []
+    every = 1 if slot >= 34 else 2  # narrow bars: every other month named, the latest always
+    bars, year = [], ""
     for index, (label, sublabel, value) in enumerate(values):
+        named = (len(values) - 1 - index) % every == 0
+        year = sublabel or year  # a year not shown under its own bar goes to the next named
+        shown_year, year = (year, "") if named else ("", year)
         height = (frame.bottom - frame.top) * value / high
         bars.append(
             Bar(
@@ -154,8 +159,9 @@ def bar_chart(
                 width=slot * 0.7,
                 height=height,
                 value=value_label(value) if value else "",
-                label=label,
-                sublabel=sublabel,
+                label=label if named else "",
+                sublabel=shown_year,
+                title=f"{label} {sublabel}".strip() + f": {value_label(value) or value}",
             )
         )
     return BarChart(frame, tuple(bars))

@@ -63,3 +63,18 @@ def test_bars_are_as_tall_as_their_values_and_empty_months_have_no_number():
     assert tall.y + tall.height == pytest.approx(chart.frame.bottom)
     assert tall.y >= chart.frame.top
     assert (tall.value, tall.label, tall.sublabel) == ("4000", "Okt", "2026")
+
+
+def test_narrow_bars_name_every_other_month_ending_with_the_latest_and_keep_the_year():
+    months = ["Des", "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov"]
+    values = [
+        (m, "2025" if i == 0 else "2026" if m == "Jan" else "", i) for i, m in enumerate(months)
+    ]
+    narrow = bar_chart(values, size=NARROW, y_label=str, value_label=lambda value: "")
+    assert [bar.label for bar in narrow.bars] == [
+        "", "Jan", "", "Mar", "", "Mei", "", "Jul", "", "Sep", "", "Nov",
+    ]  # fmt: skip
+    assert narrow.bars[1].sublabel == "2026"  # the first month named shows its year
+    assert narrow.bars[0].title == "Des 2025: 0"
+    wide = bar_chart(values, size=WIDE, y_label=str, value_label=str)
+    assert all(bar.label for bar in wide.bars) and wide.bars[0].sublabel == "2025"

@@ -175,7 +175,7 @@ def test_adding_a_figure_by_form_and_bad_input_saves_nothing(client, coordinator
         },
         follow_redirects=True,
     )
-    assert "Angka per 4 Agustus 2024 disimpan." in text(saved)
+    assert "Angka per Minggu, 4 Agustus 2024 disimpan." in text(saved)
     history = text(saved).split('data-testid="coverage-history"', 1)[1]
     assert "Seluruh kota" in history and "279.871" in history and "99,35 %" in history
     again = client.post(

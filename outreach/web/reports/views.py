@@ -16,11 +16,11 @@ from outreach.web.downloads import spreadsheet_download, workbook_download
 from outreach.web.labels import REPORT_COLUMN_LABELS
 from outreach.web.reports import bp
 
-# How the report's columns are grouped on screen: (group heading, columns).
-GROUPS = (
-    ("visits", COLUMNS[:7]),
-    ("schools", COLUMNS[7:10]),
-    ("homes", COLUMNS[10:]),
+# The report's columns on screen: two tables (where visits stand, what they recorded), each
+# with its groups of columns (group heading, columns). Files have them all in one row.
+TABLES = (
+    ("visits", (("visits", COLUMNS[:7]),)),
+    ("results", (("schools", COLUMNS[7:10]), ("homes", COLUMNS[10:]))),
 )
 
 
@@ -48,7 +48,7 @@ def index():
     return render_template(
         "reports/index.html",
         report=monthly_report(db.session, month),
-        groups=GROUPS,
+        tables=TABLES,
         labels=REPORT_COLUMN_LABELS,
         today=today,
         previous_month=month_start(month - timedelta(days=1)),
