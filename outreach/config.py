@@ -113,6 +113,8 @@ def check_config(config: dict) -> None:
         raise ConfigError("OUTREACH_PLAN_DAY must be a day between 1 and 28 (every month has it).")
     if not 0 <= config.get("OUTREACH_LEAD_DAYS", 5) <= 60:
         raise ConfigError("OUTREACH_LEAD_DAYS must be between 0 and 60 days.")
+    if not 0 < config.get("OUTREACH_TARGET_PERCENT", 98.07) <= 100:
+        raise ConfigError("OUTREACH_TARGET_PERCENT must be a share above 0 and at most 100.")
     if config.get("DEBUG") or config.get("TESTING"):
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = "insecure-development-key"

@@ -36,7 +36,13 @@ def test_unknown_scheduler_mode_is_refused():
 
 @pytest.mark.parametrize(
     ("key", "value"),
-    [("OUTREACH_PLAN_DAY", 0), ("OUTREACH_PLAN_DAY", 31), ("OUTREACH_LEAD_DAYS", -1)],
+    [
+        ("OUTREACH_PLAN_DAY", 0),
+        ("OUTREACH_PLAN_DAY", 31),
+        ("OUTREACH_LEAD_DAYS", -1),
+        ("OUTREACH_TARGET_PERCENT", 0),
+        ("OUTREACH_TARGET_PERCENT", 9807),
+    ],
 )
 def test_plan_day_and_lead_time_out_of_range_are_refused(key, value):
     with pytest.raises(ConfigError, match=key):
