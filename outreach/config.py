@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 # Keys that mark a SECRET_KEY as a placeholder rather than a real secret.
@@ -103,6 +104,11 @@ def load_config(instance_path: str) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or "",
         "MAIL_FROM": os.environ.get("MAIL_FROM") or "",
     }
+
+
+def target_percent(config) -> Decimal:
+    """The national recording target as an exact decimal (98.07, not 98.0699999…)."""
+    return Decimal(str(config["OUTREACH_TARGET_PERCENT"]))
 
 
 def check_config(config: dict) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from outreach.config import target_percent
 from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import long_date, office_today
@@ -40,10 +39,6 @@ def _kecamatan() -> list[Kecamatan]:
     return list(db.session.scalars(select(Kecamatan).order_by(Kecamatan.name)))
 
 
-def target() -> Decimal:
-    return Decimal(str(current_app.config["OUTREACH_TARGET_PERCENT"]))
-
-
 @bp.route("")
 def index():
     """Every figure, newest first, for one area or all."""
@@ -59,7 +54,7 @@ def index():
         page=page,
         area=area,
         kecamatan=kecamatan,
-        target=target(),
+        target=target_percent(current_app.config),
         page_url=lambda number: url_with("coverage.index", page=str(number)),
     )
 

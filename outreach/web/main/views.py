@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import Blueprint, current_app, jsonify, render_template
 from flask_login import current_user
 
 from outreach import permissions
+from outreach.config import target_percent
 from outreach.database import database_is_up
 from outreach.extensions import db
 from outreach.i18n import office_today
@@ -30,8 +29,7 @@ def home():
     """The user's home: the office overview, a team's day, or a liaison's school."""
     today = office_today()
     if permissions.can_coordinate(current_user):
-        target = Decimal(str(current_app.config["OUTREACH_TARGET_PERCENT"]))
-        overview = get_office_overview(db.session, today, target=target)
+        overview = get_office_overview(db.session, today, target=target_percent(current_app.config))
         return render_template(
             "main/home_office.html",
             overview=overview,

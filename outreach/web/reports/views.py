@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, render_template, request
+from flask import render_template
 from flask_babel import gettext as _
 
 from outreach.extensions import db
 from outreach.i18n import month_name, office_today
-from outreach.scheduling.calendar import month_start, next_month, parse_month
+from outreach.scheduling.calendar import month_start, next_month
 from outreach.services.reports import COLUMNS, MonthlyReport, ReportRow, monthly_report
 from outreach.services.tables import Sheet
 from outreach.web.downloads import spreadsheet_download, workbook_download
 from outreach.web.labels import REPORT_COLUMN_LABELS
+from outreach.web.months import requested_month
 from outreach.web.reports import bp
 
 # The report's columns on screen: two tables (where visits stand, what they recorded), each
@@ -22,22 +23,6 @@ TABLES = (
     ("visits", (("visits", COLUMNS[:7]),)),
     ("results", (("schools", COLUMNS[7:10]), ("homes", COLUMNS[10:]))),
 )
-
-
-def requested_month(*, strict: bool):
-    """?month=YYYY-MM; this month when absent. A month that cannot be read is 400 for a
-    download (``strict``), else this month with a warning."""
-    text = request.args.get("month", "")
-    if text:
-        try:
-            return parse_month(text)
-        except ValueError:
-            if strict:
-                abort(400, description=_("Give the month as YYYY-MM, for example 2026-12."))
-            flash(
-                _("Month %(text)s not understood: showing this month.", text=text[:20]), "warning"
-            )
-    return month_start(office_today())
 
 
 @bp.route("")

@@ -24,7 +24,7 @@ from outreach.web.labels import (
     VISIT_ORIGIN_LABELS,
     VISIT_STATUS_LABELS,
 )
-from outreach.web.reports.views import requested_month
+from outreach.web.months import requested_month
 from outreach.web.visits import bp
 
 WIDTHS = {"school": 36, "resident": 28, "team": 18, "kecamatan": 20, "kelurahan": 20, "reason": 40}

@@ -16,7 +16,7 @@ from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import office_today, weekday_name
 from outreach.models import Kecamatan, Team, VisitKind, VisitStatus, utcnow
-from outreach.scheduling.calendar import month_start, next_month, parse_month
+from outreach.scheduling.calendar import month_start, next_month
 from outreach.services.sweeps import CONFIRM_WINDOW_DAYS
 from outreach.services.visit_actions import (
     bulk_apply,
@@ -32,18 +32,12 @@ from outreach.services.visit_queries import (
     month_calendar,
 )
 from outreach.web.access import require
+from outreach.web.months import requested_month
 from outreach.web.visits import bp
 from outreach.web.visits.common import acting_user, plan_settings
 from outreach.web.visits.forms import BULK_ACTIONS, BulkForm
 
 REFUSALS_SHOWN = 10
-
-
-def _month_arg(today: date) -> date:
-    try:
-        return parse_month(request.args.get("month", ""))
-    except ValueError:
-        return month_start(today)
 
 
 def _int_arg(name: str) -> int | None:
@@ -56,7 +50,7 @@ def _filters(today: date) -> VisitFilters:
     status = request.args.get("status", "")
     kind = request.args.get("kind", "")
     return VisitFilters(
-        month=_month_arg(today),
+        month=requested_month(),
         status=status if status in {s.value for s in VisitStatus} else "",
         team_id=_int_arg("team"),
         kind=kind if kind in {k.value for k in VisitKind} else "",
@@ -195,7 +189,7 @@ def calendar():
     """The month as a grid of days (a list of days on a phone)."""
     require(permissions.can_coordinate)
     today = office_today()
-    month = _month_arg(today)
+    month = requested_month()
     kind = request.args.get("kind", "")
     kind = kind if kind in {k.value for k in VisitKind} else ""
     team_id = _int_arg("team")
