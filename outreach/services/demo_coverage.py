@@ -50,7 +50,7 @@ def load_demo_coverage(session: Session, *, now: datetime, today: date) -> int:
             select(CoverageSnapshot.as_of).where(CoverageSnapshot.kecamatan_code.is_(None))
         )
     )
-    figures = [(day, wajib, recorded, source) for day, wajib, recorded, source in PUBLISHED]
+    figures = list(PUBLISHED)
     last_day, wajib, recorded, _source = PUBLISHED[-1]
     ends = month_ends_after(last_day, today)
     for index, end in enumerate(ends):

@@ -8,11 +8,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Integer, case, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from outreach.domain.coverage import Coverage, Figure, Projection, project
 from outreach.models import (
-    OPEN_VISIT_STATUSES,
     HomeOutcome,
     Kecamatan,
     Kelurahan,
@@ -26,7 +25,12 @@ from outreach.models import (
 )
 from outreach.scheduling.calendar import month_start, next_month
 from outreach.services.coverage import city_history
-from outreach.services.visit_queries import unconfirmed_soon
+from outreach.services.visit_queries import (
+    VisitFilters,
+    count_by_status,
+    count_visits,
+    list_visits,
+)
 
 ATTENTION_LIMIT = 5  # visits named on the dashboard; the rest are behind a link
 CLOSURES_AHEAD_DAYS = 60
@@ -104,6 +108,8 @@ class OfficeOverview:
 
 
 def get_office_overview(session: Session, today: date, *, target: Decimal) -> OfficeOverview:
+    """Each visit figure is counted by the visit list's own filter, so it equals the list it
+    links to."""
     history = city_history(session)
     oldest = session.execute(
         select(Resident.id, Resident.requested_on)
@@ -111,7 +117,10 @@ def get_office_overview(session: Session, today: date, *, target: Decimal) -> Of
         .order_by(Resident.requested_on, Resident.id)
         .limit(1)
     ).first()
-    soon = unconfirmed_soon(today)
+    month = month_start(today)
+    soon = list_visits(
+        session, VisitFilters(month=month, soon=True), today=today, per_page=ATTENTION_LIMIT
+    )
     return OfficeOverview(
         active_schools=session.scalar(
             select(func.count()).select_from(School).where(School.is_active)
@@ -123,52 +132,18 @@ def get_office_overview(session: Session, today: date, *, target: Decimal) -> Of
             projection=project(history, target=target, year_end=date(today.year, 12, 31)),
             today=today,
         ),
-        visits_this_month=_by_status(session, today),
+        visits_this_month=count_by_status(session, VisitFilters(month=month), today=today),
         upcoming_closures=list_closures_between(
             session, today, today + timedelta(days=CLOSURES_AHEAD_DAYS)
         ),
-        unconfirmed_soon=list(
-            session.scalars(
-                select(Visit)
-                .options(
-                    joinedload(Visit.school), joinedload(Visit.resident), joinedload(Visit.team)
-                )
-                .where(*soon)
-                .order_by(Visit.visit_on, Visit.id)
-                .limit(ATTENTION_LIMIT)
-            )
-        ),
-        unconfirmed_soon_count=session.scalar(select(func.count()).select_from(Visit).where(*soon)),
-        date_requests=session.scalar(
-            select(func.count())
-            .select_from(Visit)
-            .where(
-                Visit.status.in_(OPEN_VISIT_STATUSES),
-                Visit.requested_visit_on.is_not(None),
-                Visit.visit_on >= today,
-            )
-        ),
-        overdue=session.scalar(
-            select(func.count())
-            .select_from(Visit)
-            .where(Visit.status.in_(OPEN_VISIT_STATUSES), Visit.visit_on < today)
-        ),
+        unconfirmed_soon=soon.items,
+        unconfirmed_soon_count=soon.total,
+        date_requests=count_visits(session, VisitFilters(month=month, requests=True), today=today),
+        overdue=count_visits(session, VisitFilters(month=month, overdue=True), today=today),
         waiting=_waiting_by_kecamatan(session),
         longest_wait=LongestWait(oldest[0], (today - oldest[1]).days) if oldest else None,
         recordings=_recordings_by_month(session, today),
     )
-
-
-def _by_status(session: Session, today: date) -> dict[VisitStatus, int]:
-    first = month_start(today)
-    found = dict(
-        session.execute(
-            select(Visit.status, func.count())
-            .where(Visit.visit_on >= first, Visit.visit_on < next_month(first))
-            .group_by(Visit.status)
-        ).all()
-    )
-    return {status: found.get(status, 0) for status in VisitStatus}
 
 
 def _waiting_by_kecamatan(session: Session) -> list[WaitingArea]:

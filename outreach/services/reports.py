@@ -86,16 +86,19 @@ def monthly_report(session: Session, month: date) -> MonthlyReport:
     successor = aliased(Visit)
     moved = case((successor.id.is_not(None), 1), else_=0)
     kecamatan_code = func.coalesce(School.kecamatan_code, Kelurahan.kecamatan_code)
+    groups = (
+        kecamatan_code,
+        Kecamatan.name,
+        Team.id,
+        Team.name,
+        Visit.kind,
+        Visit.status,
+        moved,
+        Visit.home_outcome,
+    )
     rows = session.execute(
         select(
-            kecamatan_code,
-            Kecamatan.name,
-            Team.id,
-            Team.name,
-            Visit.kind,
-            Visit.status,
-            moved,
-            Visit.home_outcome,
+            *groups,
             func.count(Visit.id),
             func.sum(Visit.students_recorded),
             func.sum(Visit.students_not_recorded),
@@ -107,16 +110,7 @@ def monthly_report(session: Session, month: date) -> MonthlyReport:
         .outerjoin(Kelurahan, Kelurahan.code == Resident.kelurahan_code)
         .outerjoin(Kecamatan, Kecamatan.code == kecamatan_code)
         .where(Visit.visit_on >= month, Visit.visit_on < next_month(month))
-        .group_by(
-            kecamatan_code,
-            Kecamatan.name,
-            Team.id,
-            Team.name,
-            Visit.kind,
-            Visit.status,
-            moved,
-            Visit.home_outcome,
-        )
+        .group_by(*groups)
     ).all()
     by_kecamatan: dict[str, ReportRow] = {}
     by_team: dict[str, ReportRow] = {}

@@ -46,16 +46,6 @@ class VisitFilters:
     soon: bool = False  # proposed, from today to CONFIRM_WINDOW_DAYS ahead (any month)
 
 
-def unconfirmed_soon(today: date) -> tuple:
-    """Proposed visits from today to the end of the window in which the coordinator chases
-    a confirmation."""
-    return (
-        Visit.status == VisitStatus.PROPOSED,
-        Visit.visit_on >= today,
-        Visit.visit_on <= today + timedelta(days=CONFIRM_WINDOW_DAYS),
-    )
-
-
 def _kecamatan_code():
     """The visit's kecamatan: the school's, or the resident's kelurahan's."""
     return func.coalesce(School.kecamatan_code, Kelurahan.kecamatan_code)
@@ -71,7 +61,11 @@ def _filtered(filters: VisitFilters, today: date) -> Select:
     if filters.overdue:
         query = query.where(Visit.status.in_(OPEN_VISIT_STATUSES), Visit.visit_on < today)
     elif filters.soon:
-        query = query.where(*unconfirmed_soon(today))
+        query = query.where(
+            Visit.status == VisitStatus.PROPOSED,
+            Visit.visit_on >= today,
+            Visit.visit_on <= today + timedelta(days=CONFIRM_WINDOW_DAYS),
+        )
     elif filters.requests:
         query = query.where(
             Visit.requested_visit_on.is_not(None),
@@ -102,6 +96,13 @@ def list_visits(
         .order_by(Visit.visit_on, Visit.team_id, Visit.route_order.nulls_last(), Visit.id)
     )
     return paginate(session, query, page=page, per_page=per_page)
+
+
+def count_visits(session: Session, filters: VisitFilters, *, today: date) -> int:
+    """How many visits the list with ``filters`` holds."""
+    return session.scalar(
+        _filtered(filters, today).with_only_columns(func.count(Visit.id)).order_by(None)
+    )
 
 
 def count_by_status(session: Session, filters: VisitFilters, *, today: date) -> dict:

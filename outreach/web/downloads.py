@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from outreach.services.tables import Sheet, csv_bytes, workbook_bytes, xlsx_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MIMETYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
 
 
 def spreadsheet_download(
@@ -24,10 +25,10 @@ def spreadsheet_download(
 ) -> Response:
     """``stem``.csv (UTF-8 with BOM) or ``stem``.xlsx as an attachment."""
     if extension == "csv":
-        body, mimetype = csv_bytes(headings, rows), "text/csv; charset=utf-8"
+        body = csv_bytes(headings, rows)
     else:
-        body, mimetype = xlsx_bytes(headings, rows, title=title, widths=widths), XLSX
-    return attachment(body, mimetype, f"{stem}.{extension}")
+        body = xlsx_bytes(headings, rows, title=title, widths=widths)
+    return attachment(body, MIMETYPES[extension], f"{stem}.{extension}")
 
 
 def workbook_download(sheets: Sequence[Sheet], *, stem: str) -> Response:

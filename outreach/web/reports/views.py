@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from outreach.extensions import db
 from outreach.i18n import month_name, office_today
 from outreach.scheduling.calendar import month_start, next_month
-from outreach.services.reports import COLUMNS, MonthlyReport, ReportRow, monthly_report
+from outreach.services.reports import COLUMNS, ReportRow, monthly_report
 from outreach.services.tables import Sheet
 from outreach.web.downloads import spreadsheet_download, workbook_download
 from outreach.web.labels import REPORT_COLUMN_LABELS
@@ -45,8 +45,8 @@ def _row_cells(row: ReportRow) -> list[int]:
     return [row.figures[name] for name in COLUMNS]
 
 
-def _headings(first: str) -> list[str]:
-    return [first, *(str(REPORT_COLUMN_LABELS[name]) for name in COLUMNS)]
+def _figure_headings() -> list[str]:
+    return [str(REPORT_COLUMN_LABELS[name]) for name in COLUMNS]
 
 
 def _table(rows: list[ReportRow], total: ReportRow) -> list[list]:
@@ -59,32 +59,23 @@ def _table(rows: list[ReportRow], total: ReportRow) -> list[list]:
 def export(extension: str):
     """The month's report: XLSX with a sheet per grouping, CSV with both one under the other."""
     month = requested_month(strict=True)
-    report: MonthlyReport = monthly_report(db.session, month)
+    report = monthly_report(db.session, month)
     stem = f"laporan-jemput-bola-{month:%Y-%m}"
-    widths = {heading: max(12, len(heading) + 2) for heading in _headings("")}
+    groupings = ((_("By kecamatan"), _("Kecamatan"), report.by_kecamatan),
+                 (_("By team"), _("Team"), report.by_team))  # fmt: skip
     if extension == "xlsx":
-        return workbook_download(
-            [
-                Sheet(
-                    _("By kecamatan"),
-                    _headings(_("Kecamatan")),
-                    _table(report.by_kecamatan, report.total),
-                    {**widths, _("Kecamatan"): 28},
-                ),
-                Sheet(
-                    _("By team"),
-                    _headings(_("Team")),
-                    _table(report.by_team, report.total),
-                    {**widths, _("Team"): 28},
-                ),
-            ],
-            stem=stem,
-        )
-    by = _("By")
-    rows = [[_("Kecamatan"), *cells] for cells in _table(report.by_kecamatan, report.total)]
-    rows += [[_("Team"), *cells] for cells in _table(report.by_team, report.total)]
+        sheets = [
+            Sheet(title, [first, *_figure_headings()], _table(rows, report.total), {first: 28})
+            for title, first, rows in groupings
+        ]
+        return workbook_download(sheets, stem=stem)
+    rows = [
+        [first, *cells]
+        for _title, first, grouped in groupings
+        for cells in _table(grouped, report.total)
+    ]
     return spreadsheet_download(
-        [by, _("Name"), *_headings("")[1:]],
+        [_("By"), _("Name"), *_figure_headings()],
         rows,
         extension="csv",
         stem=stem,

@@ -16,7 +16,7 @@ from outreach.models import User, utcnow
 from outreach.services.tables import csv_bytes, xlsx_bytes
 from outreach.services.visit_export import COLUMNS, ExportedVisit, audit_export, list_month_visits
 from outreach.web.access import require
-from outreach.web.downloads import XLSX, attachment
+from outreach.web.downloads import MIMETYPES, attachment
 from outreach.web.labels import (
     HOME_OUTCOME_LABELS,
     VISIT_EXPORT_LABELS,
@@ -94,10 +94,6 @@ def visit_file(
     return body, len(visits)
 
 
-def file_name(month: date, extension: str) -> str:
-    return f"kunjungan-{month:%Y-%m}.{extension}"
-
-
 @bp.route("/export.<any(csv, xlsx):extension>")
 def export(extension: str):
     """The month's visits as a spreadsheet (residents' names, never a NIK); audited."""
@@ -105,5 +101,4 @@ def export(extension: str):
     month = requested_month(strict=True)
     body, _count = visit_file(db.session, month, extension, now=utcnow(), actor=current_user)
     db.session.commit()
-    mimetype = "text/csv; charset=utf-8" if extension == "csv" else XLSX
-    return attachment(body, mimetype, file_name(month, extension))
+    return attachment(body, MIMETYPES[extension], f"kunjungan-{month:%Y-%m}.{extension}")
