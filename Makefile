@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-test chromium lint format translations clean
+.PHONY: run test bench install install-test chromium lint format translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ chromium:
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The national-scale benchmark (docs/PERFORMANCE.md): on SQLite, and on PostgreSQL with the load
+# run when BENCH_DATABASE_URL names an empty database of its own. Writes bench/results.json.
+bench: install
+	$(BIN)/python -m tests.bench $(BENCH_ARGS)
 
 lint:
 	$(BIN)/ruff check .

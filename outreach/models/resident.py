@@ -71,6 +71,18 @@ class Resident(Base):
             postgresql_where=_OPEN_SQL,
         ),
         Index("ix_residents_status_requested_on", "status", "requested_on"),
+        # The queue's priority order (see services.residents.PRIORITY), walked in the index.
+        Index(
+            "ix_residents_priority",
+            text("is_bedridden DESC"),
+            text("(birth_on IS NULL)"),
+            "birth_on",
+            "requested_on",
+            "id",
+            "status",
+        ),
+        # Waiting residents per kelurahan with the oldest request, counted from the index.
+        Index("ix_residents_status_kelurahan", "status", "kelurahan_code", "requested_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

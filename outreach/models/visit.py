@@ -104,6 +104,25 @@ class Visit(Base):
         UniqueConstraint("school_id", "plan_month"),
         Index("ix_visits_visit_on_team_id", "visit_on", "team_id"),
         Index("ix_visits_status_visit_on", "status", "visit_on"),
+        # Partial: nearly every visit replaces none, and an index full of NULLs looks useless to
+        # SQLite's planner after ANALYZE (finding a moved visit's successor became a scan).
+        Index(
+            "ix_visits_replaces_id",
+            "replaces_id",
+            sqlite_where=text("replaces_id IS NOT NULL"),
+            postgresql_where=text("replaces_id IS NOT NULL"),
+        ),
+        # The month calendar: a kind's visits day by day, team by team, read from the index.
+        Index("ix_visits_kind_visit_on_team_id", "kind", "visit_on", "team_id", "status"),
+        # The dashboard's recordings per month, summed from the index alone.
+        Index(
+            "ix_visits_recorded_totals",
+            "status",
+            "visit_on",
+            "students_recorded",
+            "students_not_recorded",
+            "home_outcome",
+        ),
         # A resident has at most one open home visit, whoever plans it and however often.
         Index(
             "uq_visits_open_home_resident",
@@ -129,7 +148,7 @@ class Visit(Base):
     origin: Mapped[VisitOrigin] = mapped_column(enum_type(VisitOrigin, "visit_origin"))
     # First day of the month this visit belongs to, for monthly-plan visits only.
     plan_month: Mapped[date | None] = mapped_column(Date)
-    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), index=True)
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
 
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

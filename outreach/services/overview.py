@@ -94,17 +94,18 @@ class OfficeOverview:
     unconfirmed_soon_count: int = 0
     overdue: int = 0  # open visits whose day has passed: no outcome recorded
     date_requests: int = 0  # coming visits whose school asked for a day not given at once
-    waiting: list[WaitingArea] = field(default_factory=list)
+    waiting: list[WaitingArea] = field(default_factory=list)  # the WAITING_AREAS_SHOWN first
+    residents_waiting: int = 0
+    waiting_areas: int = 0  # kecamatan where someone waits (more than ``waiting`` shows)
     longest_wait: LongestWait | None = None
     recordings: list[MonthRecordings] = field(default_factory=list)
 
     @property
-    def residents_waiting(self) -> int:
-        return sum(area.waiting for area in self.waiting)
-
-    @property
     def visits_this_month_total(self) -> int:
         return sum(self.visits_this_month.values())
+
+
+WAITING_AREAS_SHOWN = 10
 
 
 def get_office_overview(session: Session, today: date, *, target: Decimal) -> OfficeOverview:
@@ -121,6 +122,7 @@ def get_office_overview(session: Session, today: date, *, target: Decimal) -> Of
     soon = list_visits(
         session, VisitFilters(month=month, soon=True), today=today, per_page=ATTENTION_LIMIT
     )
+    waiting, residents_waiting, waiting_areas = _waiting_by_kecamatan(session)
     return OfficeOverview(
         active_schools=session.scalar(
             select(func.count()).select_from(School).where(School.is_active)
@@ -140,29 +142,46 @@ def get_office_overview(session: Session, today: date, *, target: Decimal) -> Of
         unconfirmed_soon_count=soon.total,
         date_requests=count_visits(session, VisitFilters(month=month, requests=True), today=today),
         overdue=count_visits(session, VisitFilters(month=month, overdue=True), today=today),
-        waiting=_waiting_by_kecamatan(session),
+        waiting=waiting,
+        residents_waiting=residents_waiting,
+        waiting_areas=waiting_areas,
         longest_wait=LongestWait(oldest[0], (today - oldest[1]).days) if oldest else None,
         recordings=_recordings_by_month(session, today),
     )
 
 
-def _waiting_by_kecamatan(session: Session) -> list[WaitingArea]:
-    """Residents waiting for a home visit per kecamatan, the most first, with the oldest
-    request of each."""
+def _waiting_by_kecamatan(session: Session) -> tuple[list[WaitingArea], int, int]:
+    """The kecamatan where most residents wait for a home visit (the first
+    WAITING_AREAS_SHOWN, each with its oldest request), everyone waiting, and in how many
+    kecamatan. Counted per kelurahan from an index first, then per kecamatan."""
+    per_kelurahan = (
+        select(
+            Resident.kelurahan_code,
+            func.count().label("waiting"),
+            func.min(Resident.requested_on).label("oldest"),
+        )
+        .where(Resident.status == ResidentStatus.WAITING)
+        .group_by(Resident.kelurahan_code)
+        .subquery()
+    )
+    waiting = func.sum(per_kelurahan.c.waiting)
     rows = session.execute(
         select(
             Kecamatan.code,
             Kecamatan.name,
-            func.count(Resident.id),
-            func.min(Resident.requested_on),
+            waiting,
+            func.min(per_kelurahan.c.oldest),
+            func.sum(waiting).over(),
+            func.count().over(),
         )
         .join(Kelurahan, Kelurahan.kecamatan_code == Kecamatan.code)
-        .join(Resident, Resident.kelurahan_code == Kelurahan.code)
-        .where(Resident.status == ResidentStatus.WAITING)
+        .join(per_kelurahan, per_kelurahan.c.kelurahan_code == Kelurahan.code)
         .group_by(Kecamatan.code, Kecamatan.name)
+        .order_by(waiting.desc(), Kecamatan.name)
+        .limit(WAITING_AREAS_SHOWN)
     ).all()
-    areas = [WaitingArea(code, name, waiting, oldest) for code, name, waiting, oldest in rows]
-    return sorted(areas, key=lambda area: (-area.waiting, area.kecamatan))
+    areas = [WaitingArea(code, name, int(count), oldest) for code, name, count, oldest, *_ in rows]
+    return areas, int(rows[0][4]) if rows else 0, rows[0][5] if rows else 0
 
 
 def _recordings_by_month(session: Session, today: date) -> list[MonthRecordings]:

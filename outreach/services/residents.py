@@ -319,7 +319,7 @@ class ResidentFilters:
 
 
 def _filtered(filters: ResidentFilters, *, today: date, with_status: bool = True) -> Select:
-    query = select(Resident).join(Resident.kelurahan)
+    query = select(Resident)
     q = filters.q.strip()
     if q:
         query = query.where(func.lower(Resident.name).like(contains_pattern(q), escape="\\"))
@@ -333,15 +333,22 @@ def _filtered(filters: ResidentFilters, *, today: date, with_status: bool = True
     if filters.kelurahan:
         query = query.where(Resident.kelurahan_code == filters.kelurahan)
     elif filters.kecamatan:
-        query = query.where(Kelurahan.kecamatan_code == filters.kecamatan)
+        query = query.where(
+            Resident.kelurahan_code.in_(
+                select(Kelurahan.code).where(Kelurahan.kecamatan_code == filters.kecamatan)
+            )
+        )
     if filters.waited_days:
         query = query.where(Resident.requested_on <= today - timedelta(days=filters.waited_days))
     return query
 
 
+# Written as the index ix_residents_priority is (unknown birth dates last, portably), so the
+# first page of the queue is read from the index, not sorted from the whole table.
 PRIORITY = (
     Resident.is_bedridden.desc(),
-    Resident.birth_on.asc().nulls_last(),
+    Resident.birth_on.is_(None),
+    Resident.birth_on.asc(),
     Resident.requested_on.asc(),
     Resident.id.asc(),
 )

@@ -3,11 +3,10 @@ day. Each is a fixed number of queries, however many visits there are."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, func, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from outreach.models import (
@@ -37,6 +36,7 @@ _WITH_PLACE = (
 @dataclass(frozen=True)
 class VisitFilters:
     month: date  # first day of the month shown
+    day: date | None = None  # one day of that month only
     status: str = ""  # a VisitStatus value, or "" for all
     team_id: int | None = None
     kind: str = ""  # school | home | ""
@@ -52,12 +52,7 @@ def _kecamatan_code():
 
 
 def _filtered(filters: VisitFilters, today: date) -> Select:
-    query = (
-        select(Visit)
-        .outerjoin(School, School.id == Visit.school_id)
-        .outerjoin(Resident, Resident.id == Visit.resident_id)
-        .outerjoin(Kelurahan, Kelurahan.code == Resident.kelurahan_code)
-    )
+    query = select(Visit)
     if filters.overdue:
         query = query.where(Visit.status.in_(OPEN_VISIT_STATUSES), Visit.visit_on < today)
     elif filters.soon:
@@ -72,6 +67,8 @@ def _filtered(filters: VisitFilters, today: date) -> Select:
             Visit.status.in_(OPEN_VISIT_STATUSES),
             Visit.visit_on >= today,
         )
+    elif filters.day:
+        query = query.where(Visit.visit_on == filters.day)
     else:
         query = query.where(
             Visit.visit_on >= filters.month, Visit.visit_on < next_month(filters.month)
@@ -82,8 +79,13 @@ def _filtered(filters: VisitFilters, today: date) -> Select:
         query = query.where(Visit.team_id == filters.team_id)
     if filters.kind:
         query = query.where(Visit.kind == VisitKind(filters.kind))
-    if filters.kecamatan:
-        query = query.where(_kecamatan_code() == filters.kecamatan)
+    if filters.kecamatan:  # joined only then: counting a month's visits needs no join
+        query = (
+            query.outerjoin(School, School.id == Visit.school_id)
+            .outerjoin(Resident, Resident.id == Visit.resident_id)
+            .outerjoin(Kelurahan, Kelurahan.code == Resident.kelurahan_code)
+            .where(_kecamatan_code() == filters.kecamatan)
+        )
     return query
 
 
@@ -115,14 +117,21 @@ def count_by_status(session: Session, filters: VisitFilters, *, today: date) -> 
     return {status: found.get(status, 0) for status in VisitStatus}
 
 
+# At national scale a day holds hundreds of school visits and teams: the calendar names the
+# first few and counts the rest, which the visit list of that day shows in full.
+SHOWN_PER_DAY = 6
+
+
 @dataclass
 class CalendarDay:
     day: date
     in_month: bool
     closures: list[str] = field(default_factory=list)
-    schools: list[Visit] = field(default_factory=list)
-    # Home visits by team: [(team name, {status: count})].
-    homes: list[tuple[str, Counter]] = field(default_factory=list)
+    schools: list[Visit] = field(default_factory=list)  # the first SHOWN_PER_DAY
+    more_schools: int = 0  # school visits of the day beyond those shown
+    # Home visits by team: [(team id, team name, how many)], the first SHOWN_PER_DAY teams.
+    homes: list[tuple[int, str, int]] = field(default_factory=list)
+    more_home_teams: int = 0
 
     @property
     def empty(self) -> bool:
@@ -132,8 +141,9 @@ class CalendarDay:
 def month_calendar(
     session: Session, month: date, *, team_id: int | None = None, kind: str = ""
 ) -> list[list[CalendarDay]]:
-    """The month as weeks (Monday first) of days with closures, school visits one by one and
-    home visits counted per team and status. Cancelled visits are left out."""
+    """The month as weeks (Monday first) of days with closures, the day's first school visits
+    and the first teams with home visits (counted), and how many more there are. Cancelled
+    visits are left out. Five queries, however many visits a day holds."""
     first = month_start(month)
     grid_start = first - timedelta(days=first.weekday())
     after = next_month(first)
@@ -158,26 +168,65 @@ def month_calendar(
     if team_id:
         conditions.append(Visit.team_id == team_id)
     if kind != "home":
-        for visit in session.scalars(
-            select(Visit)
-            .options(joinedload(Visit.school), joinedload(Visit.team))
-            .where(*conditions, Visit.kind == VisitKind.SCHOOL)
-            .order_by(Visit.visit_on, Visit.team_id, Visit.id)
-        ):
-            days[visit.visit_on].schools.append(visit)
+        _calendar_schools(session, days, conditions)
     if kind != "school":
-        homes: dict[date, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
-        for row in session.execute(
-            select(Visit.visit_on, Team.name, Visit.status, func.count())
-            .join(Team, Team.id == Visit.team_id)
-            .where(*conditions, Visit.kind == VisitKind.HOME)
-            .group_by(Visit.visit_on, Team.name, Visit.status)
-        ):
-            homes[row[0]][row[1]][row[2]] += row[3]
-        for day, teams in homes.items():
-            days[day].homes = sorted(teams.items())
+        _calendar_homes(session, days, conditions)
     ordered = [days[day] for day in sorted(days)]
     return [ordered[i : i + 7] for i in range(0, len(ordered), 7)]
+
+
+def _calendar_schools(session: Session, days: dict[date, CalendarDay], conditions) -> None:
+    """Each day's first school visits (one small index read per day, in one statement) and
+    how many the day holds."""
+    school = [*conditions, Visit.kind == VisitKind.SCHOOL]
+    firsts = [
+        select(
+            select(Visit.id)
+            .where(*school, Visit.visit_on == day)
+            .order_by(Visit.team_id, Visit.status, Visit.id)
+            .limit(SHOWN_PER_DAY)
+            .subquery()
+        )
+        for day in days
+    ]
+    for visit in session.scalars(
+        select(Visit)
+        .options(joinedload(Visit.school), joinedload(Visit.team))
+        .where(Visit.id.in_(union_all(*firsts)))
+        .order_by(Visit.visit_on, Visit.team_id, Visit.status, Visit.id)
+    ):
+        days[visit.visit_on].schools.append(visit)
+    for day, count in session.execute(
+        select(Visit.visit_on, func.count()).where(*school).group_by(Visit.visit_on)
+    ):
+        days[day].more_schools = count - len(days[day].schools)
+
+
+def _calendar_homes(session: Session, days: dict[date, CalendarDay], conditions) -> None:
+    per_team = (
+        select(
+            Visit.visit_on,
+            Visit.team_id,
+            func.count().label("visits"),
+            func.row_number()
+            .over(partition_by=Visit.visit_on, order_by=Visit.team_id)
+            .label("position"),
+            func.count().over(partition_by=Visit.visit_on).label("teams"),
+        )
+        .where(*conditions, Visit.kind == VisitKind.HOME)
+        .group_by(Visit.visit_on, Visit.team_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(per_team.c.visit_on, Team.id, Team.name, per_team.c.visits, per_team.c.teams)
+        .join(Team, Team.id == per_team.c.team_id)
+        .where(per_team.c.position <= SHOWN_PER_DAY)
+        .order_by(per_team.c.visit_on, per_team.c.position)
+    )
+    for day, team_id, name, visits, teams in rows:
+        cell = days[day]
+        cell.homes.append((team_id, name, visits))
+        cell.more_home_teams = teams - len(cell.homes)
 
 
 def load_visit(session: Session, visit_id: int) -> Visit | None:

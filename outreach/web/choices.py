@@ -4,7 +4,7 @@ dependent kelurahan select."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from outreach.extensions import db
@@ -22,13 +22,34 @@ def kecamatan_choices(blank: str) -> list[SelectChoice]:
     return [SelectChoice("", blank)] + [SelectChoice(k.code, k.name) for k in rows]
 
 
-def kelurahan_choices() -> list[SelectChoice]:
-    """Grouped by kecamatan, each option naming its kecamatan for the dependent select."""
-    rows = db.session.execute(
+# Beyond this many kecamatan (a province has a few hundred, the country 7,300) a filter asks for
+# the kecamatan's code instead of listing them all.
+KECAMATAN_LISTED = 1000
+
+
+def kecamatan_options() -> list[Kecamatan] | None:
+    """Every kecamatan by name, or None when there are too many to list in a filter."""
+    if db.session.scalar(select(func.count()).select_from(Kecamatan)) > KECAMATAN_LISTED:
+        return None
+    return list(db.session.scalars(select(Kecamatan).order_by(Kecamatan.name)))
+
+
+# Beyond this many kelurahan (a province or the whole country: 83,000), a filter offers only
+# the kelurahan of the kecamatan chosen, instead of a page of megabytes.
+KELURAHAN_LISTED = 2000
+
+
+def kelurahan_choices(*, of_kecamatan: str | None = None) -> list[SelectChoice]:
+    """Grouped by kecamatan, each option naming its kecamatan for the dependent select; with
+    ``of_kecamatan``, only that kecamatan's."""
+    query = (
         select(Kelurahan, Kecamatan.name)
         .join(Kecamatan, Kelurahan.kecamatan_code == Kecamatan.code)
         .order_by(Kecamatan.name, Kelurahan.name)
     )
+    if of_kecamatan is not None:
+        query = query.where(Kelurahan.kecamatan_code == of_kecamatan)
+    rows = db.session.execute(query)
     return [SelectChoice("", _("— unknown —"))] + [
         SelectChoice(
             kelurahan.code,
@@ -38,3 +59,13 @@ def kelurahan_choices() -> list[SelectChoice]:
         )
         for kelurahan, kecamatan_name in rows
     ]
+
+
+def kelurahan_filter_choices(blank: str, kecamatan_code: str) -> list[SelectChoice]:
+    """Every kelurahan for a city or regency; at province or national scale only those of the
+    chosen kecamatan (none before one is chosen)."""
+    many = db.session.scalar(select(func.count()).select_from(Kelurahan)) > KELURAHAN_LISTED
+    if not many:
+        return [SelectChoice("", blank)] + kelurahan_choices()[1:]
+    chosen = kelurahan_choices(of_kecamatan=kecamatan_code)[1:] if kecamatan_code else []
+    return [SelectChoice("", blank)] + chosen

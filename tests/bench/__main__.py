@@ -17,8 +17,9 @@ import resource
 import subprocess
 import sys
 import tempfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from tests.bench import load
 from tests.bench.dataset import Size
@@ -114,15 +115,17 @@ def main() -> None:
     parser.add_argument("--load-clients", type=int, default=8)
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
     options = parser.parse_args()
-    from outreach.i18n import office_today
-
-    today = office_today()
+    zone = ZoneInfo(os.environ.get("OUTREACH_TIMEZONE") or "Asia/Jakarta")
+    today = datetime.now(zone).date()
     databases = []
     with tempfile.TemporaryDirectory(prefix="jemput-bola-bench-") as folder:
         databases.append(
             bench_database(
-                "sqlite", f"sqlite:///{folder}/bench.sqlite", today=today,
-                scale=options.scale, runs=options.runs,
+                "sqlite",
+                f"sqlite:///{folder}/bench.sqlite",
+                today=today,
+                scale=options.scale,
+                runs=options.runs,
             )  # fmt: skip
         )
         postgres = os.environ.get("BENCH_DATABASE_URL")
@@ -171,9 +174,7 @@ def main() -> None:
         "databases": databases,
         "load": load_result,
         "all_goals_met": not any(row["goals_missed"] for row in rows),
-        "bench_peak_memory_mb": round(
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
-        ),
+        "bench_peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     options.output.parent.mkdir(parents=True, exist_ok=True)
     options.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")

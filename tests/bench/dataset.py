@@ -208,7 +208,9 @@ def _regions(size: Size) -> tuple[list[dict], list[dict]]:
             for k in range(1, size.kecamatan + 1):
                 code = f"{province:02d}.{r:02d}.{k:02d}"
                 lat, lng = lat0 + k * 0.02, lng0 + k * 0.02
-                kecamatan.append({"code": code, "name": f"Kecamatan {code}", "lat": lat, "lng": lng})
+                kecamatan.append(
+                    {"code": code, "name": f"Kecamatan {code}", "lat": lat, "lng": lng}
+                )
                 for n in range(1, size.kelurahan + 1):
                     kelurahan.append(
                         {

@@ -272,7 +272,7 @@ def export_month(built, runs: int) -> Result:
             body, count = visit_file(session, built.month, "csv", now=_marker(0), actor="bench")
             session.rollback()
         result.times.append(
-            timed(lambda: (visit_file(session, built.month, "csv", now=_marker(0), actor="bench")))
+            timed(lambda: visit_file(session, built.month, "csv", now=_marker(0), actor="bench"))
         )
         session.rollback()
         select_sql = [s for s in statements if s[0].lstrip().upper().startswith("SELECT")]

@@ -33,7 +33,12 @@ from outreach.services.residents import (
     update_resident,
     warnings_for,
 )
-from outreach.web.choices import enum_choices, kecamatan_choices, kelurahan_choices
+from outreach.web.choices import (
+    enum_choices,
+    kecamatan_choices,
+    kelurahan_choices,
+    kelurahan_filter_choices,
+)
 from outreach.web.downloads import url_with
 from outreach.web.forms import ConfirmForm
 from outreach.web.labels import (
@@ -66,7 +71,9 @@ def filters_from_request() -> tuple[ResidentFilterForm, ResidentFilters]:
     form = ResidentFilterForm(formdata=request.args)
     form.category.choices = enum_choices(CATEGORY_LABELS, _("All categories"))
     form.kecamatan.choices = kecamatan_choices(_("All kecamatan"))
-    form.kelurahan.choices = [SelectChoice("", _("All kelurahan"))] + kelurahan_choices()[1:]
+    form.kelurahan.choices = kelurahan_filter_choices(
+        _("All kelurahan"), request.args.get("kecamatan", "")[:8]
+    )
     form.waited.choices = [SelectChoice("", _("Any time"))] + [
         SelectChoice(str(days), _("%(days)d days or more", days=days)) for days in WAITED_DAYS
     ]

@@ -15,7 +15,7 @@ from outreach import permissions
 from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import office_today, weekday_name
-from outreach.models import Kecamatan, Team, VisitKind, VisitStatus, utcnow
+from outreach.models import Team, VisitKind, VisitStatus, utcnow
 from outreach.scheduling.calendar import month_start, next_month
 from outreach.services.sweeps import CONFIRM_WINDOW_DAYS
 from outreach.services.visit_actions import (
@@ -32,6 +32,7 @@ from outreach.services.visit_queries import (
     month_calendar,
 )
 from outreach.web.access import require
+from outreach.web.choices import kecamatan_options
 from outreach.web.months import requested_month
 from outreach.web.visits import bp
 from outreach.web.visits.common import acting_user, plan_settings
@@ -45,12 +46,21 @@ def _int_arg(name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def _day_arg() -> date | None:
+    try:
+        return date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        return None
+
+
 def _filters(today: date) -> VisitFilters:
     """The list's filters from the query string; values that are not ours are ignored."""
     status = request.args.get("status", "")
     kind = request.args.get("kind", "")
+    day = _day_arg()
     return VisitFilters(
-        month=requested_month(),
+        month=month_start(day) if day else requested_month(),
+        day=day,
         status=status if status in {s.value for s in VisitStatus} else "",
         team_id=_int_arg("team"),
         kind=kind if kind in {k.value for k in VisitKind} else "",
@@ -103,7 +113,7 @@ def index():
         page=page,
         counts=count_by_status(db.session, filters, today=today),
         teams=_teams(),
-        kecamatan=list(db.session.scalars(select(Kecamatan).order_by(Kecamatan.name))),
+        kecamatan=kecamatan_options(),
         form=form,
         page_url=page_url,
         today=today,
@@ -204,7 +214,6 @@ def calendar():
         month=month,
         weeks=weeks,
         teams=teams,
-        team_ids={team.name: team.id for team in teams},
         team_id=team_id,
         kind=kind,
         today=today,
