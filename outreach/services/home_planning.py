@@ -112,24 +112,7 @@ def plan_home(
     preview = preview_home_visits(session, start=start, days=days, today=today, settings=settings)
     plan = preview.plan
     new = plan.new_stops
-    insert_visits(
-        session,
-        [
-            {
-                "kind": VisitKind.HOME,
-                "resident_id": stop.resident_id,
-                "team_id": stop.team_id,
-                "visit_on": stop.on,
-                "route_order": stop.route_order,
-                "status": VisitStatus.PROPOSED,
-                "origin": VisitOrigin.HOME_PLAN,
-                "version": 1,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for stop in new
-        ],
-    )
+    insert_visits(session, home_visit_rows(new, now))
     _renumber_existing(session, [s for s in plan.stops if not s.is_new], now)
     scheduled = [stop.resident_id for stop in new]
     for chunk in range(0, len(scheduled), 500):
@@ -174,6 +157,25 @@ def plan_home(
         },
     )
     return run, preview
+
+
+def home_visit_rows(stops, now: datetime) -> list[dict]:
+    """The new stops of a plan as visit rows for one executemany."""
+    return [
+        {
+            "kind": VisitKind.HOME,
+            "resident_id": stop.resident_id,
+            "team_id": stop.team_id,
+            "visit_on": stop.on,
+            "route_order": stop.route_order,
+            "status": VisitStatus.PROPOSED,
+            "origin": VisitOrigin.HOME_PLAN,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for stop in stops
+    ]
 
 
 def _renumber_existing(session: Session, stops, now: datetime) -> None:

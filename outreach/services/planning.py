@@ -184,21 +184,7 @@ def plan_schools(
     same moment; the caller's transaction must then be rolled back."""
     preview = preview_school_plan(session, month=month, today=today, settings=settings)
     plan = preview.plan
-    rows = [
-        {
-            "kind": VisitKind.SCHOOL,
-            "school_id": placement.school_id,
-            "team_id": placement.team_id,
-            "visit_on": placement.on,
-            "status": VisitStatus.PROPOSED,
-            "origin": VisitOrigin.MONTHLY_PLAN,
-            "plan_month": preview.month,
-            "version": 1,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for placement in plan.placements
-    ]
+    rows = school_visit_rows(preview, now)
     insert_visits(session, rows)
     run = PlanRun(
         kind=PlanKind.SCHOOL_MONTH,
@@ -232,6 +218,25 @@ def plan_schools(
         },
     )
     return run, preview
+
+
+def school_visit_rows(preview: SchoolPlanPreview, now: datetime) -> list[dict]:
+    """The visits a plan creates, as rows for one executemany."""
+    return [
+        {
+            "kind": VisitKind.SCHOOL,
+            "school_id": placement.school_id,
+            "team_id": placement.team_id,
+            "visit_on": placement.on,
+            "status": VisitStatus.PROPOSED,
+            "origin": VisitOrigin.MONTHLY_PLAN,
+            "plan_month": preview.month,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for placement in preview.plan.placements
+    ]
 
 
 def school_plans_missing(session: Session, today: date, plan_day: int, lead_days: int):

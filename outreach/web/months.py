@@ -1,4 +1,4 @@
-"""The month a page or a download is about, from ?month=YYYY-MM."""
+"""The month (?month=YYYY-MM) or the day (?day=YYYY-MM-DD) a page or a download is about."""
 
 from __future__ import annotations
 
@@ -23,3 +23,15 @@ def requested_month(*, strict: bool = False) -> date:
                 abort(400, description=_("Give the month as YYYY-MM, for example 2026-12."))
             flash(_("Month %(text)s not understood: showing this month.", text=text[:20]), "info")
     return month_start(office_today())
+
+
+def requested_day() -> date | None:
+    """?day=YYYY-MM-DD, or None when absent; a day that cannot be read is None with a note."""
+    text = request.args.get("day", "")
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        flash(_("Date %(text)s not understood: showing the whole month.", text=text[:20]), "info")
+        return None

@@ -93,7 +93,6 @@ class Built:
     next_month: date  # the one the planner plans
     rows: dict[str, int]
     school_id: int  # a school with a full year of visits, for the school page
-    team_id: int
 
 
 def _chunks(rows: Iterable[dict], size: int = CHUNK) -> Iterator[list[dict]]:
@@ -195,7 +194,6 @@ def build(session: Session, *, today: date, size: Size, password_hash: str) -> B
         next_month=following,
         rows=counts,
         school_id=1,
-        team_id=1,
     )
 
 

@@ -13,27 +13,28 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import delete, event, func, insert, select, update
 
 from outreach.extensions import db
 from outreach.models import (
     AuditEvent,
     PlanRun,
+    PlanTrigger,
     Resident,
     ResidentStatus,
     School,
     SchoolLevel,
     Visit,
     VisitKind,
-    VisitOrigin,
     VisitStatus,
 )
 from outreach.scheduling.calendar import next_month
-from outreach.services.home_planning import plan_home
-from outreach.services.planning import PlanSettings, plan_schools
+from outreach.services.home_planning import home_visit_rows, plan_home
+from outreach.services.planning import PlanSettings, plan_schools, school_visit_rows
 from outreach.services.school_import import TEMPLATE_HEADINGS, import_schools
 from outreach.services.tables import read_table
 from outreach.web.visits.exports import visit_file
@@ -93,7 +94,7 @@ def _forget_plan_runs() -> None:
 
 def plan_month(built, runs: int) -> Result:
     session = db.session
-    settings = PlanSettings.from_config(_config())
+    settings = PlanSettings.from_config(current_app.config)
     result = Result("plan a month of school visits", "")
     for run in range(runs):
         now = _marker(run)
@@ -102,10 +103,10 @@ def plan_month(built, runs: int) -> Result:
         def work(now=now, placed=placed):
             plan, preview = plan_schools(
                 session, month=built.next_month, now=now, today=built.today,
-                settings=settings, trigger=_command(), actor="bench",
+                settings=settings, trigger=PlanTrigger.COMMAND, actor="bench",
             )  # fmt: skip
             session.commit()
-            placed.extend(_rows_of(built.next_month, preview, now))
+            placed.extend(school_visit_rows(preview, now))
             return plan
 
         result.times.append(timed(work))
@@ -117,27 +118,9 @@ def plan_month(built, runs: int) -> Result:
     return result
 
 
-def _rows_of(month, preview, now) -> list[dict]:
-    return [
-        {
-            "kind": VisitKind.SCHOOL,
-            "school_id": p.school_id,
-            "team_id": p.team_id,
-            "visit_on": p.on,
-            "status": VisitStatus.PROPOSED,
-            "origin": VisitOrigin.MONTHLY_PLAN,
-            "plan_month": month,
-            "version": 1,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for p in preview.plan.placements
-    ]
-
-
 def plan_two_weeks_home(built, runs: int) -> Result:
     session = db.session
-    settings = PlanSettings.from_config(_config())
+    settings = PlanSettings.from_config(current_app.config)
     start = built.today + timedelta(days=7 - built.today.weekday())  # next Monday
     result = Result("plan two weeks of home visits", "")
     waiting = _count(Resident, Resident.status == ResidentStatus.WAITING)
@@ -148,24 +131,10 @@ def plan_two_weeks_home(built, runs: int) -> Result:
         def work(now=now, rows=rows):
             plan, preview = plan_home(
                 session, start=start, days=14, now=now, today=built.today, settings=settings,
-                trigger=_command(), actor="bench",
+                trigger=PlanTrigger.COMMAND, actor="bench",
             )  # fmt: skip
             session.commit()
-            rows.extend(
-                {
-                    "kind": VisitKind.HOME,
-                    "resident_id": s.resident_id,
-                    "team_id": s.team_id,
-                    "visit_on": s.on,
-                    "route_order": s.route_order,
-                    "status": VisitStatus.PROPOSED,
-                    "origin": VisitOrigin.HOME_PLAN,
-                    "version": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for s in preview.plan.new_stops
-            )
+            rows.extend(home_visit_rows(preview.plan.new_stops, now))
             return plan
 
         result.times.append(timed(work))
@@ -266,26 +235,26 @@ def import_school_file(built, runs: int, folder: Path) -> Result:
 def export_month(built, runs: int) -> Result:
     session = db.session
     result = Result("export a month of visits (CSV)", "")
+    statements: list = []
+    with capture(statements):  # also the warm-up run
+        _body, count = visit_file(session, built.month, "csv", now=_marker(0), actor="bench")
+        session.rollback()
+    select_sql = [s for s in statements if s[0].lstrip().upper().startswith("SELECT")]
+
+    def floor():
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\r\n")
+        for rows in replay(select_sql):
+            writer.writerows(rows)
+        return out.getvalue().encode("utf-8")
+
     for _ in range(runs):
-        statements: list = []
-        with capture(statements):
-            body, count = visit_file(session, built.month, "csv", now=_marker(0), actor="bench")
-            session.rollback()
         result.times.append(
             timed(lambda: visit_file(session, built.month, "csv", now=_marker(0), actor="bench"))
         )
         session.rollback()
-        select_sql = [s for s in statements if s[0].lstrip().upper().startswith("SELECT")]
-
-        def floor(select_sql=select_sql):
-            out = io.StringIO(newline="")
-            writer = csv.writer(out, lineterminator="\r\n")
-            for rows in replay(select_sql):
-                writer.writerows(rows)
-            return out.getvalue().encode("utf-8")
-
         result.floors.append(timed(floor))
-        result.size = f"{count:,} visits"
+    result.size = f"{count:,} visits"
     return result
 
 
@@ -396,23 +365,5 @@ def _count(model, *conditions) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*conditions))
 
 
-def _config():
-    from flask import current_app
-
-    return current_app.config
-
-
-def _command():
-    from outreach.models import PlanTrigger
-
-    return PlanTrigger.COMMAND
-
-
 def constant_view() -> str:
     return "ok"
-
-
-def today_in_office() -> date:
-    from outreach.i18n import office_today
-
-    return office_today()

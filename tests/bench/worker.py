@@ -73,7 +73,7 @@ def built_for(today: date) -> dataset.Built:
     from outreach.scheduling.calendar import month_start, next_month
 
     month = month_start(today)
-    return dataset.Built(today, month, next_month(month), {}, school_id=1, team_id=1)
+    return dataset.Built(today, month, next_month(month), {}, school_id=1)
 
 
 def build(url: str, today: date, scale: float) -> dict:
@@ -133,7 +133,10 @@ def main() -> None:
     options = parser.parse_args()
     if options.step == "build":
         (url,) = options.args
-        answer = build(url, options.today, options.scale)
+        try:
+            answer = build(url, options.today, options.scale)
+        except NotABenchDatabase as refusal:
+            raise SystemExit(f"Not benchmarking: {refusal}") from None
     else:
         operation, url = options.args
         if operation not in OPERATIONS:

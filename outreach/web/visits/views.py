@@ -33,7 +33,7 @@ from outreach.services.visit_queries import (
 )
 from outreach.web.access import require
 from outreach.web.choices import kecamatan_options
-from outreach.web.months import requested_month
+from outreach.web.months import requested_day, requested_month
 from outreach.web.visits import bp
 from outreach.web.visits.common import acting_user, plan_settings
 from outreach.web.visits.forms import BULK_ACTIONS, BulkForm
@@ -46,18 +46,11 @@ def _int_arg(name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _day_arg() -> date | None:
-    try:
-        return date.fromisoformat(request.args.get("day", ""))
-    except ValueError:
-        return None
-
-
 def _filters(today: date) -> VisitFilters:
     """The list's filters from the query string; values that are not ours are ignored."""
     status = request.args.get("status", "")
     kind = request.args.get("kind", "")
-    day = _day_arg()
+    day = requested_day()
     return VisitFilters(
         month=month_start(day) if day else requested_month(),
         day=day,
