@@ -186,6 +186,7 @@ def build(session: Session, *, today: date, size: Size, password_hash: str) -> B
     ]
     counts["school_blackouts"] = _insert(session, SchoolBlackout, blackouts)
     _insert(session, CoverageSnapshot, _coverage(first_month, size.months, now))
+    _move_sequences_past(session, (Team, School, Resident, Visit))
     session.commit()
     _analyse(session)
     return Built(
@@ -436,6 +437,21 @@ def _coverage(first_month: date, months: int, now: datetime) -> Iterator[dict]:
             "source": "Data bench: angka simulasi",
             "created_at": now,
         }
+
+
+def _move_sequences_past(session: Session, models) -> None:
+    """The rows above were written with their ids: on PostgreSQL, move each id sequence past
+    them, or the app's next insert would take id 1 again (SQLite takes max(id) + 1 itself)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for model in models:
+        table = model.__tablename__
+        session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                f" (SELECT coalesce(max(id), 1) FROM {table}))"
+            )
+        )
 
 
 def _analyse(session: Session) -> None:
