@@ -100,8 +100,12 @@ def plan_month(plan: SchoolPlanInput) -> SchoolPlan:
         if school.students_pending == 0:
             skipped.append(LeftOut(school.id, NOTHING_PENDING))
             continue
-        blocked = own_blackouts.get(school.id, ())
-        days = [d for d in month_days if not any(b.covers(d) for b in blocked)]
+        blocked = own_blackouts.get(school.id)
+        days = (
+            [d for d in month_days if not any(b.covers(d) for b in blocked)]
+            if blocked
+            else month_days
+        )
         if not days:
             unplaced.append(LeftOut(school.id, NO_POSSIBLE_DAY))
         elif not any(chooser.for_kecamatan(school.kecamatan_code)):

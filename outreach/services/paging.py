@@ -41,9 +41,13 @@ class Page:
         return shown
 
 
-def paginate(session: Session, query: Select, *, page: int, per_page: int) -> Page:
-    """Count the rows ``query`` selects and fetch page ``page`` (clamped to the last page)."""
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+def paginate(
+    session: Session, query: Select, *, page: int, per_page: int, count: Select | None = None
+) -> Page:
+    """Count the rows ``query`` selects and fetch page ``page`` (clamped to the last page).
+    ``count``: the same rows selected more cheaply (without joins that only sort or load)."""
+    counted = (count if count is not None else query).order_by(None).subquery()
+    total = session.scalar(select(func.count()).select_from(counted))
     last = max(1, -(-total // per_page))
     number = min(max(1, page), last)
     items = list(session.scalars(query.limit(per_page).offset((number - 1) * per_page)))

@@ -169,7 +169,7 @@ SORT_COLUMNS = {
 
 
 def _filtered(filters: SchoolFilters) -> Select:
-    query = select(School).join(School.kecamatan)
+    query = select(School)
     q = filters.q.strip()
     if q:
         digits = q.replace(" ", "")
@@ -199,12 +199,13 @@ def list_schools(
         order = [first.desc().nulls_last(), *rest]
     else:
         order = [first.asc().nulls_last(), *rest]
-    query = (
-        _filtered(filters)
-        .options(joinedload(School.kecamatan), joinedload(School.kelurahan))
-        .order_by(*order, School.id)
+    query = _filtered(filters)
+    if filters.sort == "kecamatan":  # counted without the join: every school has its kecamatan
+        query = query.join(School.kecamatan)
+    query = query.options(joinedload(School.kecamatan), joinedload(School.kelurahan)).order_by(
+        *order, School.id
     )
-    return paginate(session, query, page=page, per_page=per_page)
+    return paginate(session, query, page=page, per_page=per_page, count=_filtered(filters))
 
 
 def count_schools(session: Session) -> dict[str, int]:

@@ -27,6 +27,16 @@ def kecamatan_choices(blank: str) -> list[SelectChoice]:
 KECAMATAN_LISTED = 1000
 
 
+def offer_kecamatan(field, blank: str) -> None:
+    """Fill a KecamatanFilterField: every kecamatan by name after ``blank``, or — beyond
+    KECAMATAN_LISTED — make it ask for the code."""
+    options = kecamatan_options()
+    if options is None:
+        field.ask_for_code()
+    else:
+        field.choices = [SelectChoice("", blank)] + [SelectChoice(k.code, k.name) for k in options]
+
+
 def kecamatan_options() -> list[Kecamatan] | None:
     """Every kecamatan by name, or None when there are too many to list in a filter."""
     if db.session.scalar(select(func.count()).select_from(Kecamatan)) > KECAMATAN_LISTED:

@@ -117,44 +117,6 @@ def main() -> None:
     options = parser.parse_args()
     zone = ZoneInfo(os.environ.get("OUTREACH_TIMEZONE") or "Asia/Jakarta")
     today = datetime.now(zone).date()
-    databases = []
-    with tempfile.TemporaryDirectory(prefix="jemput-bola-bench-") as folder:
-        databases.append(
-            bench_database(
-                "sqlite",
-                f"sqlite:///{folder}/bench.sqlite",
-                today=today,
-                scale=options.scale,
-                runs=options.runs,
-            )  # fmt: skip
-        )
-        postgres = os.environ.get("BENCH_DATABASE_URL")
-        load_result = None
-        if postgres:
-            databases.append(
-                bench_database(
-                    "postgresql", postgres, today=today, scale=options.scale, runs=options.runs
-                )
-            )
-            if options.load_seconds > 0:
-                print(f"== load run: {options.load_seconds:.0f} s on PostgreSQL ==", flush=True)
-                paths = [path.format(month=f"{today:%Y-%m}") for path in LOAD_PAGES]
-                load_result = load.run(
-                    postgres, Path(folder), paths, seconds=options.load_seconds,
-                    clients=options.load_clients,
-                )  # fmt: skip
-        else:
-            print("BENCH_DATABASE_URL is not set: PostgreSQL and the load run are skipped.")
-    rows = [row for database in databases for row in database["results"]]
-    print()
-    print_table(rows)
-    if load_result:
-        print(
-            f"\nload: {load_result['requests']:,} requests in {load_result['seconds']} s, "
-            f"{load_result['throughput_per_s']}/s, p50 {load_result['p50_ms']} ms, "
-            f"p99 {load_result['p99_ms']} ms, {load_result['errors']} errors "
-            f"({load.WORKERS} gunicorn workers + the scheduler, {load_result['clients']} clients)"
-        )
     report = {
         "date": today.isoformat(),
         "scale": options.scale,
@@ -171,14 +133,54 @@ def main() -> None:
             "plan_month_sqlite_s": PLAN_GOAL_S,
             "memory_mb": MEMORY_GOAL_MB,
         },
-        "databases": databases,
-        "load": load_result,
-        "all_goals_met": not any(row["goals_missed"] for row in rows),
-        "bench_peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "complete": False,
+        "databases": [],
+        "load": None,
     }
-    options.output.parent.mkdir(parents=True, exist_ok=True)
-    options.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    postgres = os.environ.get("BENCH_DATABASE_URL")
+    with tempfile.TemporaryDirectory(prefix="jemput-bola-bench-") as folder:
+        targets = [("sqlite", f"sqlite:///{folder}/bench.sqlite")]
+        if postgres:
+            targets.append(("postgresql", postgres))
+        else:
+            print("BENCH_DATABASE_URL is not set: PostgreSQL and the load run are skipped.")
+        for name, url in targets:
+            report["databases"].append(
+                bench_database(name, url, today=today, scale=options.scale, runs=options.runs)
+            )
+            write_report(report, options.output)  # a run stopped later keeps what it measured
+        if postgres and options.load_seconds > 0:
+            print(f"== load run: {options.load_seconds:.0f} s on PostgreSQL ==", flush=True)
+            paths = [path.format(month=f"{today:%Y-%m}") for path in LOAD_PAGES]
+            report["load"] = load.run(
+                postgres, Path(folder), paths, seconds=options.load_seconds,
+                clients=options.load_clients,
+            )  # fmt: skip
+    rows = [row for database in report["databases"] for row in database["results"]]
+    print()
+    print_table(rows)
+    load_result = report["load"]
+    if load_result:
+        print(
+            f"\nload: {load_result['requests']:,} requests in {load_result['seconds']} s, "
+            f"{load_result['throughput_per_s']}/s, p50 {load_result['p50_ms']} ms, "
+            f"p99 {load_result['p99_ms']} ms, {load_result['errors']} errors "
+            f"({load.WORKERS} gunicorn workers + the scheduler, {load_result['clients']} clients)"
+        )
+    report["complete"] = True
+    report["all_goals_met"] = not any(row["goals_missed"] for row in rows) and (
+        load_result is None or load_result["errors"] == 0
+    )
+    report["bench_peak_memory_mb"] = round(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+    )
+    write_report(report, options.output)
     print(f"\nwritten: {options.output}")
+
+
+def write_report(report: dict, output: Path) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":

@@ -34,3 +34,4 @@ def test_the_benchmark_runs_end_to_end_and_writes_its_table(tmp_path):
     for row in rows:
         assert row["time_s"] > 0 and row["floor_s"] > 0 and row["peak_memory_mb"] > 0, row
     assert "ratio" in done.stdout and "dashboard" in done.stdout  # the printed table
+    assert report["complete"] is True and isinstance(report["all_goals_met"], bool)

@@ -1,10 +1,10 @@
 """Forms for logging in and choosing a language."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import HiddenField, PasswordField, SelectChoice, StringField
 from wtforms.validators import DataRequired, EqualTo
 
-from outreach.web.forms import Form
+from outreach.web.forms import Form, SelectField
 from outreach.web.validators import TextLength
 
 

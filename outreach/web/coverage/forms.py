@@ -5,12 +5,12 @@ from __future__ import annotations
 from functools import partial
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField
+from wtforms import StringField
 from wtforms.validators import InputRequired, Optional
 
 from outreach.domain.values import parse_whole_number
 from outreach.services.coverage_import import FIGURE_MAX
-from outreach.web.forms import DateInput, Form
+from outreach.web.forms import DateInput, Form, SelectField
 from outreach.web.validators import TextLength, domain_check
 
 _figure = domain_check(partial(parse_whole_number, maximum=FIGURE_MAX))

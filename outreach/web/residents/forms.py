@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from outreach.domain.nik import clean_nik
@@ -13,7 +13,7 @@ from outreach.domain.values import parse_coordinates
 from outreach.models import DisabilityKind, RequestChannel, ResidentCategory, Sex
 from outreach.services.residents import MANUAL_STATUSES
 from outreach.web.choices import enum_choices
-from outreach.web.forms import DateInput, Form
+from outreach.web.forms import DateInput, Form, KecamatanFilterField, SelectField
 from outreach.web.labels import (
     CATEGORY_LABELS,
     CHANNEL_LABELS,
@@ -31,7 +31,7 @@ class ResidentFilterForm(Form):
     q = StringField(_l("Name"), validators=[Optional(), TextLength(max=100)])
     status = HiddenField(default="open")
     category = SelectField(_l("Category"), validators=[Optional()])
-    kecamatan = SelectField(_l("Kecamatan"), validators=[Optional()])
+    kecamatan = KecamatanFilterField(_l("Kecamatan"))
     kelurahan = SelectField(
         _l("Kelurahan"), validators=[Optional()], render_kw={"data-parent-select": "kecamatan"}
     )

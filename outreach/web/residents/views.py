@@ -38,6 +38,7 @@ from outreach.web.choices import (
     kecamatan_choices,
     kelurahan_choices,
     kelurahan_filter_choices,
+    offer_kecamatan,
 )
 from outreach.web.downloads import url_with
 from outreach.web.forms import ConfirmForm
@@ -70,7 +71,7 @@ def load_resident(resident_id: int) -> Resident:
 def filters_from_request() -> tuple[ResidentFilterForm, ResidentFilters]:
     form = ResidentFilterForm(formdata=request.args)
     form.category.choices = enum_choices(CATEGORY_LABELS, _("All categories"))
-    form.kecamatan.choices = kecamatan_choices(_("All kecamatan"))
+    offer_kecamatan(form.kecamatan, _("All kecamatan"))
     form.kelurahan.choices = kelurahan_filter_choices(
         _("All kelurahan"), request.args.get("kecamatan", "")[:8]
     )

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
     HiddenField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -16,7 +15,7 @@ from outreach.domain.phone import normalise_phone
 from outreach.domain.schools import clean_npsn
 from outreach.domain.values import clean_email, parse_coordinates, parse_whole_number
 from outreach.web.auth.forms import NewPasswordForm
-from outreach.web.forms import CheckboxesField, DateInput, Form
+from outreach.web.forms import CheckboxesField, DateInput, Form, KecamatanFilterField, SelectField
 from outreach.web.validators import TextLength, domain_check, in_kecamatan
 
 
@@ -27,7 +26,7 @@ class SchoolFilterForm(Form):
         csrf = False
 
     q = StringField(_l("Name or NPSN"), validators=[Optional(), TextLength(max=100)])
-    kecamatan = SelectField(_l("Kecamatan"), validators=[Optional()])
+    kecamatan = KecamatanFilterField(_l("Kecamatan"))
     level = SelectField(_l("Level"), validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
     active = SelectField(_l("Shown"), validators=[Optional()], default="active")

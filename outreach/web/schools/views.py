@@ -26,7 +26,12 @@ from outreach.services.schools import (
     update_school,
 )
 from outreach.services.users import create_user
-from outreach.web.choices import enum_choices, kecamatan_choices, kelurahan_choices
+from outreach.web.choices import (
+    enum_choices,
+    kecamatan_choices,
+    kelurahan_choices,
+    offer_kecamatan,
+)
 from outreach.web.downloads import url_with
 from outreach.web.feeds.manage import change_feed, feed_url
 from outreach.web.forms import ConfirmForm, put_error
@@ -53,7 +58,7 @@ def load_school(school_id: int) -> School:
 
 def _filters_from_request() -> tuple[SchoolFilterForm, SchoolFilters]:
     form = SchoolFilterForm(formdata=request.args)
-    form.kecamatan.choices = kecamatan_choices(_("All kecamatan"))
+    offer_kecamatan(form.kecamatan, _("All kecamatan"))
     form.level.choices = enum_choices(SCHOOL_LEVEL_LABELS, _("All levels"))
     form.status.choices = enum_choices(SCHOOL_STATUS_LABELS, _("Negeri and swasta"))
     form.active.choices = active_choices()

@@ -5,12 +5,12 @@ from __future__ import annotations
 from functools import partial
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from outreach.domain.values import parse_coordinates, parse_whole_number
 from outreach.services.teams import MAX_VISITS_PER_DAY
-from outreach.web.forms import CheckboxesField, Form
+from outreach.web.forms import CheckboxesField, Form, SelectField
 from outreach.web.validators import TextLength, domain_check
 
 _per_day = domain_check(partial(parse_whole_number, maximum=MAX_VISITS_PER_DAY))

@@ -7,7 +7,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
-    SelectField,
     SelectMultipleField,
     TextAreaField,
     TimeField,
@@ -16,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from outreach.services.visit_actions import STUDENTS_MAX
 from outreach.services.visit_changes import REASON_MAX
-from outreach.web.forms import DateInput, Form
+from outreach.web.forms import DateInput, Form, SelectField
 
 NUMBER_RANGE = _l("Enter a number from 0 to %(max)d.")
 
