@@ -114,14 +114,9 @@ class Visit(Base):
         ),
         # The month calendar: a kind's visits day by day, team by team, read from the index.
         Index("ix_visits_kind_visit_on_team_id", "kind", "visit_on", "team_id", "status"),
-        # The dashboard's recordings per month, summed from the index alone.
+        # The visit list filtered by kind and status, in its order; its counts by status.
         Index(
-            "ix_visits_recorded_totals",
-            "status",
-            "visit_on",
-            "students_recorded",
-            "students_not_recorded",
-            "home_outcome",
+            "ix_visits_kind_status_visit_on", "kind", "status", "visit_on", "team_id", "route_order"
         ),
         # A resident has at most one open home visit, whoever plans it and however often.
         Index(

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Integer, case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from outreach.domain.coverage import Coverage, Figure, Projection, project
 from outreach.models import (
-    HomeOutcome,
+    DailyRecording,
     Kecamatan,
     Kelurahan,
     OfficeClosure,
@@ -22,6 +22,7 @@ from outreach.models import (
     Team,
     Visit,
     VisitStatus,
+    WaitingCount,
 )
 from outreach.scheduling.calendar import month_start, next_month
 from outreach.services.coverage import city_history
@@ -153,63 +154,61 @@ def get_office_overview(session: Session, today: date, *, target: Decimal) -> Of
 def _waiting_by_kecamatan(session: Session) -> tuple[list[WaitingArea], int, int]:
     """The kecamatan where most residents wait for a home visit (the first
     WAITING_AREAS_SHOWN, each with its oldest request), everyone waiting, and in how many
-    kecamatan. Counted per kelurahan from an index first, then per kecamatan."""
-    per_kelurahan = (
-        select(
-            Resident.kelurahan_code,
-            func.count().label("waiting"),
-            func.min(Resident.requested_on).label("oldest"),
-        )
-        .where(Resident.status == ResidentStatus.WAITING)
-        .group_by(Resident.kelurahan_code)
-        .subquery()
-    )
-    waiting = func.sum(per_kelurahan.c.waiting)
+    kecamatan. From the running totals (WaitingCount), then the oldest request of the ones
+    shown from the queue's index."""
     rows = session.execute(
         select(
-            Kecamatan.code,
+            WaitingCount.kecamatan_code,
             Kecamatan.name,
-            waiting,
-            func.min(per_kelurahan.c.oldest),
-            func.sum(waiting).over(),
+            WaitingCount.waiting,
+            func.sum(WaitingCount.waiting).over(),
             func.count().over(),
         )
-        .join(Kelurahan, Kelurahan.kecamatan_code == Kecamatan.code)
-        .join(per_kelurahan, per_kelurahan.c.kelurahan_code == Kelurahan.code)
-        .group_by(Kecamatan.code, Kecamatan.name)
-        .order_by(waiting.desc(), Kecamatan.name)
+        .join(Kecamatan, Kecamatan.code == WaitingCount.kecamatan_code)
+        .where(WaitingCount.waiting > 0)
+        .order_by(WaitingCount.waiting.desc(), Kecamatan.name)
         .limit(WAITING_AREAS_SHOWN)
     ).all()
-    areas = [WaitingArea(code, name, int(count), oldest) for code, name, count, oldest, *_ in rows]
-    return areas, int(rows[0][4]) if rows else 0, rows[0][5] if rows else 0
+    if not rows:
+        return [], 0, 0
+    oldest = dict(
+        session.execute(
+            select(Kelurahan.kecamatan_code, func.min(Resident.requested_on))
+            .join(Kelurahan, Kelurahan.code == Resident.kelurahan_code)
+            .where(
+                Resident.status == ResidentStatus.WAITING,
+                Kelurahan.kecamatan_code.in_([row[0] for row in rows]),
+            )
+            .group_by(Kelurahan.kecamatan_code)
+        ).all()
+    )
+    areas = [
+        WaitingArea(code, name, waiting, oldest[code])
+        for code, name, waiting, _everyone, _areas in rows
+    ]
+    return areas, int(rows[0][3]), rows[0][4]
 
 
 def _recordings_by_month(session: Session, today: date) -> list[MonthRecordings]:
-    """Students and residents recorded by completed visits, per month. Grouped by day in SQL
-    (at most a year of days, the same on every database), by month here."""
+    """Students and residents recorded by completed visits, per month: the running totals per
+    day (DailyRecording) of a year, added up by month here."""
     months = [month_start(today)]
     while len(months) < MONTHS_SHOWN:
         months.insert(0, month_start(months[0] - timedelta(days=1)))
     rows = session.execute(
         select(
-            Visit.visit_on,
-            func.coalesce(func.sum(Visit.students_recorded), 0),
-            func.coalesce(func.sum(Visit.students_not_recorded), 0),
-            func.sum(case((Visit.home_outcome == HomeOutcome.RECORDED, 1), else_=0), type_=Integer),
-        )
-        .where(
-            Visit.status == VisitStatus.COMPLETED,
-            Visit.visit_on >= months[0],
-            Visit.visit_on < next_month(months[-1]),
-        )
-        .group_by(Visit.visit_on)
+            DailyRecording.day,
+            DailyRecording.students_recorded,
+            DailyRecording.students_not_recorded,
+            DailyRecording.residents_recorded,
+        ).where(DailyRecording.day >= months[0], DailyRecording.day < next_month(months[-1]))
     ).all()
     totals = {month: [0, 0, 0] for month in months}
     for day, recorded, not_recorded, residents in rows:
         bucket = totals[month_start(day)]
-        bucket[0] += int(recorded)
-        bucket[1] += int(not_recorded)
-        bucket[2] += int(residents or 0)
+        bucket[0] += recorded
+        bucket[1] += not_recorded
+        bucket[2] += residents
     return [MonthRecordings(month, *totals[month]) for month in months]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +53,21 @@ def paginate(
     number = min(max(1, page), last)
     items = list(session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
     return Page(items, total, number, per_page)
+
+
+def paginate_by_key(
+    session: Session, keys: Select, load: Callable[[list], Iterable], *, page: int, per_page: int
+) -> Page:
+    """Like :func:`paginate` for a query selecting only each row's key (its filters and order,
+    no joins for loading): the page's keys are found first, then ``load(keys)`` fetches those
+    rows with whatever they show. A deep page then walks an index instead of joining every row
+    it skips."""
+    total = session.scalar(select(func.count()).select_from(keys.order_by(None).subquery()))
+    last = max(1, -(-total // per_page))
+    number = min(max(1, page), last)
+    wanted = list(session.scalars(keys.limit(per_page).offset((number - 1) * per_page)))
+    found = {item.id: item for item in load(wanted)}  # also when empty: a constant count
+    return Page([found[key] for key in wanted], total, number, per_page)
 
 
 def contains_pattern(text: str) -> str:

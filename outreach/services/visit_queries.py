@@ -22,7 +22,7 @@ from outreach.models import (
     VisitStatus,
 )
 from outreach.scheduling.calendar import month_start, next_month
-from outreach.services.paging import Page, paginate
+from outreach.services.paging import Page, paginate_by_key
 from outreach.services.sweeps import CONFIRM_WINDOW_DAYS
 
 # A visit with its school or resident, the kecamatan it lies in, and its team.
@@ -92,12 +92,18 @@ def _filtered(filters: VisitFilters, today: date) -> Select:
 def list_visits(
     session: Session, filters: VisitFilters, *, today: date, page: int = 1, per_page: int = 50
 ) -> Page:
-    query = (
+    keys = (
         _filtered(filters, today)
-        .options(*_WITH_PLACE)
+        .with_only_columns(Visit.id)
         .order_by(Visit.visit_on, Visit.team_id, Visit.route_order.nulls_last(), Visit.id)
     )
-    return paginate(session, query, page=page, per_page=per_page)
+    return paginate_by_key(
+        session,
+        keys,
+        lambda ids: session.scalars(select(Visit).options(*_WITH_PLACE).where(Visit.id.in_(ids))),
+        page=page,
+        per_page=per_page,
+    )
 
 
 def count_visits(session: Session, filters: VisitFilters, *, today: date) -> int:
@@ -111,6 +117,8 @@ def count_by_status(session: Session, filters: VisitFilters, *, today: date) -> 
     query = (
         _filtered(VisitFilters(**{**filters.__dict__, "status": ""}), today)
         .with_only_columns(Visit.status, func.count())
+        # Every status named: a seek per status on an index led by kind and status.
+        .where(Visit.status.in_(list(VisitStatus)))
         .group_by(Visit.status)
     )
     found = dict(session.execute(query).all())

@@ -1,0 +1,33 @@
+"""Running totals the dashboard reads instead of aggregating whole tables: kept by database
+triggers (migration 0006) on every insert, update and delete, whatever code writes the rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from outreach.models.base import Base
+
+
+class WaitingCount(Base):
+    """Residents waiting for a home visit, per kecamatan (of their kelurahan)."""
+
+    __tablename__ = "waiting_counts"
+
+    kecamatan_code: Mapped[str] = mapped_column(
+        String(8), ForeignKey("kecamatan.code", ondelete="CASCADE"), primary_key=True
+    )
+    waiting: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DailyRecording(Base):
+    """What completed visits recorded, per visit day."""
+
+    __tablename__ = "daily_recordings"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    students_recorded: Mapped[int] = mapped_column(Integer, default=0)
+    students_not_recorded: Mapped[int] = mapped_column(Integer, default=0)
+    residents_recorded: Mapped[int] = mapped_column(Integer, default=0)  # outcome "recorded"
