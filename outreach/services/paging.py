@@ -47,10 +47,7 @@ def paginate(
 ) -> Page:
     """Count the rows ``query`` selects and fetch page ``page`` (clamped to the last page).
     ``count``: the same rows selected more cheaply (without joins that only sort or load)."""
-    counted = (count if count is not None else query).order_by(None).subquery()
-    total = session.scalar(select(func.count()).select_from(counted))
-    last = max(1, -(-total // per_page))
-    number = min(max(1, page), last)
+    total, number = _count(session, count if count is not None else query, page, per_page)
     items = list(session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
     return Page(items, total, number, per_page)
 
@@ -62,12 +59,16 @@ def paginate_by_key(
     no joins for loading): the page's keys are found first, then ``load(keys)`` fetches those
     rows with whatever they show. A deep page then walks an index instead of joining every row
     it skips."""
-    total = session.scalar(select(func.count()).select_from(keys.order_by(None).subquery()))
-    last = max(1, -(-total // per_page))
-    number = min(max(1, page), last)
+    total, number = _count(session, keys, page, per_page)
     wanted = list(session.scalars(keys.limit(per_page).offset((number - 1) * per_page)))
     found = {item.id: item for item in load(wanted)}  # also when empty: a constant count
     return Page([found[key] for key in wanted], total, number, per_page)
+
+
+def _count(session: Session, query: Select, page: int, per_page: int) -> tuple[int, int]:
+    """How many rows ``query`` selects, and ``page`` clamped to the pages they fill."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return total, min(max(1, page), max(1, -(-total // per_page)))
 
 
 def contains_pattern(text: str) -> str:
