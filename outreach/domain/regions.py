@@ -7,6 +7,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from outreach.domain.problems import N_, Invalid
 
@@ -47,12 +48,16 @@ class RegionIndex:
     def __init__(self, kecamatan: Iterable[Region], kelurahan: Iterable[Region]):
         self.kecamatan = {region.code: region for region in kecamatan}
         self.kelurahan = {region.code: region for region in kelurahan}
-        self._kecamatan_by_key: dict[str, list[Region]] = {}
-        for region in self.kecamatan.values():
-            self._kecamatan_by_key.setdefault(region_key(region.name), []).append(region)
-        self._kelurahan_by_key: dict[str, list[Region]] = {}
-        for region in self.kelurahan.values():
-            self._kelurahan_by_key.setdefault(region_key(region.name), []).append(region)
+
+    # Built on the first look-up by name: a file that gives codes never pays for the keys of
+    # 80,000 names.
+    @cached_property
+    def _kecamatan_by_key(self) -> dict[str, list[Region]]:
+        return _by_key(self.kecamatan.values())
+
+    @cached_property
+    def _kelurahan_by_key(self) -> dict[str, list[Region]]:
+        return _by_key(self.kelurahan.values())
 
     def find_kecamatan(self, text: str) -> Region:
         text = (text or "").strip()
@@ -116,3 +121,10 @@ class RegionIndex:
         by_key = {region_key(name): name for name in names}
         close = difflib.get_close_matches(region_key(text), list(by_key), n=1, cutoff=0.75)
         return f" ({by_key[close[0]]}?)" if close else ""
+
+
+def _by_key(regions: Iterable[Region]) -> dict[str, list[Region]]:
+    found: dict[str, list[Region]] = {}
+    for region in regions:
+        found.setdefault(region_key(region.name), []).append(region)
+    return found

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from outreach.models import AuditEvent, User
@@ -25,17 +26,48 @@ def record_event(
     if entity is not None and getattr(entity, "id", None) is None:
         session.flush()  # the entity needs its id before the event can point at it
     event = AuditEvent(
-        at=now,
-        user_id=actor.id if isinstance(actor, User) else None,
-        actor=actor.username if isinstance(actor, User) else actor,
-        action=action,
-        entity_type=type(entity).__name__ if entity is not None else None,
-        entity_id=str(entity.id) if entity is not None else None,
-        changes=_jsonable(changes or {}),
-        remote_addr=remote_addr,
+        **event_row(
+            now=now,
+            actor=actor,
+            action=action,
+            entity_type=type(entity).__name__ if entity is not None else None,
+            entity_id=entity.id if entity is not None else None,
+            changes=changes,
+            remote_addr=remote_addr,
+        )
     )
     session.add(event)
     return event
+
+
+def record_events(session: Session, rows: list[dict]) -> None:
+    """Write many audit events (each from :func:`event_row`) in one executemany — for imports
+    and other bulk writes, where an ORM object per event would cost more than the write."""
+    if rows:
+        session.execute(insert(AuditEvent), rows)
+
+
+def event_row(
+    *,
+    now: datetime,
+    actor: User | str,
+    action: str,
+    entity_type: str | None = None,
+    entity_id: Any = None,
+    changes: dict | None = None,
+    remote_addr: str | None = None,
+) -> dict[str, Any]:
+    """An audit event's columns."""
+    return {
+        "at": now,
+        "user_id": actor.id if isinstance(actor, User) else None,
+        "actor": actor.username if isinstance(actor, User) else actor,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": None if entity_id is None else str(entity_id),
+        "changes": _jsonable(changes or {}),
+        "remote_addr": remote_addr,
+    }
 
 
 def apply_changes(
@@ -71,11 +103,13 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 def _jsonable(value: Any) -> Any:
+    if value is None or type(value) in (str, int, float, bool):
+        return value
     if isinstance(value, dict):
         return {str(key): _jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_jsonable(item) for item in value]
-    if hasattr(value, "value") and hasattr(value, "name"):  # an Enum member
+    if isinstance(value, Enum):
         return value.value
     if hasattr(value, "isoformat"):
         return value.isoformat()

@@ -133,11 +133,9 @@ def import_coverage(
     return finish_import(
         session,
         analyse_coverage(session, table, today=today),
-        build=lambda values: CoverageSnapshot(
-            **values,
-            created_by_id=actor.id if isinstance(actor, User) else None,
-            created_at=now,
-        ),
+        model=CoverageSnapshot,
+        key=("as_of", "kecamatan_code"),
+        extra={"created_by_id": actor.id if isinstance(actor, User) else None, "created_at": now},
         noun="coverage",
         now=now,
         actor=actor,

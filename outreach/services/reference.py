@@ -59,9 +59,16 @@ def load_regions(session: Session) -> LoadResult:
 
 
 def region_index(session: Session) -> RegionIndex:
+    """Every region, for look-ups by code or name (read as plain rows: 80,000 of them
+    nationally)."""
     return RegionIndex(
-        (Region(k.code, k.name) for k in session.scalars(select(Kecamatan))),
-        (Region(k.code, k.name, k.kecamatan_code) for k in session.scalars(select(Kelurahan))),
+        (Region(*row) for row in session.execute(select(Kecamatan.code, Kecamatan.name))),
+        (
+            Region(*row)
+            for row in session.execute(
+                select(Kelurahan.code, Kelurahan.name, Kelurahan.kecamatan_code)
+            )
+        ),
     )
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from outreach.domain.nik import clean_nik, parse_nik
@@ -42,6 +41,7 @@ from outreach.services.importing import (
     RowResult,
     finish_import,
     read_regions,
+    records_by_key,
     text_cell,
 )
 from outreach.services.reference import region_index
@@ -132,14 +132,9 @@ def analyse_residents(session: Session, table: Table, *, today: date) -> ImportP
     """What importing ``table`` would do, row by row. Writes nothing."""
     headings = match_headings(table.headings, RESIDENT_COLUMNS, (*REQUIRED, "kelurahan"))
     regions = region_index(session)
-    open_by_nik = {
-        resident.nik: resident
-        for resident in session.scalars(
-            select(Resident).where(Resident.status.in_(OPEN_RESIDENT_STATUSES))
-        )
-    }
     first_row_of: dict[str, int] = {}
     rows: list[RowResult] = []
+    readable: list[tuple[RowReader, str, dict]] = []
     for number, cells in table.rows:
         result = RowResult(number=number, key="", name="")
         row = RowReader(cells, headings, table.headings, RESIDENT_COLUMNS, result)
@@ -157,8 +152,15 @@ def analyse_residents(session: Session, table: Table, *, today: date) -> ImportP
                 first_row_of[nik] = number
         given = _given(row, regions)
         rows.append(result)
-        if result.problems:
-            continue
+        if not result.problems:
+            readable.append((row, nik, given))
+    open_by_nik = records_by_key(
+        session,
+        Resident.nik,
+        (nik for _row, nik, _given in readable),
+        Resident.status.in_(OPEN_RESIDENT_STATUSES),
+    )
+    for row, nik, given in readable:
         existing = open_by_nik.get(nik)
         current = snapshot(existing) if existing else {}
         merged = {**current, **given, "nik": nik}
@@ -168,7 +170,7 @@ def analyse_residents(session: Session, table: Table, *, today: date) -> ImportP
             column = _FIELD_COLUMN.get(error.field, error.field or "nik")
             row.problem(column if column in RESIDENT_COLUMNS else "nik", error.message)
             continue
-        result.settle(values, existing, current, hidden=("nik",))
+        row.result.settle(values, existing, current, hidden=("nik",))
     return ImportPreview(rows, headings.ignored)
 
 
@@ -186,9 +188,9 @@ def import_residents(
     return finish_import(
         session,
         analyse_residents(session, table, today=today),
-        build=lambda values: Resident(
-            **values, status=ResidentStatus.WAITING, created_at=now, updated_at=now
-        ),
+        model=Resident,
+        key=("nik",),
+        extra={"status": ResidentStatus.WAITING, "created_at": now, "updated_at": now},
         noun="resident",
         now=now,
         actor=actor,

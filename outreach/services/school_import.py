@@ -37,6 +37,7 @@ from outreach.services.importing import (
     RowResult,
     finish_import,
     read_regions,
+    records_by_key,
     text_cell,
 )
 from outreach.services.reference import region_index
@@ -162,9 +163,9 @@ def analyse_schools(session: Session, table: Table) -> ImportPreview:
             column="kecamatan",
         )
     regions = region_index(session)
-    existing = {school.npsn: school for school in session.scalars(select(School))}
     first_row_of: dict[str, int] = {}
     rows: list[RowResult] = []
+    readable: list[tuple[RowResult, str, dict]] = []
     for number, cells in table.rows:
         result = RowResult(number=number, key="", name="")
         row = RowReader(cells, headings, table.headings, SCHOOL_COLUMNS, result)
@@ -181,8 +182,10 @@ def analyse_schools(session: Session, table: Table) -> ImportPreview:
                 first_row_of[npsn] = number
         given = _given(row, regions)
         rows.append(result)
-        if result.problems:
-            continue
+        if not result.problems:
+            readable.append((result, npsn, given))
+    existing = records_by_key(session, School.npsn, (npsn for _result, npsn, _given in readable))
+    for result, npsn, given in readable:
         school = existing.get(npsn)
         values = _values_for(given, npsn, school)
         result.settle(values, school, snapshot(school) if school else None)
@@ -202,7 +205,9 @@ def import_schools(
     return finish_import(
         session,
         analyse_schools(session, table),
-        build=lambda values: School(**values, created_at=now, updated_at=now),
+        model=School,
+        key=("npsn",),
+        extra={"created_at": now, "updated_at": now},
         noun="school",
         now=now,
         actor=actor,

@@ -141,6 +141,13 @@ def test_an_import_is_audited_without_niks(db_session):
     assert {e.action for e in events} == {"resident.import", "resident.import_create"}
     assert not any(row[0] in str(e.changes) for e in events for row in RESIDENT_ROWS)
     assert db_session.scalar(select(func.count()).select_from(Resident)) == 3
+    # Written in one bulk INSERT, each event still points at its own resident.
+    by_id = {str(r.id): r for r in residents(db_session)}
+    created = [e for e in events if e.action == "resident.import_create"]
+    assert sorted(e.entity_id for e in created) == sorted(by_id)
+    for event in created:
+        assert event.entity_type == "Resident"
+        assert event.changes["name"] == [None, by_id[event.entity_id].name]
 
 
 def test_a_bad_nik_is_reported_with_the_rows_other_problems(db_session):

@@ -197,3 +197,29 @@ def test_an_import_is_audited_with_who_when_and_counts(db_session):
         select(func.count()).where(AuditEvent.action == "school.import_create")
     )
     assert per_school == 72
+
+
+def test_each_school_written_in_bulk_has_its_own_audit_event(db_session):
+    """New schools go in as one bulk INSERT: every event must still point at its own school."""
+    run(db_session, listing_csv(), "sekolah.csv")
+    rows = [
+        template_row(npsn="10702414", name="SMA NEGERI 3 (BARU)", kelurahan="Pagar Dewa"),
+        template_row(npsn="10799001", name="SMA Baru Satu", kecamatan="Selebar"),
+        template_row(npsn="10799002", name="SMA Baru Dua", kecamatan="Gading Cempaka"),
+    ]
+    outcome = run(db_session, csv_file(TEMPLATE_HEADINGS, rows), "campur.csv")
+    assert outcome.preview.counts["new"] == 2 and outcome.preview.counts["changed"] == 1
+
+    schools = {str(s.id): s for s in db_session.scalars(select(School))}
+    events = list(db_session.scalars(select(AuditEvent)))
+    created = [e for e in events if e.action == "school.import_create"]
+    assert len(created) == 74 and len({e.entity_id for e in created}) == 74
+    for event in created:
+        school = schools[event.entity_id]
+        assert event.entity_type == "School"
+        assert event.changes["npsn"] == [None, school.npsn]
+        if school.npsn != "10702414":  # renamed by the second file
+            assert event.changes["name"] == [None, school.name]
+    (updated,) = [e for e in events if e.action == "school.import_update"]
+    assert schools[updated.entity_id].npsn == "10702414"
+    assert updated.changes["name"][1] == "SMA NEGERI 3 (BARU)"
