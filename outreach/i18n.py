@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_interval, get_day_names
 from babel.numbers import format_decimal
-from flask import current_app, has_request_context, session
-from flask_babel import get_locale
+from flask import current_app, g, has_request_context, session
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -120,7 +120,26 @@ def short_month(value: date, locale: str | None = None) -> str:
     return format_date(value, "MMM y", locale=locale or _locale())
 
 
+def request_translations():
+    """The translations of the request's language, looked up once per request (and again
+    under ``force_locale``): Flask-Babel finds them anew on every call, and a page calls
+    ``_()`` hundreds of times."""
+    locale = get_locale()
+    cached = g.get("_outreach_translations")
+    if cached is None or cached[0] is not locale:
+        cached = g._outreach_translations = (locale, get_translations())
+    return cached[1]
+
+
 def register_filters(app) -> None:
+    # The same callables Flask-Babel installs, reading the request's cached translations.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.filters.update(
         long_date=long_date,
         date_range=date_range,

@@ -1,5 +1,6 @@
-"""Running totals the dashboard reads instead of aggregating whole tables: kept by database
-triggers (migration 0006) on every insert, update and delete, whatever code writes the rows."""
+"""Running totals the dashboard and the lists read instead of aggregating whole tables: kept
+by database triggers (migrations 0006 and 0007) on every insert, update and delete, whatever
+code writes the rows."""
 
 from __future__ import annotations
 
@@ -11,15 +12,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from outreach.models.base import Base
 
 
-class WaitingCount(Base):
-    """Residents waiting for a home visit, per kecamatan (of their kelurahan)."""
+class ResidentCount(Base):
+    """Home-visit requests per kecamatan (of their kelurahan) and status (migration 0007)."""
 
-    __tablename__ = "waiting_counts"
+    __tablename__ = "resident_counts"
 
     kecamatan_code: Mapped[str] = mapped_column(
         String(8), ForeignKey("kecamatan.code", ondelete="CASCADE"), primary_key=True
     )
-    waiting: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)  # a ResidentStatus value
+    residents: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class DailyRecording(Base):

@@ -17,12 +17,12 @@ from outreach.models import (
     Kelurahan,
     OfficeClosure,
     Resident,
+    ResidentCount,
     ResidentStatus,
     School,
     Team,
     Visit,
     VisitStatus,
-    WaitingCount,
 )
 from outreach.scheduling.calendar import month_start, next_month
 from outreach.services.coverage import city_history
@@ -154,19 +154,22 @@ def get_office_overview(session: Session, today: date, *, target: Decimal) -> Of
 def _waiting_by_kecamatan(session: Session) -> tuple[list[WaitingArea], int, int]:
     """The kecamatan where most residents wait for a home visit (the first
     WAITING_AREAS_SHOWN, each with its oldest request), everyone waiting, and in how many
-    kecamatan. From the running totals (WaitingCount), then the oldest request of the ones
+    kecamatan. From the running totals (ResidentCount), then the oldest request of the ones
     shown from the queue's index."""
     rows = session.execute(
         select(
-            WaitingCount.kecamatan_code,
+            ResidentCount.kecamatan_code,
             Kecamatan.name,
-            WaitingCount.waiting,
-            func.sum(WaitingCount.waiting).over(),
+            ResidentCount.residents,
+            func.sum(ResidentCount.residents).over(),
             func.count().over(),
         )
-        .join(Kecamatan, Kecamatan.code == WaitingCount.kecamatan_code)
-        .where(WaitingCount.waiting > 0)
-        .order_by(WaitingCount.waiting.desc(), Kecamatan.name)
+        .join(Kecamatan, Kecamatan.code == ResidentCount.kecamatan_code)
+        .where(
+            ResidentCount.status == ResidentStatus.WAITING.value,
+            ResidentCount.residents > 0,
+        )
+        .order_by(ResidentCount.residents.desc(), Kecamatan.name)
         .limit(WAITING_AREAS_SHOWN)
     ).all()
     if not rows:

@@ -43,11 +43,21 @@ class Page:
 
 
 def paginate(
-    session: Session, query: Select, *, page: int, per_page: int, count: Select | None = None
+    session: Session,
+    query: Select,
+    *,
+    page: int,
+    per_page: int,
+    count: Select | None = None,
+    total: int | None = None,
 ) -> Page:
     """Count the rows ``query`` selects and fetch page ``page`` (clamped to the last page).
-    ``count``: the same rows selected more cheaply (without joins that only sort or load)."""
-    total, number = _count(session, count if count is not None else query, page, per_page)
+    ``count``: the same rows selected more cheaply (without joins that only sort or load);
+    ``total``: their number, when the caller knows it already (from counts it shows)."""
+    if total is None:
+        total, number = _count(session, count if count is not None else query, page, per_page)
+    else:
+        number = _clamped(page, total, per_page)
     items = list(session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
     return Page(items, total, number, per_page)
 
@@ -68,7 +78,11 @@ def paginate_by_key(
 def _count(session: Session, query: Select, page: int, per_page: int) -> tuple[int, int]:
     """How many rows ``query`` selects, and ``page`` clamped to the pages they fill."""
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return total, min(max(1, page), max(1, -(-total // per_page)))
+    return total, _clamped(page, total, per_page)
+
+
+def _clamped(page: int, total: int, per_page: int) -> int:
+    return min(max(1, page), max(1, -(-total // per_page)))
 
 
 def contains_pattern(text: str) -> str:

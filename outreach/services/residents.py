@@ -22,6 +22,7 @@ from outreach.models import (
     RequestChannel,
     Resident,
     ResidentCategory,
+    ResidentCount,
     ResidentStatus,
     Sex,
     User,
@@ -355,29 +356,55 @@ PRIORITY = (
 
 
 def list_queue(
-    session: Session, filters: ResidentFilters, *, today: date, page: int = 1, per_page: int = 25
+    session: Session,
+    filters: ResidentFilters,
+    *,
+    today: date,
+    page: int = 1,
+    per_page: int = 25,
+    counts: dict | None = None,
 ) -> Page:
-    """The queue in priority order: bedridden first, then the oldest, then the longest waiting."""
+    """The queue in priority order: bedridden first, then the oldest, then the longest waiting.
+    ``counts``: :func:`count_by_status` for the same filters, when the caller has it — the
+    page's total is then read from it instead of counted again."""
     query = (
         _filtered(filters, today=today)
         .options(joinedload(Resident.kelurahan).joinedload(Kelurahan.kecamatan))
         .order_by(*PRIORITY)
     )
-    return paginate(session, query, page=page, per_page=per_page)
+    total = None if counts is None else queue_total(counts, filters.status)
+    return paginate(session, query, page=page, per_page=per_page, total=total)
+
+
+def queue_total(counts: dict, status: str) -> int:
+    """How many requests a status tab holds ("open", "all" or a status), from the counts."""
+    if status == "open":
+        return sum(counts[open_status] for open_status in OPEN_RESIDENT_STATUSES)
+    if status == "all":
+        return sum(counts.values())
+    return counts[ResidentStatus(status)]
 
 
 def count_by_status(session: Session, filters: ResidentFilters, *, today: date) -> dict:
-    """How many requests of each status match the other filters."""
-    inner = (
-        _filtered(filters, today=today, with_status=False)
-        .with_only_columns(Resident.status)
-        .subquery()
-    )
+    """How many requests of each status match the other filters. Filtered by kecamatan at
+    most, they are read from the running totals (ResidentCount, kept by triggers) rather than
+    counted over every resident."""
+    if filters.q.strip() or filters.category or filters.kelurahan or filters.waited_days:
+        inner = (
+            _filtered(filters, today=today, with_status=False)
+            .with_only_columns(Resident.status)
+            .subquery()
+        )
+        query = select(inner.c.status, func.count()).group_by(inner.c.status)
+    else:
+        query = select(ResidentCount.status, func.sum(ResidentCount.residents)).group_by(
+            ResidentCount.status
+        )
+        if filters.kecamatan:
+            query = query.where(ResidentCount.kecamatan_code == filters.kecamatan)
     counts = {status: 0 for status in ResidentStatus}
-    for status, number in session.execute(
-        select(inner.c.status, func.count()).group_by(inner.c.status)
-    ):
-        counts[ResidentStatus(status) if not isinstance(status, ResidentStatus) else status] = (
+    for status, number in session.execute(query):
+        counts[ResidentStatus(status) if not isinstance(status, ResidentStatus) else status] = int(
             number
         )
     return counts

@@ -25,6 +25,7 @@ from outreach.services.residents import (
     count_by_status,
     find_by_nik,
     list_queue,
+    queue_total,
     register_resident,
     warnings_for,
 )
@@ -196,6 +197,42 @@ def test_queue_filters_and_counts(db_session, make_resident):
     assert len(names(status="all")) == 3
     counts = count_by_status(db_session, ResidentFilters(), today=today)
     assert counts[ResidentStatus.WAITING] == 2 and counts[ResidentStatus.RECORDED] == 1
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},  # read from the running totals
+        {"kecamatan": "17.71.06"},  # also
+        {"kecamatan": "99.99.99"},  # also: no such kecamatan, nothing
+        {"q": "warga"},  # counted
+        {"kecamatan": "17.71.01", "category": "lansia"},  # counted
+        {"waited_days": 30},  # counted
+    ],
+)
+@pytest.mark.parametrize("status", ["open", "all", "waiting", "scheduled", "recorded"])
+def test_tab_counts_and_page_totals_match_a_recount(db_session, make_resident, filters, status):
+    """Whether the counts come from the running totals or a count, the tabs and the pager say
+    what the list holds."""
+    today = office_today()
+    people = [make_resident(requested_on=today - timedelta(days=10 * n)) for n in range(6)]
+    people.append(make_resident(kelurahan_code="17.71.06.1006"))
+    for resident, status_ in zip(people[:2], ("recorded", "moved"), strict=True):
+        change_status(db_session, resident, ResidentStatus(status_), "uji", now=utcnow(), actor="t")
+    people[2].status = ResidentStatus.SCHEDULED  # as the planner sets it
+    db_session.commit()
+
+    counts = count_by_status(db_session, ResidentFilters(**filters), today=today)
+    for each in ResidentStatus:
+        listed = list_queue(
+            db_session, ResidentFilters(**filters, status=each.value), today=today, per_page=100
+        )
+        assert counts[each] == len(listed.items) == listed.total, each
+    chosen = ResidentFilters(**filters, status=status)
+    counted = list_queue(db_session, chosen, today=today, per_page=2)
+    from_counts = list_queue(db_session, chosen, today=today, per_page=2, counts=counts)
+    assert from_counts.total == counted.total == queue_total(counts, status)
+    assert [r.id for r in from_counts.items] == [r.id for r in counted.items]
 
 
 def test_a_closed_request_can_be_corrected_while_a_newer_one_is_open(db_session):

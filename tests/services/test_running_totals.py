@@ -1,4 +1,4 @@
-"""The dashboard's running totals (migration 0006's triggers) always equal a recount of the
+"""The running totals (migrations 0006 and 0007's triggers) always equal a recount of the
 rows, whatever writes them: services, bulk statements, updates of any column, deletes."""
 
 from datetime import date, timedelta
@@ -10,28 +10,36 @@ from outreach.models import (
     HomeOutcome,
     Kelurahan,
     Resident,
+    ResidentCount,
     ResidentStatus,
     Visit,
     VisitStatus,
-    WaitingCount,
 )
 from tests.services.visit_helpers import add_visit
 
 
-def recounted_waiting(session) -> dict[str, int]:
-    return dict(
-        session.execute(
-            select(Kelurahan.kecamatan_code, func.count())
-            .join(Resident, Resident.kelurahan_code == Kelurahan.code)
-            .where(Resident.status == ResidentStatus.WAITING)
-            .group_by(Kelurahan.kecamatan_code)
-        ).all()
-    )
+def recounted_residents(session) -> dict[tuple[str, str], int]:
+    rows = session.execute(
+        select(Kelurahan.kecamatan_code, Resident.status, func.count())
+        .join(Resident, Resident.kelurahan_code == Kelurahan.code)
+        .group_by(Kelurahan.kecamatan_code, Resident.status)
+    ).all()
+    return {(code, status.value): count for code, status, count in rows}
+
+
+def kept_residents(session) -> dict[tuple[str, str], int]:
+    rows = session.execute(
+        select(ResidentCount.kecamatan_code, ResidentCount.status, ResidentCount.residents)
+    ).all()
+    return {(code, status): count for code, status, count in rows if count}
 
 
 def kept_waiting(session) -> dict[str, int]:
-    rows = session.execute(select(WaitingCount.kecamatan_code, WaitingCount.waiting)).all()
-    return {code: waiting for code, waiting in rows if waiting}
+    """The waiting residents per kecamatan, as the dashboard reads them — after checking every
+    status's running total against a recount."""
+    kept = kept_residents(session)
+    assert kept == recounted_residents(session)
+    return {code: count for (code, status), count in kept.items() if status == "waiting"}
 
 
 def recounted_days(session) -> dict[date, tuple[int, int, int]]:
@@ -64,14 +72,12 @@ def kept_days(session) -> dict[date, tuple[int, int, int]]:
 def test_residents_waiting_per_kecamatan_follow_every_change(db_session, make_resident):
     selebar = [make_resident() for _ in range(3)]  # 17.71.01
     gading = make_resident(kelurahan_code="17.71.02.1001")
-    assert (
-        kept_waiting(db_session) == recounted_waiting(db_session) == {"17.71.01": 3, "17.71.02": 1}
-    )
+    assert kept_waiting(db_session) == {"17.71.01": 3, "17.71.02": 1}
 
     selebar[0].status = ResidentStatus.SCHEDULED  # planned
     gading.kelurahan_code = "17.71.01.1001"  # moved house
     db_session.commit()
-    assert kept_waiting(db_session) == recounted_waiting(db_session) == {"17.71.01": 3}
+    assert kept_waiting(db_session) == {"17.71.01": 3}
 
     db_session.execute(  # a bulk statement, as the home planner writes
         update(Resident)
@@ -80,11 +86,11 @@ def test_residents_waiting_per_kecamatan_follow_every_change(db_session, make_re
     )
     db_session.execute(delete(Resident).where(Resident.id == gading.id))
     db_session.commit()
-    assert kept_waiting(db_session) == recounted_waiting(db_session) == {}
+    assert kept_waiting(db_session) == {}
 
     selebar[1].status = ResidentStatus.WAITING  # back in the queue
     db_session.commit()
-    assert kept_waiting(db_session) == recounted_waiting(db_session) == {"17.71.01": 1}
+    assert kept_waiting(db_session) == {"17.71.01": 1}
 
 
 def test_recordings_per_day_follow_outcomes_corrections_moves_and_deletes(

@@ -99,14 +99,15 @@ def index():
     """The queue in priority order, with counts per status."""
     form, filters = filters_from_request()
     today = office_today()
+    counts = count_by_status(db.session, filters, today=today)
     page = list_queue(
         db.session,
         filters,
         today=today,
         page=request.args.get("page", 1, type=int),
         per_page=PER_PAGE,
+        counts=counts,
     )
-    counts = count_by_status(db.session, filters, today=today)
     tabs = [
         ("open", _("Open"), counts[ResidentStatus.WAITING] + counts[ResidentStatus.SCHEDULED]),
         *((status.value, RESIDENT_STATUS_LABELS[status], counts[status]) for status in counts),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -64,8 +64,14 @@ def _filters(today: date) -> VisitFilters:
     )
 
 
-def _teams() -> list[Team]:
-    return list(db.session.scalars(select(Team).order_by(Team.is_active.desc(), Team.name)))
+def _teams() -> list:
+    """Every team's id, name and whether it is active, for the filters and the bulk form —
+    read once per request (a national office has a thousand teams)."""
+    if "_visit_teams" not in g:
+        g._visit_teams = db.session.execute(
+            select(Team.id, Team.name, Team.is_active).order_by(Team.is_active.desc(), Team.name)
+        ).all()
+    return g._visit_teams
 
 
 def _bulk_form() -> BulkForm:
