@@ -63,13 +63,22 @@ def paginate(
 
 
 def paginate_by_key(
-    session: Session, keys: Select, load: Callable[[list], Iterable], *, page: int, per_page: int
+    session: Session,
+    keys: Select,
+    load: Callable[[list], Iterable],
+    *,
+    page: int,
+    per_page: int,
+    total: int | None = None,
 ) -> Page:
     """Like :func:`paginate` for a query selecting only each row's key (its filters and order,
     no joins for loading): the page's keys are found first, then ``load(keys)`` fetches those
     rows with whatever they show. A deep page then walks an index instead of joining every row
     it skips."""
-    total, number = _count(session, keys, page, per_page)
+    if total is None:
+        total, number = _count(session, keys, page, per_page)
+    else:
+        number = _clamped(page, total, per_page)
     wanted = list(session.scalars(keys.limit(per_page).offset((number - 1) * per_page)))
     found = {item.id: item for item in load(wanted)}  # also when empty: a constant count
     return Page([found[key] for key in wanted], total, number, per_page)

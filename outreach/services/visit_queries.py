@@ -90,8 +90,20 @@ def _filtered(filters: VisitFilters, today: date) -> Select:
 
 
 def list_visits(
-    session: Session, filters: VisitFilters, *, today: date, page: int = 1, per_page: int = 50
+    session: Session,
+    filters: VisitFilters,
+    *,
+    today: date,
+    page: int = 1,
+    per_page: int = 50,
+    counts: dict | None = None,
 ) -> Page:
+    """One page of the visits ``filters`` select, in day, team and route order. ``counts``:
+    :func:`count_by_status` for the same filters, when the caller shows them — the page's
+    total is then read from them instead of counted again."""
+    total = None
+    if counts is not None:
+        total = counts[VisitStatus(filters.status)] if filters.status else sum(counts.values())
     keys = (
         _filtered(filters, today)
         .with_only_columns(Visit.id)
@@ -103,6 +115,7 @@ def list_visits(
         lambda ids: session.scalars(select(Visit).options(*_WITH_PLACE).where(Visit.id.in_(ids))),
         page=page,
         per_page=per_page,
+        total=total,
     )
 
 

@@ -587,3 +587,39 @@ def test_two_moves_onto_the_last_free_place_at_once_only_one_gets_it(
         select(Visit).where(Visit.visit_on == target, Visit.status != VisitStatus.CANCELLED)
     ).all()
     assert len(on_target) == 1
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"kind": "school"},
+        {"kind": "home", "kecamatan": "17.71.01"},
+        {"overdue": True},
+        {"day": date(2026, 12, 8)},
+    ],
+)
+@pytest.mark.parametrize("status", ["", "proposed", "completed", "cancelled"])
+def test_the_list_totals_its_pages_from_the_tab_counts(
+    db_session, make_team, make_school, make_resident, filters, status
+):
+    """The visit list shows counts per status and passes them on as the pager's total: the
+    total and the page must be those a count gives."""
+    from outreach.services.visit_queries import VisitFilters, count_by_status, list_visits
+
+    team = make_team(school_visits_per_day=50, home_visits_per_day=50)
+    for n, day in enumerate((date(2026, 11, 27), date(2026, 12, 8), date(2026, 12, 9))):
+        for state in (VisitStatus.PROPOSED, VisitStatus.COMPLETED, VisitStatus.CANCELLED)[: n + 1]:
+            add_visit(db_session, school=make_school(), team=team, on=day, status=state)
+            add_visit(db_session, resident=make_resident(), team=team, on=day, status=state)
+    db_session.commit()
+
+    chosen = VisitFilters(month=date(2026, 12, 1), status=status, **filters)
+    counts = count_by_status(db_session, chosen, today=TODAY)
+    counted = list_visits(db_session, chosen, today=TODAY, per_page=2, page=2)
+    from_counts = list_visits(db_session, chosen, today=TODAY, per_page=2, page=2, counts=counts)
+    assert from_counts.total == counted.total
+    assert from_counts.number == counted.number
+    assert [v.id for v in from_counts.items] == [v.id for v in counted.items]
+    everything = list_visits(db_session, chosen, today=TODAY, per_page=100)
+    assert counted.total == len(everything.items)

@@ -98,7 +98,10 @@ def index():
     if request.method == "POST":
         if _bulk(form, today):
             return redirect(request.full_path.rstrip("?"))
-    page = list_visits(db.session, filters, today=today, page=_int_arg("page") or 1, per_page=50)
+    counts = count_by_status(db.session, filters, today=today)
+    page = list_visits(
+        db.session, filters, today=today, page=_int_arg("page") or 1, per_page=50, counts=counts
+    )
 
     def page_url(number: int | None = None, **changes):
         if number is not None:
@@ -110,7 +113,7 @@ def index():
         "visits/index.html",
         filters=filters,
         page=page,
-        counts=count_by_status(db.session, filters, today=today),
+        counts=counts,
         teams=_teams(),
         kecamatan=kecamatan_options(),
         form=form,
