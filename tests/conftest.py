@@ -25,7 +25,7 @@ from outreach.services.users import create_user, update_user
 PASSWORD = "rahasia-uji-123"
 # Reference tables are loaded once per session and kept between tests.
 _KEPT_TABLES = {"kecamatan", "kelurahan", "alembic_version"}
-_TOTALS = ("resident_counts", "daily_recordings")  # kept by triggers (migrations 0006, 0007)
+_TOTALS = ("resident_counts", "daily_recordings", "visit_day_counts")  # kept by triggers
 
 
 def base_config(database_url: str, **overrides) -> dict:

@@ -24,7 +24,7 @@ from outreach.models.school import (
     weekday_bit,
 )
 from outreach.models.team import Team, team_kecamatan
-from outreach.models.totals import DailyRecording, ResidentCount
+from outreach.models.totals import DailyRecording, ResidentCount, VisitDayCount
 from outreach.models.upload import ImportUpload
 from outreach.models.user import Role, User
 from outreach.models.visit import (
@@ -77,6 +77,7 @@ __all__ = [
     "VisitOrigin",
     "VisitStatus",
     "ResidentCount",
+    "VisitDayCount",
     "team_kecamatan",
     "iso_weekdays",
     "utcnow",

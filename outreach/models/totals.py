@@ -1,5 +1,5 @@
 """Running totals the dashboard and the lists read instead of aggregating whole tables: kept
-by database triggers (migrations 0006 and 0007) on every insert, update and delete, whatever
+by database triggers (migrations 0006–0008) on every insert, update and delete, whatever
 code writes the rows."""
 
 from __future__ import annotations
@@ -33,3 +33,14 @@ class DailyRecording(Base):
     students_recorded: Mapped[int] = mapped_column(Integer, default=0)
     students_not_recorded: Mapped[int] = mapped_column(Integer, default=0)
     residents_recorded: Mapped[int] = mapped_column(Integer, default=0)  # outcome "recorded"
+
+
+class VisitDayCount(Base):
+    """Visits of each kind per day, cancelled ones left out (migration 0008): the calendar's
+    "so many more" without counting a month of visits."""
+
+    __tablename__ = "visit_day_counts"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(6), primary_key=True)  # a VisitKind value
+    visits: Mapped[int] = mapped_column(Integer, default=0)

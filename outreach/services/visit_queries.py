@@ -18,6 +18,7 @@ from outreach.models import (
     School,
     Team,
     Visit,
+    VisitDayCount,
     VisitKind,
     VisitStatus,
 )
@@ -189,14 +190,16 @@ def month_calendar(
     if team_id:
         conditions.append(Visit.team_id == team_id)
     if kind != "home":
-        _calendar_schools(session, days, conditions)
+        _calendar_schools(session, days, conditions, team_id or None)
     if kind != "school":
         _calendar_homes(session, days, conditions)
     ordered = [days[day] for day in sorted(days)]
     return [ordered[i : i + 7] for i in range(0, len(ordered), 7)]
 
 
-def _calendar_schools(session: Session, days: dict[date, CalendarDay], conditions) -> None:
+def _calendar_schools(
+    session: Session, days: dict[date, CalendarDay], conditions, team_id: int | None
+) -> None:
     """Each day's first school visits (one small index read per day, in one statement) and
     how many the day holds."""
     school = [*conditions, Visit.kind == VisitKind.SCHOOL]
@@ -217,9 +220,15 @@ def _calendar_schools(session: Session, days: dict[date, CalendarDay], condition
         .order_by(Visit.visit_on, Visit.team_id, Visit.status, Visit.id)
     ):
         days[visit.visit_on].schools.append(visit)
-    for day, count in session.execute(
-        select(Visit.visit_on, func.count()).where(*school).group_by(Visit.visit_on)
-    ):
+    if team_id is None:  # the running totals (VisitDayCount) hold every team's
+        per_day = select(VisitDayCount.day, VisitDayCount.visits).where(
+            VisitDayCount.kind == VisitKind.SCHOOL.value,
+            VisitDayCount.day >= min(days),
+            VisitDayCount.day <= max(days),
+        )
+    else:
+        per_day = select(Visit.visit_on, func.count()).where(*school).group_by(Visit.visit_on)
+    for day, count in session.execute(per_day):
         days[day].more_schools = count - len(days[day].schools)
 
 

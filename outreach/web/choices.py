@@ -3,7 +3,10 @@ dependent kelurahan select."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
@@ -15,6 +18,18 @@ def enum_choices(labels: dict, blank: str | None = None) -> list[SelectChoice]:
     """One option per member of a labels table ({Enum member: label}), after ``blank``."""
     first = [SelectChoice("", str(blank))] if blank is not None else []
     return first + [SelectChoice(member.value, str(label)) for member, label in labels.items()]
+
+
+def option_tags(options: Iterable[tuple], selected=None) -> Markup:
+    """``<option>`` tags for (value, label) pairs, ``selected`` marked — for a filter's select
+    written in a template, where a Jinja loop over a thousand teams costs milliseconds."""
+    return Markup(
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'
+            f"{escape(label)}</option>"
+            for value, label in options
+        )
+    )
 
 
 def kecamatan_choices(blank: str) -> list[SelectChoice]:

@@ -1,4 +1,4 @@
-"""The running totals (migrations 0006 and 0007's triggers) always equal a recount of the
+"""The running totals (the triggers of migrations 0006–0008) always equal a recount of the
 rows, whatever writes them: services, bulk statements, updates of any column, deletes."""
 
 from datetime import date, timedelta
@@ -13,6 +13,7 @@ from outreach.models import (
     ResidentCount,
     ResidentStatus,
     Visit,
+    VisitDayCount,
     VisitStatus,
 )
 from tests.services.visit_helpers import add_visit
@@ -67,6 +68,49 @@ def kept_days(session) -> dict[date, tuple[int, int, int]]:
         )
     ).all()
     return {day: (a, b, c) for day, a, b, c in rows if (a, b, c) != (0, 0, 0)}
+
+
+def recounted_visit_days(session) -> dict[tuple[date, str], int]:
+    rows = session.execute(
+        select(Visit.visit_on, Visit.kind, func.count())
+        .where(Visit.status != VisitStatus.CANCELLED)
+        .group_by(Visit.visit_on, Visit.kind)
+    ).all()
+    return {(day, kind.value): count for day, kind, count in rows}
+
+
+def kept_visit_days(session) -> dict[tuple[date, str], int]:
+    """Visits per day and kind as the calendar reads them — after checking them against a
+    recount."""
+    rows = session.execute(select(VisitDayCount.day, VisitDayCount.kind, VisitDayCount.visits))
+    kept = {(day, kind): count for day, kind, count in rows if count}
+    assert kept == recounted_visit_days(session)
+    return kept
+
+
+def test_visits_per_day_follow_plans_moves_cancellations_and_deletes(
+    db_session, make_school, make_team, make_resident
+):
+    team = make_team()
+    day, next_day = date(2026, 12, 3), date(2026, 12, 4)
+    first = add_visit(db_session, school=make_school(), team=team, on=day)
+    second = add_visit(db_session, school=make_school(), team=team, on=day)
+    home = add_visit(db_session, resident=make_resident(), team=team, on=day)
+    db_session.commit()
+    assert kept_visit_days(db_session) == {(day, "school"): 2, (day, "home"): 1}
+
+    first.status = VisitStatus.CONFIRMED  # still counted, once
+    second.visit_on = next_day  # moved
+    home.status = VisitStatus.CANCELLED
+    db_session.commit()
+    assert kept_visit_days(db_session) == {(day, "school"): 1, (next_day, "school"): 1}
+
+    db_session.execute(  # bulk, as the planners and moves write
+        update(Visit).where(Visit.id.in_([first.id, home.id])).values(status=VisitStatus.PROPOSED)
+    )
+    db_session.execute(delete(Visit).where(Visit.id == second.id))
+    db_session.commit()
+    assert kept_visit_days(db_session) == {(day, "school"): 1, (day, "home"): 1}
 
 
 def test_residents_waiting_per_kecamatan_follow_every_change(db_session, make_resident):
@@ -139,3 +183,4 @@ def test_rows_inserted_in_bulk_are_counted(db_session, make_school, make_team):
     )  # fmt: skip
     db_session.commit()
     assert kept_days(db_session) == recounted_days(db_session) == {day: (60, 6, 0)}
+    assert kept_visit_days(db_session) == {(day, "school"): 3}

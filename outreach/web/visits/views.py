@@ -32,7 +32,7 @@ from outreach.services.visit_queries import (
     month_calendar,
 )
 from outreach.web.access import require
-from outreach.web.choices import kecamatan_options
+from outreach.web.choices import kecamatan_options, option_tags
 from outreach.web.months import requested_day, requested_month
 from outreach.web.visits import bp
 from outreach.web.visits.common import acting_user, plan_settings
@@ -114,7 +114,7 @@ def index():
         filters=filters,
         page=page,
         counts=counts,
-        teams=_teams(),
+        team_options=option_tags(((t.id, t.name) for t in _teams()), filters.team_id),
         kecamatan=kecamatan_options(),
         form=form,
         page_url=page_url,
@@ -206,7 +206,6 @@ def calendar():
     kind = kind if kind in {k.value for k in VisitKind} else ""
     team_id = _int_arg("team")
     weeks = month_calendar(db.session, month, team_id=team_id, kind=kind)
-    teams = _teams()
     args = {key: value for key, value in (("team", team_id), ("kind", kind)) if value}
     return render_template(
         "visits/calendar.html",
@@ -215,8 +214,7 @@ def calendar():
         weekday_names=[weekday_name(day) for day in range(1, 8)],
         month=month,
         weeks=weeks,
-        teams=teams,
-        team_id=team_id,
+        team_options=option_tags(((t.id, t.name) for t in _teams()), team_id),
         kind=kind,
         today=today,
         previous_month=month_start(month - timedelta(days=1)),
