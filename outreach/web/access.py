@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NoReturn
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,9 +17,16 @@ def public(view: Callable) -> Callable:
 
 
 def require(predicate: Callable[..., bool], *args) -> None:
-    """Abort with 403 unless ``predicate(current_user, *args)`` holds."""
+    """Refuse with 403 unless ``predicate(current_user, *args)`` holds."""
     if not predicate(current_user, *args):
-        abort(403)
+        refuse(403)
+
+
+def refuse(status: int = 403) -> NoReturn:
+    """End the request with ``status``: 403, or 404 where the record must not be known to exist
+    (another team's visit). Either way the error handler writes the refusal to the audit log."""
+    g.refused = True
+    abort(status)
 
 
 def login_guard():

@@ -22,10 +22,12 @@ def register(app) -> None:
 
     @app.context_processor
     def layout_globals():
+        # The layout's own forms never read the request's body: a page answering a POST (or
+        # the "file too large" page, whose body must not be read at all) shows them empty.
         return {
             "nav_entries": nav_entries,
-            "logout_form": LogoutForm(),
-            "language_form": LanguageForm(),
+            "logout_form": LogoutForm(formdata=None),
+            "language_form": LanguageForm(formdata=None),
             "current_locale": str(get_locale() or "id"),
             "office_today": office_today,
             **template_helpers(),

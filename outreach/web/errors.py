@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import g, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import BadRequest
@@ -31,11 +31,13 @@ def register(app) -> None:
 
     @app.errorhandler(403)
     def forbidden(_error):
-        _audit_refusal()
+        _audit_refusal(403)
         return page(403, _("Not allowed"), _("Your account does not have access to this page."))
 
     @app.errorhandler(404)
     def not_found(_error):
+        if g.get("refused"):  # a record that exists but is not this user's (access.refuse)
+            _audit_refusal(404)
         return page(
             404, _("Page not found"), _("The page does not exist, or it is not available to you.")
         )
@@ -81,7 +83,7 @@ def register(app) -> None:
         )
 
 
-def _audit_refusal() -> None:
+def _audit_refusal(status: int) -> None:
     """Write who was refused what; a failure here must not hide the 403 page."""
     from flask_login import current_user
 
@@ -95,7 +97,7 @@ def _audit_refusal() -> None:
             now=utcnow(),
             actor=current_user if current_user.is_authenticated else "anonymous",
             action="auth.forbidden",
-            changes={"method": request.method, "path": request.path},
+            changes={"status": status, "method": request.method, "path": request.path[:200]},
             remote_addr=request.remote_addr,
         )
         db.session.commit()

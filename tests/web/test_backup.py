@@ -86,9 +86,7 @@ def test_a_backup_restores_every_row_of_every_table(runner, demo, tmp_path):
             drop_database(db.engine, name)
 
 
-def test_an_existing_file_is_kept_unless_forced_and_a_missing_folder_is_said(
-    runner, app, tmp_path
-):
+def test_an_existing_file_is_kept_unless_forced_and_a_missing_folder_is_said(runner, app, tmp_path):
     target = tmp_path / "cadangan.backup"
     target.write_bytes(b"kemarin")
 

@@ -339,7 +339,7 @@ def find():
             return redirect(url_for("residents.detail", resident_id=resident.id))
         flash(_("No request has this NIK yet."), "info")
     else:
-        flash(" ".join(form.nik.errors) or _("Enter the NIK."), "warning")
+        flash(" ".join(str(error) for error in form.nik.errors) or _("Enter the NIK."), "warning")
     return redirect(url_for("residents.index"))
 
 

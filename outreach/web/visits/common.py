@@ -16,14 +16,17 @@ from outreach.models import ConfirmationChannel, Role, Visit
 from outreach.services.planning import PlanSettings
 from outreach.services.visit_changes import StaleVisit, Who
 from outreach.services.visit_queries import load_visit
+from outreach.web.access import refuse
 from outreach.web.forms import put_error
 
 
 def visit_or_404(visit_id: int, allowed: Callable[..., bool]) -> Visit:
     """The visit, when ``allowed(current_user, visit)``; 404 for a missing or a foreign one."""
     visit = load_visit(db.session, visit_id)
-    if visit is None or not allowed(current_user, visit):
+    if visit is None:
         abort(404)
+    if not allowed(current_user, visit):
+        refuse(404)  # as if missing, but audited
     return visit
 
 

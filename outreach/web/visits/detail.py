@@ -28,6 +28,7 @@ from outreach.services.mail import mail_configured, send_mail
 from outreach.services.visit_actions import cancel_visit, confirm_visit, mark_missed
 from outreach.services.visit_moves import move_visit, options_for, reassign_visit, teams_for_day
 from outreach.services.visit_queries import successor_of, visit_history
+from outreach.web.access import require
 from outreach.web.forms import ConfirmForm
 from outreach.web.urls import public_url
 from outreach.web.visits import bp
@@ -44,8 +45,7 @@ from outreach.web.visits.respond import render_respond
 
 def _coordinated(visit_id: int) -> Visit:
     visit = visit_or_404(visit_id, permissions.can_see_visit)
-    if not permissions.can_coordinate(current_user):
-        abort(403)
+    require(permissions.can_coordinate)
     return visit
 
 

@@ -13,6 +13,7 @@ from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import Team
 from outreach.services.visit_queries import list_team_day
+from outreach.web.access import refuse
 from outreach.web.visits import bp
 
 
@@ -27,7 +28,7 @@ def day_sheet():
     else:
         abort(404)
     if not permissions.can_see_team_day(current_user, team_id):
-        abort(404)
+        refuse(404)
     team = db.session.get(Team, team_id) or abort(404)
     try:
         day = date.fromisoformat(request.args.get("day", ""))
