@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -18,6 +19,9 @@ def create_app(config: dict | None = None) -> Flask:
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         instance_relative_config=True,
+        # Where the SQLite file, the secret key of `make run` and the scheduler's lock file
+        # live: instance/ beside the code, or a folder of its own in production.
+        instance_path=os.environ.get("OUTREACH_INSTANCE_PATH") or None,
     )
     app.config.update(load_config(app.instance_path))
     app.config.update(config or {})
@@ -76,6 +80,14 @@ def create_app(config: dict | None = None) -> Flask:
     context.register(app)
     security.register(app)
     app.cli.add_command(outreach_cli)
+    if app.config["OUTREACH_PROXIES"]:
+        # Behind a reverse proxy (docs/DEPLOY.md): the client's address and scheme as the
+        # proxy saw them, trusting only as many hops as there are proxies — what the rate
+        # limits and the audit log count by.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["OUTREACH_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     if app.config["OUTREACH_SCHEDULER"] == "background":
         from outreach.scheduler import start_in_background

@@ -74,6 +74,10 @@ def load_config(instance_path: str) -> dict:
         "OUTREACH_WORKING_WEEKDAYS": _weekdays("OUTREACH_WORKING_WEEKDAYS", "1,2,3,4,5"),
         "OUTREACH_TARGET_PERCENT": _float("OUTREACH_TARGET_PERCENT", 98.07),
         "OUTREACH_SQLITE_BUSY_TIMEOUT_MS": _int("OUTREACH_SQLITE_BUSY_TIMEOUT_MS", 15000),
+        # How many reverse proxies (nginx…) stand before the app; their X-Forwarded-* headers
+        # are trusted for that many hops. 0: none, the headers are ignored (anyone could send
+        # them).
+        "OUTREACH_PROXIES": _int("OUTREACH_PROXIES", 0),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT") or "5 per 5 minutes",
@@ -119,11 +123,14 @@ def check_config(config: dict) -> None:
         raise ConfigError("OUTREACH_PLAN_DAY must be a day between 1 and 28 (every month has it).")
     if not 0 <= config.get("OUTREACH_LEAD_DAYS", 5) <= 60:
         raise ConfigError("OUTREACH_LEAD_DAYS must be between 0 and 60 days.")
+    if not 0 <= config.get("OUTREACH_PROXIES", 0) <= 5:
+        raise ConfigError("OUTREACH_PROXIES must be the number of proxies in front, 0 to 5.")
     if not 0 < config.get("OUTREACH_TARGET_PERCENT", 98.07) <= 100:
         raise ConfigError("OUTREACH_TARGET_PERCENT must be a share above 0 and at most 100.")
     if config.get("DEBUG") or config.get("TESTING"):
         if not config.get("SECRET_KEY"):
-            config["SECRET_KEY"] = "insecure-development-key"
+            # Debug and tests only: production refuses to start without a real secret.
+            config["SECRET_KEY"] = "insecure-development-key"  # noqa: S105
         return
     secret = str(config.get("SECRET_KEY") or "")
     if secret.strip().lower() in _PLACEHOLDER_SECRETS or len(secret) < 16:

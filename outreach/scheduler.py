@@ -160,6 +160,49 @@ def claim_scheduler_lock(app: Flask) -> bool:
     return True
 
 
+def lock_holder(app: Flask) -> str:
+    """The process id written in the lock file by the scheduler that holds it ("" if none)."""
+    try:
+        return (Path(app.instance_path) / "scheduler.lock").read_text().strip()
+    except OSError:
+        return ""
+
+
+# "JBSC": the PostgreSQL advisory lock of the one scheduler of a database.
+DATABASE_LOCK_KEY = 0x4A425343
+_database_lock = None  # the connection holding it, open for the life of the process
+
+
+def claim_database_lock(app: Flask) -> bool:
+    """True for the one scheduler of this database. On PostgreSQL several machines may share
+    the database, so the lock file is not enough: a session-level advisory lock, held by a
+    connection kept open until the process exits, decides. A SQLite database lives on one
+    machine, where the lock file has already decided."""
+    global _database_lock
+    from sqlalchemy import text
+
+    from outreach.extensions import db
+
+    if "sqlalchemy" not in app.extensions:
+        return True  # an app without a database has none to share
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name != "postgresql":
+            return True
+        if _database_lock is not None:
+            return False
+        connection = engine.connect()
+        claimed = connection.execute(
+            text("SELECT pg_try_advisory_lock(:key)"), {"key": DATABASE_LOCK_KEY}
+        ).scalar()
+        connection.commit()  # the lock is the session's: it outlives this transaction
+        if not claimed:
+            connection.close()
+            return False
+        _database_lock = connection
+        return True
+
+
 def is_web_process() -> bool:
     """False inside a ``flask`` command other than ``run`` (init, demo-data, scheduler, …).
 
@@ -176,6 +219,9 @@ def start_in_background(app: Flask) -> BaseScheduler | None:
         return None
     if not claim_scheduler_lock(app):
         log.info("scheduler not started here: another process runs it")
+        return None
+    if not claim_database_lock(app):
+        log.info("scheduler not started here: another machine runs it for this database")
         return None
     scheduler = build_scheduler(app)
     scheduler.start()

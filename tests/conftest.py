@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, delete, text
 
 from outreach import create_app
 from outreach.extensions import db as _db
+from outreach.extensions import limiter
 from outreach.models import Base, Role, School, SchoolLevel, SchoolStatus, Team, User, utcnow
 from outreach.services.reference import load_regions
 from outreach.services.teams import create_team
@@ -36,6 +37,9 @@ def base_config(database_url: str, **overrides) -> dict:
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Said each time: the limiter is one object for every app, and keeps a setting it is
+        # not given again.
+        "RATELIMIT_ENABLED": True,
         "OUTREACH_SCHEDULER": "off",
         "SERVER_NAME": None,
     }
@@ -81,6 +85,7 @@ def app_config() -> dict:
 def app(database_url, app_config) -> Iterator[Flask]:
     app = create_app(base_config(database_url, **app_config))
     with app.app_context():
+        limiter.reset()  # in-memory counts outlive an app: each test starts with none
         yield app
         _db.session.remove()
         with _db.engine.begin() as connection:

@@ -145,10 +145,29 @@ def demo_data_command() -> None:
 @outreach_cli.command("scheduler")
 def scheduler_command() -> None:
     """Run the scheduled jobs in the foreground (one such process beside the web workers)."""
-    from outreach.scheduler import JOB_TABLE, build_scheduler, claim_scheduler_lock
+    from outreach.scheduler import (
+        JOB_TABLE,
+        build_scheduler,
+        claim_database_lock,
+        claim_scheduler_lock,
+        lock_holder,
+    )
 
     if not claim_scheduler_lock(current_app):
-        fail("another scheduler is already running on this machine")
+        fail(
+            _(
+                "Another scheduler is already running on this machine (process %(pid)s): "
+                "one runs the jobs; this one stops.",
+                pid=lock_holder(current_app) or "?",
+            )
+        )
+    if not claim_database_lock(current_app):
+        fail(
+            _(
+                "Another scheduler already runs the jobs of this database (on another "
+                "machine): this one stops."
+            )
+        )
     scheduler = build_scheduler(current_app, blocking=True)
     click.echo("Scheduler running; press Ctrl+C to stop.")
     at_start = {spec.id for spec in JOB_TABLE if spec.at_start}

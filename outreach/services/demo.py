@@ -34,7 +34,8 @@ from outreach.services.tables import Table
 from outreach.services.teams import create_team, get_team_by_name
 from outreach.services.users import create_user, get_user_by_username
 
-DEMO_PASSWORD = "jemputbola2026"
+# The demo data set's logins, printed by `demo-data` and the README: demo installs only.
+DEMO_PASSWORD = "jemputbola2026"  # noqa: S105
 
 # Where the demo teams set out: the Dukcapil office of Kota Bengkulu (approximate).
 DEMO_OFFICE = (-3.7928, 102.2655)
@@ -176,7 +177,7 @@ def _invented_contact(row: dict[str, str]) -> tuple[str, str, int | None]:
     """A plausible liaison and pending count, the same for a school on every run."""
     if row["npsn"] == DEMO_LIAISON_NPSN:
         return DEMO_LIAISON[0], DEMO_LIAISON[1], 120
-    rng = random.Random(row["npsn"])
+    rng = random.Random(row["npsn"])  # noqa: S311 - demo figures, repeatable; no secret
     name = f"{rng.choice(_FIRST_NAMES)} {rng.choice(_LAST_NAMES)}, S.Pd."
     phone = demo_phone(rng)
     low, high = _PENDING.get((row["bentuk"] or "SMA")[:3].strip(), (20, 80))
@@ -245,7 +246,7 @@ def _load_residents(session: Session, *, now: datetime) -> list[str]:
     if session.scalar(select(Resident.id).limit(1)) is not None:
         return []
     today = office_today()
-    rng = random.Random(1771)
+    rng = random.Random(1771)  # noqa: S311 - demo figures, repeatable; no secret
     kelurahan = list(session.scalars(select(Kelurahan).order_by(Kelurahan.code)))
     created = []
     for number in range(1, DEMO_RESIDENTS + 1):

@@ -94,7 +94,7 @@ def _invent_progress(session: Session, *, today: date) -> None:
         )
     )
     for visit in open_visits:
-        rng = random.Random(f"{visit.school_id}-{visit.visit_on}")
+        rng = random.Random(f"{visit.school_id}-{visit.visit_on}")  # noqa: S311 - demo only
         at = datetime.combine(visit.visit_on, time(9, 0), office_zone())
         if visit.visit_on >= today:
             visit.status = VisitStatus.CONFIRMED

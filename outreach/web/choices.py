@@ -23,7 +23,7 @@ def enum_choices(labels: dict, blank: str | None = None) -> list[SelectChoice]:
 def option_tags(options: Iterable[tuple], selected=None) -> Markup:
     """``<option>`` tags for (value, label) pairs, ``selected`` marked — for a filter's select
     written in a template, where a Jinja loop over a thousand teams costs milliseconds."""
-    return Markup(
+    return Markup(  # noqa: S704 - every value and label escaped below
         "".join(
             f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'
             f"{escape(label)}</option>"

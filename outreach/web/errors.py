@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import BadRequest
 
-from outreach.extensions import db
+from outreach.extensions import db, login_manager
 
 
 def register(app) -> None:
@@ -70,7 +70,9 @@ def register(app) -> None:
     @app.errorhandler(OperationalError)
     def database_down(_error):
         db.session.rollback()
-        # A page of its own: the usual layout would ask the database who is logged in.
+        # A page of its own: the usual layout would ask the database who is logged in. Nobody
+        # is, for this page: even the templates' `current_user` must not ask the database.
+        g._login_user = login_manager.anonymous_user()
         return render_template("errors/unavailable.html"), 503
 
     @app.errorhandler(500)

@@ -73,7 +73,8 @@ class Select(widgets.Select):
         value = choice.value if not isinstance(choice.value, bool) else str(choice.value)
         selected = "selected " if choice.selected else ""  # html_params' order: sorted
         label = escape(choice.label or choice.value)
-        return Markup(f'<option {selected}value="{escape(value)}">{label}</option>')
+        # Both parts escaped above.
+        return Markup(f'<option {selected}value="{escape(value)}">{label}</option>')  # noqa: S704
 
 
 class SelectField(_SelectField):

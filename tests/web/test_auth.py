@@ -257,3 +257,68 @@ def test_a_user_changes_their_own_password_and_other_sessions_end(client, make_u
     assert "Kata sandi Anda sudah diganti." in done.get_data(as_text=True)
     assert client.get("/").status_code == 200  # this device stays logged in
     assert other_device.get("/").status_code == 302  # the other one is logged out
+
+
+def test_production_cookies_are_secure_httponly_lax_and_expire_with_the_session_lifetime(
+    database_url, make_user, monkeypatch
+):
+    """With the production defaults (no testing, no debug), logging in over HTTPS sets a
+    session cookie that only HTTPS carries, scripts cannot read, other sites do not send, and
+    that ends after OUTREACH_SESSION_HOURS."""
+    from datetime import UTC, datetime, timedelta
+    from email.utils import parsedate_to_datetime
+
+    from outreach import create_app
+
+    for name in ("OUTREACH_TESTING", "FLASK_DEBUG", "SESSION_COOKIE_SECURE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test-0123456789")
+    monkeypatch.setenv("OUTREACH_SESSION_HOURS", "8")
+    user = make_user()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False})
+    assert not app.testing and not app.debug
+    client = app.test_client()
+    try:
+        response = client.post(
+            "/login",
+            data={"username": user.username, "password": PASSWORD},
+            base_url="https://jemputbola.example.go.id",
+        )
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+    assert response.status_code == 302
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    expires = parsedate_to_datetime(cookie.split("Expires=")[1].split(";")[0])
+    assert abs(expires - (datetime.now(UTC) + timedelta(hours=8))) < timedelta(minutes=5)
+
+
+@pytest.mark.parametrize(("proxies", "seen"), [(0, "127.0.0.1"), (1, "203.0.113.7")])
+def test_the_address_behind_a_proxy_is_trusted_only_when_a_proxy_is_declared(
+    database_url, make_user, proxies, seen
+):
+    """Rate limits and the audit log count by address: behind nginx (OUTREACH_PROXIES=1) the
+    address nginx saw; without a declared proxy, a forged header changes nothing."""
+    from outreach import create_app
+    from tests.conftest import base_config
+
+    user = make_user()
+    app = create_app(base_config(database_url, OUTREACH_PROXIES=proxies))
+    try:
+        response = app.test_client().post(
+            "/login",
+            data={"username": user.username, "password": "salah"},
+            headers={"X-Forwarded-For": "203.0.113.7"},
+        )
+        assert response.status_code == 200
+        with app.app_context():
+            event = db.session.scalar(
+                select(AuditEvent)
+                .where(AuditEvent.action == "auth.login_failed")
+                .order_by(AuditEvent.id.desc())
+            )
+            assert event.remote_addr == seen
+    finally:
+        with app.app_context():
+            db.engine.dispose()
