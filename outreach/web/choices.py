@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
@@ -43,7 +44,7 @@ KECAMATAN_LISTED = 1000
 
 
 def offer_kecamatan(field, blank: str) -> None:
-    """Fill a KecamatanFilterField: every kecamatan by name after ``blank``, or — beyond
+    """Fill a KecamatanField: every kecamatan by name after ``blank``, or — beyond
     KECAMATAN_LISTED — make it ask for the code."""
     options = kecamatan_options()
     if options is None:
@@ -86,11 +87,32 @@ def kelurahan_choices(*, of_kecamatan: str | None = None) -> list[SelectChoice]:
     ]
 
 
+def offer_regions(
+    kecamatan_field, kelurahan_field, blank: str, kelurahan_blank: str | None = None
+) -> None:
+    """Fill a form's kecamatan (a KecamatanField) and kelurahan. A city or regency: both as
+    selects, every kelurahan grouped by kecamatan. A province or the country: the kecamatan by
+    code beyond KECAMATAN_LISTED, and beyond KELURAHAN_LISTED only the kelurahan of the
+    kecamatan given — the page's script fetches another kecamatan's when it changes."""
+    offer_kecamatan(kecamatan_field, blank)
+    kelurahan_field.choices = kelurahan_filter_choices(
+        kelurahan_blank or _("— unknown —"), (kecamatan_field.data or "")[:8]
+    )
+    if many_kelurahan():
+        kelurahan_field.render_kw = {
+            **(kelurahan_field.render_kw or {}),
+            "data-options-url": url_for("main.kelurahan_options"),
+        }
+
+
+def many_kelurahan() -> bool:
+    return db.session.scalar(select(func.count()).select_from(Kelurahan)) > KELURAHAN_LISTED
+
+
 def kelurahan_filter_choices(blank: str, kecamatan_code: str) -> list[SelectChoice]:
     """Every kelurahan for a city or regency; at province or national scale only those of the
     chosen kecamatan (none before one is chosen)."""
-    many = db.session.scalar(select(func.count()).select_from(Kelurahan)) > KELURAHAN_LISTED
-    if not many:
+    if not many_kelurahan():
         return [SelectChoice("", blank)] + kelurahan_choices()[1:]
     chosen = kelurahan_choices(of_kecamatan=kecamatan_code)[1:] if kecamatan_code else []
     return [SelectChoice("", blank)] + chosen

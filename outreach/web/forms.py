@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import DateField, SelectMultipleField, widgets
 from wtforms import SelectField as _SelectField
-from wtforms.validators import Optional, Regexp
+from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from outreach.domain.problems import N_
@@ -84,24 +84,30 @@ class SelectField(_SelectField):
 KECAMATAN_CODE = r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}$"
 
 
-class KecamatanFilterField(SelectField):
-    """A list's kecamatan filter: a select of every kecamatan, or — where there are too many to
-    list (a province, the country) — an input for the kecamatan's code. See
-    ``choices.offer_kecamatan``."""
+class KecamatanField(SelectField):
+    """A kecamatan: a select of every kecamatan, or — where there are too many to list (a
+    province, the country) — an input for the kecamatan's code. See ``choices.offer_kecamatan``.
+    ``required``: the message when none is given (a form's field); without it, it may stay empty
+    (a list's filter)."""
 
     code_input = False
 
-    def __init__(self, label=None, **kwargs):
-        super().__init__(label, validators=[Optional()], **kwargs)
+    def __init__(self, label=None, *, required=None, **kwargs):
+        self.required_message = required
+        first = DataRequired(required) if required else Optional()
+        super().__init__(label, validators=[first], **kwargs)
 
     def ask_for_code(self) -> None:
         self.code_input = True
         self.choices = []
         self.validate_choice = False
+        first = DataRequired(self.required_message) if self.required_message else Optional()
         self.validators = [
-            Optional(),
+            first,
             Regexp(KECAMATAN_CODE, message=_l("Enter the kecamatan code, such as 17.71.01.")),
         ]
+        if self.required_message:  # a form saves it: it must name a real kecamatan
+            self.validators.append(known_kecamatan)
         self.widget = widgets.TextInput()
         self.render_kw = {"placeholder": "17.71.01", "inputmode": "decimal", "maxlength": 8}
 
@@ -120,3 +126,12 @@ def put_error(form, error, default: str) -> None:
     """Show a service's refusal (a DomainError) on the field it names, or on ``default``."""
     field = getattr(form, error.field or "", None) or getattr(form, default)
     field.errors = [*field.errors, str(error.message)]
+
+
+def known_kecamatan(form, field) -> None:
+    """The code names a kecamatan of the reference list."""
+    from outreach.extensions import db
+    from outreach.models import Kecamatan
+
+    if field.data and db.session.get(Kecamatan, field.data) is None:
+        raise ValidationError(_("Unknown kecamatan code %(code)s.", code=field.data))

@@ -67,3 +67,18 @@ def _label_of(field, value: str) -> str | None:
         if getattr(choice, "value", None) == value:
             return str(choice.label)
     return None
+
+
+class Within:
+    """A whole number from ``low`` to ``high``; ``message`` may name %(min)d and %(max)d.
+    (WTForms' NumberRange tests for NaN as a float first: a number of 400 digits made it fail
+    with an OverflowError, a 500.)"""
+
+    def __init__(self, low: int, high: int, message):
+        self.low, self.high, self.message = low, high, message
+
+    def __call__(self, form, field):
+        if field.data is None:
+            return
+        if not self.low <= field.data <= self.high:
+            raise ValidationError(str(self.message) % {"min": self.low, "max": self.high})

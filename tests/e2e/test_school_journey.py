@@ -80,3 +80,39 @@ def test_add_a_school_with_a_blackout_and_find_it(
         assert console_errors == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("viewport", "label"), [(DESKTOP, "desktop"), (PHONE, "phone")])
+def test_at_national_scale_the_kelurahan_follow_the_kecamatan_code_typed(
+    browser, live_server, make_user, screenshot, monkeypatch, viewport, label
+):
+    """With more kecamatan and kelurahan than a page lists (a province, the country), the
+    kecamatan is typed as its code and the kelurahan select fetches that kecamatan's."""
+    from outreach.web import choices
+
+    monkeypatch.setattr(choices, "KECAMATAN_LISTED", 0)
+    monkeypatch.setattr(choices, "KELURAHAN_LISTED", 0)
+    user = make_user(Role.COORDINATOR, username="rahmat", name="Rahmat Hidayat")
+    context, page, console_errors = open_logged_in(browser, live_server, user, viewport, PASSWORD)
+    try:
+        page.goto(live_server + "/schools/new")
+        assert page.locator("#kelurahan option").count() == 1  # only "— unknown —" yet
+        page.fill("#npsn", "10799123")
+        page.fill("#name", "SMAS NUSANTARA")
+        page.select_option("#level", "sma")
+        page.fill("#kecamatan", "17.71.06")  # Ratu Agung, by its code
+        page.locator('#kelurahan option[value="17.71.06.1006"]').wait_for(state="attached")
+        codes = page.locator("#kelurahan option").evaluate_all("os => os.map(o => o.value)")
+        assert codes[0] == "" and all(code.startswith("17.71.06.") for code in codes[1:])
+        page.select_option("#kelurahan", "17.71.06.1006")  # Sawah Lebar
+        screenshot(page, f"school-form-national-{label}")
+        page.fill("#kecamatan", "17.71.01")  # changed its mind: Selebar's kelurahan now
+        page.locator('#kelurahan option[value="17.71.01.1001"]').wait_for(state="attached")
+        assert page.locator("#kelurahan").input_value() == ""
+        page.select_option("#kelurahan", "17.71.01.1001")
+        page.click("[data-testid=save-school]")
+        page.wait_for_url(live_server + "/schools/*")
+        assert "SMAS NUSANTARA" in page.locator("[data-testid=school-name]").inner_text()
+        assert console_errors == []
+    finally:
+        context.close()

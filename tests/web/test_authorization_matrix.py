@@ -66,6 +66,7 @@ TEAM_A_DAY = answers(OK, OK, OK, 404, 404, 404)
 EXPECTED: dict[tuple[str, str], dict[str, str | int]] = {
     ("main.home", "GET"): SIGNED_IN,
     ("main.healthz", "GET"): EVERYONE,
+    ("main.kelurahan_options", "GET"): COORDINATORS,  # for the forms' kelurahan selects
     ("bootstrap.static", "GET"): EVERYONE,
     ("auth.login", "GET"): answers(HOME, HOME, HOME, HOME, HOME, HOME, anonymous=OK),
     ("auth.login", "POST"): answers(HOME, HOME, HOME, HOME, HOME, HOME, anonymous=OK),

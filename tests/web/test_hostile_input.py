@@ -32,7 +32,7 @@ from outreach.services.coverage_import import import_coverage
 from outreach.services.resident_import import import_residents
 from outreach.services.school_import import import_schools
 from outreach.services.tables import MAX_COLUMNS, Table
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, field_errors
 from tests.web.world import address, routes
 
 HOSTILE = [
@@ -326,3 +326,22 @@ def test_html_in_every_text_field_is_shown_as_text_on_every_page(app, client, wo
     assert not leaks, leaks
     page = client.get(f"/visits/{world['args']['visit_id']}").get_data(as_text=True)
     assert "&lt;script&gt;alert" in page  # shown, as text
+
+
+def test_a_number_of_four_hundred_digits_is_refused_with_a_message(
+    client, db_session, make_user, make_school, login
+):
+    """Found by the random posts above: WTForms' own range check failed with an OverflowError."""
+    from outreach.models import Role
+    from tests.services.visit_helpers import add_visit
+
+    officer = make_user(Role.OFFICER)
+    visit = add_visit(db_session, school=make_school(), team=officer.team, on=office_today())
+    db_session.commit()
+    login(officer)
+    response = client.post(
+        f"/visits/{visit.id}/outcome", data={"recorded": "9" * 400, "not_recorded": "-1"}
+    )
+    assert response.status_code == 422
+    errors = field_errors(response.get_data(as_text=True))
+    assert errors.count("Isi angka dari 0 sampai 10000.") == 2, errors

@@ -32,7 +32,53 @@
     sync();
   }
 
-  document.querySelectorAll("select[data-parent-select]").forEach(linkSelects);
+  // Where the page holds only one kecamatan's kelurahan (a province, the country), the select
+  // says where to fetch another's: <select data-parent-select="kecamatan"
+  // data-options-url="/regions/kelurahan">; its parent may be a select or an input for a code.
+  function fetchOptions(child) {
+    var parent = document.getElementById(child.dataset.parentSelect);
+    if (!parent) { return; }
+    var blank = child.querySelector("option[value='']");
+    var asked = null;
+    function fill(code, kelurahan) {
+      var keep = child.value;
+      Array.prototype.slice.call(child.children).forEach(function (node) {
+        if (node !== blank) { child.removeChild(node); }
+      });
+      kelurahan.forEach(function (item) {
+        var option = document.createElement("option");
+        option.value = item.code;
+        option.textContent = item.name;
+        option.dataset.parent = code;
+        child.appendChild(option);
+      });
+      child.value = keep;
+      if (child.value !== keep) { child.value = ""; }
+    }
+    function load() {
+      var code = parent.value.trim();
+      if (code === asked) { return; }
+      asked = code;
+      if (!/^\d{2}\.\d{2}\.\d{2}$/.test(code)) { fill(code, []); return; }
+      fetch(child.dataset.optionsUrl + "?kecamatan=" + encodeURIComponent(code), {
+        credentials: "same-origin",
+        headers: { "Accept": "application/json" }
+      }).then(function (response) {
+        return response.ok ? response.json() : { kelurahan: [] };
+      }).then(function (data) {
+        if (asked === code) { fill(code, data.kelurahan || []); }
+      }).catch(function () { /* offline: the server checks the choice on save */ });
+    }
+    asked = parent.value.trim();  // the page came with this kecamatan's kelurahan
+    parent.addEventListener("change", load);
+    parent.addEventListener("input", function () {
+      if (/^\d{2}\.\d{2}\.\d{2}$/.test(parent.value.trim())) { load(); }
+    });
+  }
+
+  document.querySelectorAll("select[data-parent-select]").forEach(function (child) {
+    if (child.dataset.optionsUrl) { fetchOptions(child); } else { linkSelects(child); }
+  });
 
   // While a NIK is typed, say what it tells (birth date, age, sex) and fill the empty fields
   // it answers; the server decides again on save, so nothing here is trusted.

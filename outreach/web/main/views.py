@@ -1,16 +1,20 @@
-"""Home pages by role, and /healthz."""
+"""Home pages by role, /healthz, and the kelurahan of a kecamatan for forms' selects."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template
+import re
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from outreach import permissions
 from outreach.config import target_percent
 from outreach.database import database_is_up
 from outreach.extensions import db
 from outreach.i18n import office_today
-from outreach.models import VisitStatus
+from outreach.models import Kelurahan, VisitStatus
 from outreach.services.overview import get_office_overview
 from outreach.services.sweeps import CONFIRM_WINDOW_DAYS
 from outreach.services.visit_queries import (
@@ -18,7 +22,8 @@ from outreach.services.visit_queries import (
     list_team_overdue,
     school_visits_for_liaison,
 )
-from outreach.web.access import public
+from outreach.web.access import public, require
+from outreach.web.forms import KECAMATAN_CODE
 from outreach.web.main.dashboard import coverage_charts, recordings_charts
 
 bp = Blueprint("main", __name__)
@@ -60,3 +65,20 @@ def healthz():
     if database_is_up(db.engine):
         return jsonify(status="ok", database="ok")
     return jsonify(status="error", database="error"), 503
+
+
+@bp.route("/regions/kelurahan")
+def kelurahan_options():
+    """The kelurahan of one kecamatan (``?kecamatan=17.71.01``) as JSON, by name: what a form's
+    kelurahan select offers once the kecamatan changes, where there are too many kelurahan to
+    put them all in the page."""
+    require(permissions.can_coordinate)
+    code = request.args.get("kecamatan", "")
+    if not re.fullmatch(KECAMATAN_CODE, code):
+        return jsonify(kelurahan=[], problem=_("Enter the kecamatan code, such as 17.71.01.")), 400
+    rows = db.session.execute(
+        select(Kelurahan.code, Kelurahan.name)
+        .where(Kelurahan.kecamatan_code == code)
+        .order_by(Kelurahan.name)
+    )
+    return jsonify(kelurahan=[{"code": c, "name": n} for c, n in rows])

@@ -13,7 +13,7 @@ from outreach.domain.values import parse_coordinates
 from outreach.models import DisabilityKind, RequestChannel, ResidentCategory, Sex
 from outreach.services.residents import MANUAL_STATUSES
 from outreach.web.choices import enum_choices
-from outreach.web.forms import DateInput, Form, KecamatanFilterField, SelectField
+from outreach.web.forms import DateInput, Form, KecamatanField, SelectField
 from outreach.web.labels import (
     CATEGORY_LABELS,
     CHANNEL_LABELS,
@@ -31,7 +31,7 @@ class ResidentFilterForm(Form):
     q = StringField(_l("Name"), validators=[Optional(), TextLength(max=100)])
     status = HiddenField(default="open")
     category = SelectField(_l("Category"), validators=[Optional()])
-    kecamatan = KecamatanFilterField(_l("Kecamatan"))
+    kecamatan = KecamatanField(_l("Kecamatan"))
     kelurahan = SelectField(
         _l("Kelurahan"), validators=[Optional()], render_kw={"data-parent-select": "kecamatan"}
     )
@@ -77,7 +77,7 @@ class ResidentForm(Form):
         validators=[Optional(), domain_check(parse_rt_rw)],
         render_kw={"inputmode": "numeric", "maxlength": 3},
     )
-    kecamatan = SelectField(_l("Kecamatan"), validators=[Optional()])
+    kecamatan = KecamatanField(_l("Kecamatan"))
     kelurahan = SelectField(
         _l("Kelurahan"),
         validators=[DataRequired(_l("Choose the kelurahan.")), in_kecamatan("kecamatan")],
@@ -102,13 +102,12 @@ class ResidentForm(Form):
     requested_via = SelectField(_l("How the request came in"))
     requested_on = DateInput(_l("Requested on"), validators=[Optional()])
 
-    def fill_choices(self, kecamatan, kelurahan) -> None:
+    def fill_choices(self) -> None:
+        """The choices of its selects but the regions' (``choices.offer_regions``)."""
         self.sex.choices = enum_choices(SEX_LABELS, _l("— from the NIK —"))
         self.category.choices = enum_choices(CATEGORY_LABELS, _l("— elderly if 60 or older —"))
         self.disability.choices = enum_choices(DISABILITY_LABELS, _l("— none —"))
         self.requested_via.choices = enum_choices(CHANNEL_LABELS)
-        self.kecamatan.choices = kecamatan
-        self.kelurahan.choices = kelurahan
 
 
 class FindNikForm(Form):

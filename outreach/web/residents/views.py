@@ -35,10 +35,7 @@ from outreach.services.residents import (
 )
 from outreach.web.choices import (
     enum_choices,
-    kecamatan_choices,
-    kelurahan_choices,
-    kelurahan_filter_choices,
-    offer_kecamatan,
+    offer_regions,
 )
 from outreach.web.downloads import url_with
 from outreach.web.forms import ConfirmForm
@@ -71,10 +68,7 @@ def load_resident(resident_id: int) -> Resident:
 def filters_from_request() -> tuple[ResidentFilterForm, ResidentFilters]:
     form = ResidentFilterForm(formdata=request.args)
     form.category.choices = enum_choices(CATEGORY_LABELS, _("All categories"))
-    offer_kecamatan(form.kecamatan, _("All kecamatan"))
-    form.kelurahan.choices = kelurahan_filter_choices(
-        _("All kelurahan"), request.args.get("kecamatan", "")[:8]
-    )
+    offer_regions(form.kecamatan, form.kelurahan, _("All kecamatan"), _("All kelurahan"))
     form.waited.choices = [SelectChoice("", _("Any time"))] + [
         SelectChoice(str(days), _("%(days)d days or more", days=days)) for days in WAITED_DAYS
     ]
@@ -146,7 +140,8 @@ def _resident_form(resident: Resident | None = None) -> ResidentForm:
         form.kelurahan.data = resident.kelurahan_code
         form.coordinates.data = f"{resident.lat}, {resident.lng}" if resident.lat else ""
         form.phone.data = display_phone(resident.phone)
-    form.fill_choices(kecamatan_choices(_("— any —")), kelurahan_choices())
+    form.fill_choices()
+    offer_regions(form.kecamatan, form.kelurahan, _("— any —"))
     return form
 
 

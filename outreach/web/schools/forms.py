@@ -15,7 +15,7 @@ from outreach.domain.phone import normalise_phone
 from outreach.domain.schools import clean_npsn
 from outreach.domain.values import clean_email, parse_coordinates, parse_whole_number
 from outreach.web.auth.forms import NewPasswordForm
-from outreach.web.forms import CheckboxesField, DateInput, Form, KecamatanFilterField, SelectField
+from outreach.web.forms import CheckboxesField, DateInput, Form, KecamatanField, SelectField
 from outreach.web.validators import TextLength, domain_check, in_kecamatan
 
 
@@ -26,7 +26,7 @@ class SchoolFilterForm(Form):
         csrf = False
 
     q = StringField(_l("Name or NPSN"), validators=[Optional(), TextLength(max=100)])
-    kecamatan = KecamatanFilterField(_l("Kecamatan"))
+    kecamatan = KecamatanField(_l("Kecamatan"))
     level = SelectField(_l("Level"), validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
     active = SelectField(_l("Shown"), validators=[Optional()], default="active")
@@ -47,7 +47,7 @@ class SchoolForm(Form):
     level = SelectField(_l("Level"))
     status = SelectField(_l("Status"), validators=[Optional()])
     address = TextAreaField(_l("Address"), validators=[Optional(), TextLength(max=500)])
-    kecamatan = SelectField(_l("Kecamatan"), validators=[DataRequired(_l("Choose the kecamatan."))])
+    kecamatan = KecamatanField(_l("Kecamatan"), required=_l("Choose the kecamatan."))
     kelurahan = SelectField(
         _l("Kelurahan"),
         validators=[Optional(), in_kecamatan("kecamatan")],

@@ -28,9 +28,8 @@ from outreach.services.schools import (
 from outreach.services.users import create_user
 from outreach.web.choices import (
     enum_choices,
-    kecamatan_choices,
-    kelurahan_choices,
     offer_kecamatan,
+    offer_regions,
 )
 from outreach.web.downloads import url_with
 from outreach.web.feeds.manage import change_feed, feed_url
@@ -120,8 +119,7 @@ def _school_form(school: School | None = None) -> SchoolForm:
         form.preferred_weekdays.data = [str(day) for day in sorted(school.preferred_iso_weekdays)]
     form.level.choices = enum_choices(SCHOOL_LEVEL_LABELS)
     form.status.choices = enum_choices(SCHOOL_STATUS_LABELS, _("— unknown —"))
-    form.kecamatan.choices = kecamatan_choices(_("— choose —"))
-    form.kelurahan.choices = kelurahan_choices()
+    offer_regions(form.kecamatan, form.kelurahan, _("— choose —"))
     form.preferred_weekdays.choices = weekday_choices()
     return form
 

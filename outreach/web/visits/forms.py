@@ -11,11 +11,12 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from outreach.services.visit_actions import STUDENTS_MAX
 from outreach.services.visit_changes import REASON_MAX
 from outreach.web.forms import DateInput, Form, SelectField
+from outreach.web.validators import Within
 
 NUMBER_RANGE = _l("Enter a number from 0 to %(max)d.")
 
@@ -34,7 +35,7 @@ class VersionForm(Form):
 def _students(label):
     return IntegerField(
         label,
-        validators=[Optional(), NumberRange(0, STUDENTS_MAX, NUMBER_RANGE)],
+        validators=[Optional(), Within(0, STUDENTS_MAX, NUMBER_RANGE)],
         render_kw={"inputmode": "numeric", "min": 0},
     )
 
@@ -89,7 +90,7 @@ class SchoolOutcomeForm(VersionForm):
         _l("Students recorded"),
         validators=[
             InputRequired(_l("Enter a number (0 if none).")),
-            NumberRange(0, STUDENTS_MAX, NUMBER_RANGE),
+            Within(0, STUDENTS_MAX, NUMBER_RANGE),
         ],
         render_kw={"inputmode": "numeric", "min": 0},
     )
