@@ -45,7 +45,11 @@ def backup_database(engine: Engine, target: Path, *, overwrite: bool = False) ->
     try:
         if engine.dialect.name == "sqlite":
             _sqlite_backup(engine, partial)
-            rows = table_rows(_sqlite_engine(partial))
+            copy = create_engine(f"sqlite:///{partial}")
+            try:
+                rows = table_rows(copy)
+            finally:
+                copy.dispose()  # no connection left open on the file about to be renamed
         elif engine.dialect.name == "postgresql":
             _pg_dump(engine, partial)
             rows = table_rows(engine)
@@ -85,10 +89,6 @@ def _sqlite_backup(engine: Engine, partial: Path) -> None:
     finally:
         copy.close()
         source.close()
-
-
-def _sqlite_engine(path: Path) -> Engine:
-    return create_engine(f"sqlite:///{path}")
 
 
 def _pg_dump(engine: Engine, partial: Path) -> None:

@@ -20,8 +20,10 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from flask import Flask
+from sqlalchemy import text
 
 from outreach import jobs
+from outreach.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -179,10 +181,6 @@ def claim_database_lock(app: Flask) -> bool:
     connection kept open until the process exits, decides. A SQLite database lives on one
     machine, where the lock file has already decided."""
     global _database_lock
-    from sqlalchemy import text
-
-    from outreach.extensions import db
-
     if "sqlalchemy" not in app.extensions:
         return True  # an app without a database has none to share
     with app.app_context():

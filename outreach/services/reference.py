@@ -72,6 +72,16 @@ def region_index(session: Session) -> RegionIndex:
     )
 
 
+def kelurahan_of(session: Session, kecamatan_code: str) -> list[tuple[str, str]]:
+    """(code, name) of each kelurahan of one kecamatan, by name."""
+    rows = session.execute(
+        select(Kelurahan.code, Kelurahan.name)
+        .where(Kelurahan.kecamatan_code == kecamatan_code)
+        .order_by(Kelurahan.name)
+    )
+    return [(code, name) for code, name in rows]
+
+
 def load_closures(session: Session, years: Iterable[int]) -> LoadResult:
     """Seed national holidays and cuti bersama for each year not loaded yet.
 

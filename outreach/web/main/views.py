@@ -7,15 +7,15 @@ import re
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from outreach import permissions
 from outreach.config import target_percent
 from outreach.database import database_is_up
 from outreach.extensions import db
 from outreach.i18n import office_today
-from outreach.models import Kelurahan, VisitStatus
+from outreach.models import VisitStatus
 from outreach.services.overview import get_office_overview
+from outreach.services.reference import kelurahan_of
 from outreach.services.sweeps import CONFIRM_WINDOW_DAYS
 from outreach.services.visit_queries import (
     list_team_day,
@@ -76,9 +76,5 @@ def kelurahan_options():
     code = request.args.get("kecamatan", "")
     if not re.fullmatch(KECAMATAN_CODE, code):
         return jsonify(kelurahan=[], problem=_("Enter the kecamatan code, such as 17.71.01.")), 400
-    rows = db.session.execute(
-        select(Kelurahan.code, Kelurahan.name)
-        .where(Kelurahan.kecamatan_code == code)
-        .order_by(Kelurahan.name)
-    )
-    return jsonify(kelurahan=[{"code": c, "name": n} for c, n in rows])
+    found = kelurahan_of(db.session, code)
+    return jsonify(kelurahan=[{"code": c, "name": n} for c, n in found])
