@@ -68,12 +68,15 @@ def register(app) -> None:
         )
 
     @app.errorhandler(OperationalError)
-    def database_down(_error):
+    def database_down(error):
         db.session.rollback()
         # A page of its own: the usual layout would ask the database who is logged in. Nobody
         # is, for this page: even the templates' `current_user` must not ask the database.
         g._login_user = login_manager.anonymous_user()
-        return render_template("errors/unavailable.html"), 503
+        # SQLite waits its busy timeout for another writer before giving up: then the database
+        # is there, only busy, and the change was rolled back.
+        busy = "database is locked" in str(error.orig or error)
+        return render_template("errors/unavailable.html", busy=busy), 503, {"Retry-After": "5"}
 
     @app.errorhandler(500)
     def server_error(_error):

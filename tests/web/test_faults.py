@@ -181,3 +181,38 @@ def test_the_database_going_away_gets_503s_and_the_app_recovers_when_it_returns(
             db.engine.dispose()
         if proxy is not None:
             proxy.close()
+
+
+def test_a_writer_kept_waiting_past_the_busy_timeout_is_told_the_database_is_busy(
+    database_url, make_user, tmp_path
+):
+    """Only when another writer holds SQLite longer than the busy timeout does a request give
+    up: it says the database is busy (not unreachable), asks to retry, and saved nothing."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock")
+    user = make_user(Role.COORDINATOR)
+    path = database_url.removeprefix("sqlite:///")
+    app = create_app(base_config(database_url, OUTREACH_SQLITE_BUSY_TIMEOUT_MS=200))
+    app.test_client_class = IsolatedClient
+    client = app.test_client()
+    blocker = sqlite3.connect(path, timeout=5)
+    try:
+        assert (
+            client.post(
+                "/login", data={"username": user.username, "password": PASSWORD}
+            ).status_code
+            == 302
+        )
+        blocker.execute("BEGIN IMMEDIATE")  # another writer, busy for a long while
+        response = client.post("/closures", data={"first_on": "2027-03-01", "name": "Uji sibuk"})
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "5"
+        assert "Basis data sedang sibuk" in response.get_data(as_text=True)
+    finally:
+        blocker.rollback()
+        blocker.close()
+        with app.app_context():
+            db.engine.dispose()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(OfficeClosure)) == 0
+        db.engine.dispose()
