@@ -52,6 +52,16 @@ def test_concurrent_writers_on_sqlite_wait_their_turn_instead_of_failing(app, ma
 # --- the database going away -------------------------------------------------------------------
 
 
+def logged_in_app(config: dict, user):
+    """An app of its own on ``config``, and a client logged in as ``user``."""
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    client = app.test_client()
+    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    return app, client
+
+
 class Proxy:
     """A TCP relay to PostgreSQL that can be cut (every connection dropped, new ones refused)
     and restored on the same port: the database "going away" as a network or server outage
@@ -151,16 +161,8 @@ def test_the_database_going_away_gets_503s_and_the_app_recovers_when_it_returns(
         def come_back():
             (tmp_path / "gone").rename(folder)
 
-    app = create_app(base_config(app_url))
-    app.test_client_class = IsolatedClient
-    client = app.test_client()
+    app, client = logged_in_app(base_config(app_url), user)
     try:
-        assert (
-            client.post(
-                "/login", data={"username": user.username, "password": PASSWORD}
-            ).status_code
-            == 302
-        )
         assert client.get("/schools").status_code == 200
         assert client.get("/healthz").status_code == 200
 
@@ -192,17 +194,10 @@ def test_a_writer_kept_waiting_past_the_busy_timeout_is_told_the_database_is_bus
         pytest.skip("SQLite's write lock")
     user = make_user(Role.COORDINATOR)
     path = database_url.removeprefix("sqlite:///")
-    app = create_app(base_config(database_url, OUTREACH_SQLITE_BUSY_TIMEOUT_MS=200))
-    app.test_client_class = IsolatedClient
-    client = app.test_client()
+    config = base_config(database_url, OUTREACH_SQLITE_BUSY_TIMEOUT_MS=200)
+    app, client = logged_in_app(config, user)
     blocker = sqlite3.connect(path, timeout=5)
     try:
-        assert (
-            client.post(
-                "/login", data={"username": user.username, "password": PASSWORD}
-            ).status_code
-            == 302
-        )
         blocker.execute("BEGIN IMMEDIATE")  # another writer, busy for a long while
         response = client.post("/closures", data={"first_on": "2027-03-01", "name": "Uji sibuk"})
         assert response.status_code == 503
