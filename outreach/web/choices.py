@@ -33,11 +33,6 @@ def option_tags(options: Iterable[tuple], selected=None) -> Markup:
     )
 
 
-def kecamatan_choices(blank: str) -> list[SelectChoice]:
-    rows = db.session.scalars(select(Kecamatan).order_by(Kecamatan.name))
-    return [SelectChoice("", blank)] + [SelectChoice(k.code, k.name) for k in rows]
-
-
 # Beyond this many kecamatan (a province has a few hundred, the country 7,300) a filter asks for
 # the kecamatan's code instead of listing them all.
 KECAMATAN_LISTED = 1000
@@ -75,44 +70,33 @@ def kelurahan_choices(*, of_kecamatan: str | None = None) -> list[SelectChoice]:
     )
     if of_kecamatan is not None:
         query = query.where(Kelurahan.kecamatan_code == of_kecamatan)
-    rows = db.session.execute(query)
-    return [SelectChoice("", _("— unknown —"))] + [
+    return [
         SelectChoice(
             kelurahan.code,
             kelurahan.name,
             render_kw={"data-parent": kelurahan.kecamatan_code},
             optgroup=kecamatan_name,
         )
-        for kelurahan, kecamatan_name in rows
+        for kelurahan, kecamatan_name in db.session.execute(query)
     ]
 
 
 def offer_regions(
     kecamatan_field, kelurahan_field, blank: str, kelurahan_blank: str | None = None
 ) -> None:
-    """Fill a form's kecamatan (a KecamatanField) and kelurahan. A city or regency: both as
-    selects, every kelurahan grouped by kecamatan. A province or the country: the kecamatan by
-    code beyond KECAMATAN_LISTED, and beyond KELURAHAN_LISTED only the kelurahan of the
-    kecamatan given — the page's script fetches another kecamatan's when it changes."""
+    """Fill a form's or filter's kecamatan (a KecamatanField) and kelurahan. A city or regency:
+    both as selects, every kelurahan grouped by kecamatan. A province or the country: the
+    kecamatan by code beyond KECAMATAN_LISTED, and beyond KELURAHAN_LISTED only the kelurahan
+    of the kecamatan given (none before one is) — the page's script fetches another
+    kecamatan's when it changes."""
     offer_kecamatan(kecamatan_field, blank)
-    kelurahan_field.choices = kelurahan_filter_choices(
-        kelurahan_blank or _("— unknown —"), (kecamatan_field.data or "")[:8]
-    )
-    if many_kelurahan():
-        kelurahan_field.render_kw = {
-            **(kelurahan_field.render_kw or {}),
-            "data-options-url": url_for("main.kelurahan_options"),
-        }
-
-
-def many_kelurahan() -> bool:
-    return db.session.scalar(select(func.count()).select_from(Kelurahan)) > KELURAHAN_LISTED
-
-
-def kelurahan_filter_choices(blank: str, kecamatan_code: str) -> list[SelectChoice]:
-    """Every kelurahan for a city or regency; at province or national scale only those of the
-    chosen kecamatan (none before one is chosen)."""
-    if not many_kelurahan():
-        return [SelectChoice("", blank)] + kelurahan_choices()[1:]
-    chosen = kelurahan_choices(of_kecamatan=kecamatan_code)[1:] if kecamatan_code else []
-    return [SelectChoice("", blank)] + chosen
+    first = [SelectChoice("", kelurahan_blank or _("— unknown —"))]
+    if db.session.scalar(select(func.count()).select_from(Kelurahan)) <= KELURAHAN_LISTED:
+        kelurahan_field.choices = first + kelurahan_choices()
+        return
+    code = (kecamatan_field.data or "")[:8]
+    kelurahan_field.choices = first + (kelurahan_choices(of_kecamatan=code) if code else [])
+    kelurahan_field.render_kw = {
+        **(kelurahan_field.render_kw or {}),
+        "data-options-url": url_for("main.kelurahan_options"),
+    }

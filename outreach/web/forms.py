@@ -13,10 +13,11 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import DateField, SelectMultipleField, widgets
 from wtforms import SelectField as _SelectField
-from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from outreach.domain.problems import N_
+from outreach.web.validators import known_kecamatan
 
 WTFORMS_MESSAGES = (
     N_("Not a valid choice."),
@@ -94,16 +95,17 @@ class KecamatanField(SelectField):
 
     def __init__(self, label=None, *, required=None, **kwargs):
         self.required_message = required
-        first = DataRequired(required) if required else Optional()
-        super().__init__(label, validators=[first], **kwargs)
+        super().__init__(label, validators=[self._given()], **kwargs)
+
+    def _given(self):
+        return DataRequired(self.required_message) if self.required_message else Optional()
 
     def ask_for_code(self) -> None:
         self.code_input = True
         self.choices = []
         self.validate_choice = False
-        first = DataRequired(self.required_message) if self.required_message else Optional()
         self.validators = [
-            first,
+            self._given(),
             Regexp(KECAMATAN_CODE, message=_l("Enter the kecamatan code, such as 17.71.01.")),
         ]
         if self.required_message:  # a form saves it: it must name a real kecamatan
@@ -126,12 +128,3 @@ def put_error(form, error, default: str) -> None:
     """Show a service's refusal (a DomainError) on the field it names, or on ``default``."""
     field = getattr(form, error.field or "", None) or getattr(form, default)
     field.errors = [*field.errors, str(error.message)]
-
-
-def known_kecamatan(form, field) -> None:
-    """The code names a kecamatan of the reference list."""
-    from outreach.extensions import db
-    from outreach.models import Kecamatan
-
-    if field.data and db.session.get(Kecamatan, field.data) is None:
-        raise ValidationError(_("Unknown kecamatan code %(code)s.", code=field.data))

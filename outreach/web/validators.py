@@ -6,6 +6,8 @@ from flask_babel import gettext as _
 from wtforms.validators import Length, ValidationError
 
 from outreach.domain.problems import Invalid
+from outreach.extensions import db
+from outreach.models import Kecamatan
 
 
 class TextLength(Length):
@@ -82,3 +84,9 @@ class Within:
             return
         if not self.low <= field.data <= self.high:
             raise ValidationError(str(self.message) % {"min": self.low, "max": self.high})
+
+
+def known_kecamatan(form, field) -> None:
+    """The code names a kecamatan of the reference list."""
+    if field.data and db.session.get(Kecamatan, field.data) is None:
+        raise ValidationError(_("Unknown kecamatan code %(code)s.", code=field.data))
