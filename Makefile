@@ -46,6 +46,7 @@ chromium:
 
 test: install-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The national-scale benchmark (docs/PERFORMANCE.md): on SQLite, and on PostgreSQL with the load
@@ -55,6 +56,7 @@ bench: install
 
 lint:
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/ruff format --check .
 
 format:

@@ -13,17 +13,18 @@ from flask_babel import gettext as _
 from outreach.errors import Conflict
 from outreach.extensions import db
 from outreach.i18n import office_today
+from outreach.links import public_url
 from outreach.models import JobRun, PlanTrigger, utcnow
 from outreach.scheduling.calendar import next_month
-from outreach.services.home_planning import plan_home
-from outreach.services.liaison_links import issue_link, link_token
 from outreach.services.mail import mail_configured, send_mail
-from outreach.services.planning import PlanSettings, plan_schools, school_plans_missing
+from outreach.services.planning.homes import plan_home
+from outreach.services.planning.inputs import PlanSettings
+from outreach.services.planning.schools import plan_schools, school_plans_missing
 from outreach.services.reference import load_closures
-from outreach.services.sweeps import flag_outcomes_due, flag_unconfirmed
 from outreach.services.uploads import purge_stale_uploads
-from outreach.services.visit_changes import Who
-from outreach.web.urls import public_url
+from outreach.services.visits.changes import Who
+from outreach.services.visits.links import issue_link, link_token
+from outreach.services.visits.sweeps import flag_outcomes_due, flag_unconfirmed
 
 log = logging.getLogger(__name__)
 

@@ -223,7 +223,7 @@ def make_resident(db_session):
 
     from outreach.domain.nik import build_nik
     from outreach.i18n import office_today
-    from outreach.services.residents import ResidentValues, register_resident
+    from outreach.services.residents.requests import ResidentValues, register_resident
 
     counter = iter(range(1, 10_000))
 

@@ -89,7 +89,7 @@ def listing_with_bad_rows() -> bytes:
 
 def template_row(**cells) -> list[str]:
     """A row of the project's template with only the named cells filled."""
-    from outreach.services.school_import import TEMPLATE_HEADINGS
+    from outreach.services.schools.imports import TEMPLATE_HEADINGS
 
     unknown = set(cells) - set(TEMPLATE_HEADINGS)
     assert not unknown, unknown

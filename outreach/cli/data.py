@@ -15,11 +15,11 @@ from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import utcnow
 from outreach.scheduling.calendar import parse_month
-from outreach.services.coverage_import import import_coverage
-from outreach.services.resident_import import import_residents
-from outreach.services.school_import import import_schools
+from outreach.services.coverage.imports import import_coverage
+from outreach.services.residents.imports import import_residents
+from outreach.services.schools.imports import import_schools
 from outreach.services.tables import read_table
-from outreach.web.visits.exports import visit_file
+from outreach.spreadsheets import visit_file
 
 
 def _run_import(path: Path, dry_run: bool, importer) -> None:

@@ -12,11 +12,12 @@ from outreach.cli.common import DRY_RUN, fail, outreach_cli
 from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import office_today
+from outreach.labels import PLAN_REASON_LABELS
 from outreach.models import PlanTrigger, utcnow
 from outreach.scheduling.calendar import parse_month
-from outreach.services.home_planning import MAX_DAYS, plan_home, preview_home_visits
-from outreach.services.planning import PlanSettings, plan_schools, preview_school_plan
-from outreach.web.labels import PLAN_REASON_LABELS
+from outreach.services.planning.homes import MAX_DAYS, plan_home, preview_home_visits
+from outreach.services.planning.inputs import PlanSettings
+from outreach.services.planning.schools import plan_schools, preview_school_plan
 
 
 def _plan_or_preview(dry_run: bool, preview, plan, **options):

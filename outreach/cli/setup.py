@@ -11,14 +11,14 @@ from flask_babel import gettext as _
 from flask_migrate import upgrade
 
 from outreach.cli.common import fail, outreach_cli
+from outreach.demo.data import load_demo_data
 from outreach.domain.problems import Invalid
 from outreach.domain.values import parse_coordinates
 from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import Role, School, utcnow
-from outreach.services.demo import load_demo_data
-from outreach.services.planning import PlanSettings
+from outreach.services.planning.inputs import PlanSettings
 from outreach.services.reference import load_closures, load_regions
 from outreach.services.teams import create_team, get_team_by_name
 from outreach.services.users import create_user

@@ -196,6 +196,10 @@ class Visit(Base):
         return self.status in OPEN_VISIT_STATUSES
 
     @property
+    def has_outcome(self) -> bool:
+        return self.status is VisitStatus.COMPLETED
+
+    @property
     def subject_name(self) -> str:
         subject = self.school if self.kind is VisitKind.SCHOOL else self.resident
         return subject.name if subject is not None else ""

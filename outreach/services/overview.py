@@ -25,8 +25,8 @@ from outreach.models import (
     VisitStatus,
 )
 from outreach.scheduling.calendar import month_start, next_month
-from outreach.services.coverage import city_history
-from outreach.services.visit_queries import (
+from outreach.services.coverage.figures import city_history
+from outreach.services.visits.queries import (
     VisitFilters,
     count_by_status,
     count_visits,

@@ -1,5 +1,5 @@
-"""Spreadsheets in and out: reading an uploaded CSV or XLSX into rows, matching its headings,
-and writing the import templates. No database here."""
+"""Reading an uploaded CSV or XLSX into rows and matching its headings. No database here;
+writing spreadsheets is ``outreach.spreadsheets``'."""
 
 from __future__ import annotations
 
@@ -11,9 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 
 from outreach.domain.problems import N_, Invalid
 
@@ -180,56 +178,3 @@ def cell_text(value: object) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()[:10]
     return str(value).strip()
-
-
-def neutralise(value: object) -> object:
-    """Text that a spreadsheet would run as a formula (= + - @ …) is prefixed with ' ."""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
-
-
-def csv_bytes(headings: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """UTF-8 with BOM, so Excel on Windows opens it with the right letters."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headings)
-    writer.writerows([neutralise(cell) for cell in row] for row in rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-@dataclass
-class Sheet:
-    """One sheet of a workbook: bold frozen headings, typed cells (numbers, dates)."""
-
-    title: str
-    headings: Sequence[str]
-    rows: Iterable[Sequence[object]]
-    widths: dict[str, int] | None = None  # heading → characters
-
-
-def xlsx_bytes(
-    headings: Sequence[str], rows: Iterable[Sequence[object]], *, title: str, widths=None
-) -> bytes:
-    """One sheet, bold frozen header row, text columns kept as text."""
-    return workbook_bytes([Sheet(title, headings, rows, widths)])
-
-
-def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for sheet_data in sheets:
-        sheet = workbook.create_sheet(sheet_data.title[:31])
-        sheet.append(list(sheet_data.headings))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDE7F0")
-        for row in sheet_data.rows:
-            sheet.append([neutralise(cell) for cell in row])
-        sheet.freeze_panes = "A2"
-        for index, heading in enumerate(sheet_data.headings, start=1):
-            width = (sheet_data.widths or {}).get(heading) or max(12, len(str(heading)) + 2)
-            sheet.column_dimensions[get_column_letter(index)].width = width
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

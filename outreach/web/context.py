@@ -6,10 +6,12 @@ from flask_babel import get_locale
 
 from outreach.domain.phone import display_phone, whatsapp_number
 from outreach.i18n import office_today
+from outreach.labels import SCHOOL_FIELD_LABELS, template_helpers
 from outreach.models import ResidentStatus
+from outreach.services.visits.changes import allowed
 from outreach.web.auth.forms import LanguageForm, LogoutForm
-from outreach.web.labels import SCHOOL_FIELD_LABELS, template_helpers
 from outreach.web.navigation import nav_entries
+from outreach.web.visits.notices import liaison_notice, outcome_notice
 
 
 def register(app) -> None:
@@ -19,6 +21,7 @@ def register(app) -> None:
         school_field_label=lambda name: SCHOOL_FIELD_LABELS.get(name, name),
         resident_status=lambda value: ResidentStatus(value),
     )
+    app.jinja_env.globals.update(liaison_notice=liaison_notice, outcome_notice=outcome_notice)
 
     @app.context_processor
     def layout_globals():
@@ -30,5 +33,7 @@ def register(app) -> None:
             "language_form": LanguageForm(formdata=None),
             "current_locale": str(get_locale() or "id"),
             "office_today": office_today,
+            # What a visit allows today, from the lifecycle: pages offer only these actions.
+            "visit_actions": lambda visit: allowed(visit, office_today()),
             **template_helpers(),
         }

@@ -8,10 +8,7 @@ from collections.abc import Iterable, Sequence
 from flask import Response, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from outreach.services.tables import Sheet, csv_bytes, workbook_bytes, xlsx_bytes
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MIMETYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
+from outreach.spreadsheets import MIMETYPES, XLSX, Sheet, csv_bytes, workbook_bytes, xlsx_bytes
 
 
 def spreadsheet_download(

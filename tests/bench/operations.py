@@ -33,11 +33,12 @@ from outreach.models import (
     VisitStatus,
 )
 from outreach.scheduling.calendar import next_month
-from outreach.services.home_planning import home_visit_rows, plan_home
-from outreach.services.planning import PlanSettings, plan_schools, school_visit_rows
-from outreach.services.school_import import TEMPLATE_HEADINGS, import_schools
+from outreach.services.planning.homes import home_visit_rows, plan_home
+from outreach.services.planning.inputs import PlanSettings
+from outreach.services.planning.schools import plan_schools, school_visit_rows
+from outreach.services.schools.imports import TEMPLATE_HEADINGS, import_schools
 from outreach.services.tables import read_table
-from outreach.web.visits.exports import visit_file
+from outreach.spreadsheets import visit_file
 
 CONSTANT = "/_bench/constant"
 

@@ -103,7 +103,8 @@ def service_path(url: str) -> None:
     from outreach import create_app
     from outreach.extensions import db
     from outreach.models import Kecamatan, PlanTrigger, School, Team, team_kecamatan, utcnow
-    from outreach.services.planning import PlanSettings, plan_schools
+    from outreach.services.planning.inputs import PlanSettings
+    from outreach.services.planning.schools import plan_schools
     from outreach.services.reference import load_closures
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})

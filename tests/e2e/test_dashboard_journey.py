@@ -7,9 +7,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from outreach.demo.data import DEMO_PASSWORD
 from outreach.i18n import office_today
 from outreach.models import User
-from outreach.services.demo import DEMO_PASSWORD
 from tests.e2e.conftest import DESKTOP, PHONE, open_logged_in
 
 pytestmark = pytest.mark.e2e

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from outreach.errors import Conflict, DomainError
 from outreach.models import AuditEvent, SchoolBlackout, utcnow
-from outreach.services.blackouts import add_blackout, delete_blackout, list_blackouts
+from outreach.services.schools.blackouts import add_blackout, delete_blackout, list_blackouts
 
 
 def add(session, school, first, last, reason="Ujian akhir semester"):

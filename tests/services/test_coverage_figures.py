@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from outreach.errors import Conflict, DomainError
 from outreach.models import AuditEvent, CoverageSnapshot, utcnow
-from outreach.services.coverage import (
+from outreach.services.coverage.figures import (
     CITY,
     CoverageValues,
     add_snapshot,
@@ -17,7 +17,7 @@ from outreach.services.coverage import (
     list_snapshots,
     update_snapshot,
 )
-from outreach.services.coverage_import import import_coverage
+from outreach.services.coverage.imports import import_coverage
 from outreach.services.tables import read_table
 
 TODAY = date(2026, 11, 28)

@@ -17,10 +17,12 @@ from outreach.models import (
     VisitStatus,
     utcnow,
 )
-from outreach.services.liaison_links import link_token
-from outreach.services.planning import school_plans_missing
+from outreach.services.planning.schools import school_plans_missing
 from outreach.services.reference import load_closures
-from outreach.services.sweeps import flag_outcomes_due, flag_unconfirmed
+from outreach.services.visits.changes import Who
+from outreach.services.visits.lifecycle import cancel_visit, confirm_visit
+from outreach.services.visits.links import link_token
+from outreach.services.visits.sweeps import flag_outcomes_due, flag_unconfirmed
 from tests.mail import MAIL_SETTINGS, FakeSMTP
 
 TODAY = date(2026, 11, 23)  # a Monday, after the plan day
@@ -238,3 +240,33 @@ class TestReminderWithLink:
         (planned,) = db_session.scalars(select(Visit)).all()
         assert planned.link_nonce is not None
         assert link.endswith(link_token(planned, app.config["SECRET_KEY"]))
+
+
+def test_the_sweeps_stamp_without_changing_the_version_a_coordinator_saw(
+    app, db_session, make_school, make_team
+):
+    """Was a bug: the 07:00 sweep raised each flagged visit's version, so a coordinator who had
+    opened the visit before it was told, on saving after it, that someone else changed it."""
+    team = make_team()
+    school = make_school(liaison_email="operator@sman9.sch.id")
+    soon = visit(db_session, school, team, TODAY + timedelta(days=2))
+    past = visit(db_session, make_school(), team, TODAY - timedelta(days=1))
+    seen = {soon.id: soon.version, past.id: past.version}  # the pages opened before 07:00
+    stamped = {soon.id: soon.updated_at, past.id: past.updated_at}
+    flag_unconfirmed(db_session, now=utcnow(), today=TODAY, send=lambda **message: None)
+    flag_outcomes_due(db_session, now=utcnow(), today=TODAY)
+    db_session.commit()
+    db_session.expire_all()
+    assert soon.unconfirmed_flagged_at is not None and soon.reminder_sent_at is not None
+    assert past.outcome_due_at is not None
+    assert {soon.id: soon.version, past.id: past.version} == seen
+    assert {soon.id: soon.updated_at, past.id: past.updated_at} == stamped
+    confirm_visit(
+        db_session, soon, now=utcnow(), today=TODAY, who=Who("koordinator"), version=seen[soon.id]
+    )
+    cancel_visit(
+        db_session, past, reason="Sekolah libur", now=utcnow(), today=TODAY,
+        who=Who("koordinator"), version=seen[past.id],
+    )  # fmt: skip
+    db_session.commit()
+    assert soon.status is VisitStatus.CONFIRMED and past.status is VisitStatus.CANCELLED

@@ -6,11 +6,16 @@ from datetime import date, time, timedelta
 import pytest
 from icalendar import Calendar
 from itsdangerous import URLSafeSerializer
+from sqlalchemy import select
 
-from outreach.models import ConfirmationChannel, VisitStatus, utcnow
-from outreach.services import liaison_links
-from outreach.services.ical import build_feed, feed_visits, renew_feed
-from outreach.services.liaison_links import (
+from outreach.models import AuditEvent, ConfirmationChannel, ResidentStatus, VisitStatus, utcnow
+from outreach.services.planning.inputs import PlanSettings
+from outreach.services.residents.status import change_status
+from outreach.services.visits import links as liaison_links
+from outreach.services.visits.changes import Who
+from outreach.services.visits.feeds import build_feed, feed_visits, renew_feed
+from outreach.services.visits.lifecycle import cancel_visit, confirm_visit
+from outreach.services.visits.links import (
     EXPIRED,
     INVALID,
     MOVED,
@@ -21,10 +26,7 @@ from outreach.services.liaison_links import (
     open_link,
     whatsapp_url,
 )
-from outreach.services.planning import PlanSettings
-from outreach.services.visit_actions import cancel_visit, confirm_visit
-from outreach.services.visit_changes import Who
-from outreach.services.visit_moves import move_visit
+from outreach.services.visits.moves import move_visit
 from tests.services.visit_helpers import TODAY, add_visit
 
 SECRET = "test-secret-key-not-for-production"
@@ -201,7 +203,9 @@ def test_a_moved_visit_keeps_its_uid_and_raises_its_sequence(db_session, visit):
 
 def test_a_cancelled_visit_is_sent_as_cancelled_with_a_higher_sequence(db_session, visit):
     (before,) = events_of(feed(db_session, school_id=visit.school_id))
-    cancel_visit(db_session, visit, reason="Ujian", now=utcnow(), who=COORDINATOR, version=None)
+    cancel_visit(
+        db_session, visit, reason="Ujian", now=utcnow(), today=TODAY, who=COORDINATOR, version=None
+    )
     db_session.commit()
     (after,) = events_of(feed(db_session, school_id=visit.school_id))
     assert str(after["UID"]) == str(before["UID"])
@@ -216,3 +220,51 @@ def test_renewing_a_feed_replaces_its_token_and_revoking_removes_it(db_session, 
     second = renew_feed(db_session, team, now=utcnow(), actor=make_user())
     assert first and second and first != second
     assert renew_feed(db_session, team, now=utcnow(), actor=make_user(), revoke=True) is None
+
+
+def test_a_status_change_ends_the_home_visit_on_the_subscribed_calendar_too(
+    db_session, make_team, make_resident
+):
+    """Was a bug: the resident's status change cancelled the visit by setting its status, outside
+    the one save path — SEQUENCE unchanged (a phone kept showing the visit) and a history entry
+    in a format of its own. Now it is cancelled as the visit page cancels."""
+    team = make_team(name="Tim Selatan")
+    resident = make_resident()
+    home = add_visit(db_session, resident=resident, team=team, on=VISIT_DAY)
+    page = add_visit(db_session, resident=make_resident(), team=team, on=VISIT_DAY)
+    before = {
+        str(e["UID"]): int(e["SEQUENCE"]) for e in events_of(feed(db_session, team_id=team.id))
+    }
+    cancelled = change_status(
+        db_session, resident, ResidentStatus.RECORDED, "Sudah direkam di kantor", now=utcnow(),
+        actor="koordinator",
+    )  # fmt: skip
+    cancel_visit(
+        db_session, page, reason="Tim sakit", now=utcnow(), today=TODAY, who=COORDINATOR,
+        version=None,
+    )  # fmt: skip
+    db_session.commit()
+    assert cancelled == 1 and home.status is VisitStatus.CANCELLED
+    after = {str(e["UID"]): e for e in events_of(feed(db_session, team_id=team.id))}
+    uid = f"{home.ical_uid}@jemput-bola"
+    assert str(after[uid]["STATUS"]) == "CANCELLED"
+    assert int(after[uid]["SEQUENCE"]) > before[uid]
+    (by_status,) = visit_events(db_session, home, "visit.cancel")
+    (by_page,) = visit_events(db_session, page, "visit.cancel")
+    assert by_status.changes.keys() == by_page.changes.keys()
+    assert by_status.changes["cancel_reason"] == [None, "Sudah direkam di kantor"]
+    assert by_status.changes["status"] == by_page.changes["status"] == ["proposed", "cancelled"]
+
+
+def visit_events(session, visit, action):
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.entity_type == "Visit",
+                AuditEvent.entity_id == str(visit.id),
+                AuditEvent.action == action,
+            )
+            .order_by(AuditEvent.id)
+        )
+    )

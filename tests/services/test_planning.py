@@ -30,11 +30,12 @@ from outreach.models import (
     utcnow,
 )
 from outreach.scheduling.school_plan import NO_CAPACITY, NOTHING_PENDING
-from outreach.services.blackouts import add_blackout
-from outreach.services.home_planning import plan_home, preview_home_visits
-from outreach.services.planning import PlanSettings, plan_schools, preview_school_plan
+from outreach.services.planning.homes import plan_home, preview_home_visits
+from outreach.services.planning.inputs import PlanSettings
+from outreach.services.planning.schools import plan_schools, preview_school_plan
 from outreach.services.reference import load_closures
-from outreach.services.school_import import import_schools
+from outreach.services.schools.blackouts import add_blackout
+from outreach.services.schools.imports import import_schools
 from outreach.services.tables import read_table
 from tests.school_files import listing_csv
 
@@ -383,7 +384,7 @@ def test_planning_sends_the_same_number_of_queries_for_3_or_30_schools(
 def test_a_request_that_leaves_scheduled_cancels_its_planned_visit(
     db_session, make_team, make_resident
 ):
-    from outreach.services.residents import change_status
+    from outreach.services.residents.status import change_status
 
     load_closures(db_session, [2026])
     make_team(kecamatan_codes=("17.71.01",))

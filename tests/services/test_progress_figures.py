@@ -16,8 +16,8 @@ from outreach.models import (
     VisitStatus,
 )
 from outreach.services.overview import get_office_overview
-from outreach.services.reports import monthly_report
-from outreach.services.visit_export import list_month_visits
+from outreach.services.visits.export import list_month_visits
+from outreach.services.visits.report import monthly_report
 from tests.services.visit_helpers import DECEMBER, add_visit
 
 TARGET = Decimal("98.07")

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from outreach.i18n import office_today
 from outreach.models import Resident, ResidentCategory, ResidentStatus, utcnow
-from outreach.services.resident_import import import_residents
-from outreach.services.residents import change_status
+from outreach.services.residents.imports import import_residents
+from outreach.services.residents.status import change_status
 from outreach.services.tables import read_table
 from tests.school_files import RESIDENT_HEADINGS, RESIDENT_ROWS, resident_row, residents_csv
 

@@ -17,18 +17,20 @@ from outreach.models import (
     Sex,
     utcnow,
 )
-from outreach.services.residents import (
-    DuplicateRequest,
+from outreach.services.residents.queue import (
     ResidentFilters,
-    ResidentValues,
-    change_status,
     count_by_status,
     find_by_nik,
     list_queue,
     queue_total,
+)
+from outreach.services.residents.requests import (
+    DuplicateRequest,
+    ResidentValues,
     register_resident,
     warnings_for,
 )
+from outreach.services.residents.status import change_status
 
 TODAY = date(2026, 11, 27)
 
@@ -238,7 +240,7 @@ def test_tab_counts_and_page_totals_match_a_recount(db_session, make_resident, f
 def test_a_closed_request_can_be_corrected_while_a_newer_one_is_open(db_session):
     from dataclasses import replace
 
-    from outreach.services.residents import update_resident
+    from outreach.services.residents.requests import update_resident
 
     old = register(db_session)
     change_status(db_session, old, ResidentStatus.MOVED, "Pindah", now=utcnow(), actor="test")

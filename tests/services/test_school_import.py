@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from outreach.models import AuditEvent, School, SchoolLevel, SchoolStatus, utcnow
-from outreach.services.school_import import TEMPLATE_HEADINGS, analyse_schools, import_schools
+from outreach.services.schools.imports import TEMPLATE_HEADINGS, analyse_schools, import_schools
 from outreach.services.tables import read_table
 from tests.school_files import (
     csv_file,

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from outreach.errors import Conflict, DomainError
 from outreach.models import AuditEvent, SchoolLevel, SchoolStatus, utcnow
-from outreach.services.schools import (
+from outreach.services.schools.registry import (
     SchoolFilters,
     SchoolValues,
     count_schools,

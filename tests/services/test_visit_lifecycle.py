@@ -25,10 +25,11 @@ from outreach.models import (
     VisitStatus,
     utcnow,
 )
-from outreach.services.home_planning import plan_home
-from outreach.services.outcomes import SchoolOutcome, record_home_outcome, record_school_outcome
-from outreach.services.planning import PlanSettings, preview_school_plan
-from outreach.services.visit_actions import (
+from outreach.services.planning.homes import plan_home
+from outreach.services.planning.inputs import PlanSettings
+from outreach.services.planning.schools import preview_school_plan
+from outreach.services.visits.changes import ClosedVisit, StaleVisit, Who
+from outreach.services.visits.lifecycle import (
     bulk_apply,
     cancel_visit,
     confirm_visit,
@@ -36,8 +37,12 @@ from outreach.services.visit_actions import (
     mark_missed,
     request_other_day,
 )
-from outreach.services.visit_changes import ClosedVisit, StaleVisit, Who
-from outreach.services.visit_moves import FULLY_BOOKED, move_visit, options_for, reassign_visit
+from outreach.services.visits.moves import FULLY_BOOKED, move_visit, options_for, reassign_visit
+from outreach.services.visits.outcomes import (
+    SchoolOutcome,
+    record_home_outcome,
+    record_school_outcome,
+)
 from tests.services.visit_helpers import TODAY, add_visit
 
 SETTINGS = PlanSettings(lead_days=5)
@@ -91,7 +96,13 @@ def test_the_liaison_confirms_through_the_link(db_session, school_visit):
 def test_a_change_made_on_an_old_version_is_refused_and_nothing_is_saved(db_session, school_visit):
     seen = school_visit.version
     cancel_visit(
-        db_session, school_visit, reason="Ujian", now=utcnow(), who=COORDINATOR, version=seen
+        db_session,
+        school_visit,
+        reason="Ujian",
+        now=utcnow(),
+        today=TODAY,
+        who=COORDINATOR,
+        version=seen,
     )
     db_session.commit()
     with pytest.raises(StaleVisit):
@@ -113,6 +124,7 @@ def test_two_people_saving_the_same_visit_at_once_the_second_gets_stale(school_v
                 theirs,
                 reason="Ujian",
                 now=utcnow(),
+                today=TODAY,
                 who=COORDINATOR,
                 version=1,
             )
@@ -263,6 +275,7 @@ def test_reassigning_needs_a_team_with_room(db_session, school_visit, make_team,
             school_visit,
             team_id=busy.id,
             now=utcnow(),
+            today=TODAY,
             who=COORDINATOR,
             settings=SETTINGS,
             version=None,
@@ -273,6 +286,7 @@ def test_reassigning_needs_a_team_with_room(db_session, school_visit, make_team,
         school_visit,
         team_id=free.id,
         now=utcnow(),
+        today=TODAY,
         who=COORDINATOR,
         settings=SETTINGS,
         version=None,
@@ -407,7 +421,13 @@ def test_cancelling_or_missing_a_home_visit_returns_the_resident_to_the_queue(
     coming = add_visit(db_session, resident=first, team=team, on=date(2026, 12, 3))
     past = add_visit(db_session, resident=second, team=team, on=date(2026, 11, 30))
     cancel_visit(
-        db_session, coming, reason="Tim sakit", now=utcnow(), who=COORDINATOR, version=None
+        db_session,
+        coming,
+        reason="Tim sakit",
+        now=utcnow(),
+        today=TODAY,
+        who=COORDINATOR,
+        version=None,
     )
     with pytest.raises(DomainError):  # not missed before its day
         mark_missed(
@@ -479,7 +499,7 @@ def test_a_school_visit_moves_only_within_its_month(db_session, make_team, make_
 def test_the_calendar_and_the_list_send_a_fixed_number_of_queries(
     db_session, make_team, make_school, make_resident, count_queries
 ):
-    from outreach.services.visit_queries import VisitFilters, list_visits, month_calendar
+    from outreach.services.visits.queries import VisitFilters, list_visits, month_calendar
 
     team = make_team(school_visits_per_day=50, home_visits_per_day=50)
 
@@ -605,7 +625,7 @@ def test_the_list_totals_its_pages_from_the_tab_counts(
 ):
     """The visit list shows counts per status and passes them on as the pager's total: the
     total and the page must be those a count gives."""
-    from outreach.services.visit_queries import VisitFilters, count_by_status, list_visits
+    from outreach.services.visits.queries import VisitFilters, count_by_status, list_visits
 
     team = make_team(school_visits_per_day=50, home_visits_per_day=50)
     for n, day in enumerate((date(2026, 11, 27), date(2026, 12, 8), date(2026, 12, 9))):

@@ -7,14 +7,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from outreach.domain.problems import Invalid
-from outreach.services.tables import (
-    MAX_COLUMNS,
-    csv_bytes,
-    match_headings,
-    neutralise,
-    read_table,
-    xlsx_bytes,
-)
+from outreach.services.tables import MAX_COLUMNS, match_headings, read_table
+from outreach.spreadsheets import csv_bytes, neutralise, xlsx_bytes
 
 ROWS = (
     "NPSN,Nama Satuan Pendidikan,Kelurahan\n"

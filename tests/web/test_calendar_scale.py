@@ -6,7 +6,7 @@ from datetime import timedelta
 from outreach.i18n import office_today
 from outreach.models import Role, VisitStatus
 from outreach.scheduling.calendar import month_start
-from outreach.services.visit_queries import SHOWN_PER_DAY
+from outreach.services.visits.queries import SHOWN_PER_DAY
 from tests.services.visit_helpers import add_visit
 
 
@@ -41,7 +41,7 @@ def test_the_rest_of_a_day_is_counted_for_every_team_or_for_the_chosen_one(
 ):
     """Without a team the count comes from the running totals, with one from the visits:
     both leave cancelled visits out."""
-    from outreach.services.visit_queries import month_calendar
+    from outreach.services.visits.queries import month_calendar
 
     first, second = make_team(), make_team()
     day = month_start(office_today()) + timedelta(days=2)

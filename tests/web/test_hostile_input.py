@@ -28,9 +28,9 @@ from outreach.models import (
     User,
     utcnow,
 )
-from outreach.services.coverage_import import import_coverage
-from outreach.services.resident_import import import_residents
-from outreach.services.school_import import import_schools
+from outreach.services.coverage.imports import import_coverage
+from outreach.services.residents.imports import import_residents
+from outreach.services.schools.imports import import_schools
 from outreach.services.tables import MAX_COLUMNS, Table
 from tests.conftest import PASSWORD, field_errors
 from tests.web.world import address, routes

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from outreach.i18n import long_date, office_today
 from outreach.models import ConfirmationChannel, Visit, VisitStatus, utcnow
-from outreach.services.liaison_links import issue_link
-from outreach.services.visit_changes import Who
+from outreach.services.visits.changes import Who
+from outreach.services.visits.links import issue_link
 from tests.services.visit_helpers import add_visit
 from tests.web.visit_fixtures import next_month_weekdays
 

@@ -426,8 +426,8 @@ def test_closing_a_day_or_blacking_out_a_school_warns_of_visits_already_planned(
 def test_closing_a_scheduled_request_says_its_visit_was_cancelled(
     client, coordinator, db_session, make_team, make_resident
 ):
-    from outreach.services.home_planning import plan_home
-    from outreach.services.planning import PlanSettings
+    from outreach.services.planning.homes import plan_home
+    from outreach.services.planning.inputs import PlanSettings
 
     today = office_today()
     load_closures(db_session, [today.year, today.year + 1])

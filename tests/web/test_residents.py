@@ -287,7 +287,7 @@ def test_the_export_masks_niks_and_is_audited(client, coordinator, db_session, s
 
 def test_the_queue_shows_counts_per_status(client, coordinator, make_resident, db_session):
     from outreach.models import utcnow
-    from outreach.services.residents import change_status
+    from outreach.services.residents.status import change_status
 
     make_resident()
     done = make_resident()

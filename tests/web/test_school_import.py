@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from outreach.models import ImportUpload, Role, School
-from outreach.services.school_import import TEMPLATE_HEADINGS
+from outreach.services.schools.imports import TEMPLATE_HEADINGS
 from tests.school_files import listing_csv, listing_with_bad_rows, listing_xlsx, template_row
 
 

@@ -358,8 +358,8 @@ def test_the_home_page_leads_to_requests_and_overdue_visits(
 
 def test_a_deactivated_schools_link_stops_working(client, db_session, team, school, days):
     from outreach.models import utcnow
-    from outreach.services.liaison_links import issue_link
-    from outreach.services.visit_changes import Who
+    from outreach.services.visits.changes import Who
+    from outreach.services.visits.links import issue_link
 
     visit = add_visit(db_session, school=school, team=team, on=days[1])
     token = issue_link(

@@ -22,9 +22,9 @@ from outreach.models import (
     SchoolBlackout,
     utcnow,
 )
-from outreach.services.ical import new_feed_token
-from outreach.services.liaison_links import issue_link
-from outreach.services.visit_changes import Who
+from outreach.services.visits.changes import Who
+from outreach.services.visits.feeds import new_feed_token
+from outreach.services.visits.links import issue_link
 from tests.services.visit_helpers import add_visit
 from tests.web.visit_fixtures import next_month_weekdays
 

@@ -6,10 +6,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Optional, Regexp
 
+from outreach.labels import ROLE_LABELS
 from outreach.models import Role
 from outreach.web.auth.forms import NewPasswordForm
 from outreach.web.forms import Form, SelectField
-from outreach.web.labels import ROLE_LABELS
 from outreach.web.validators import TextLength
 
 

@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 from outreach import permissions
 from outreach.errors import DomainError
 from outreach.extensions import db
+from outreach.labels import ROLE_LABELS
 from outreach.models import Role, School, Team, User, utcnow
 from outreach.services.teams import list_teams
 from outreach.services.users import create_user, set_password, update_user
@@ -21,7 +22,6 @@ from outreach.web.admin.forms import (
     UserEditForm,
     role_choices,
 )
-from outreach.web.labels import ROLE_LABELS
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

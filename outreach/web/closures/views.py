@@ -18,7 +18,7 @@ from outreach.services.closures import (
     reload_year,
     update_local_closure,
 )
-from outreach.services.visits import count_open_visits
+from outreach.services.visits.queries import count_open_visits
 from outreach.web.closures import bp
 from outreach.web.closures.forms import ClosureForm, EditClosureForm, ReloadForm
 from outreach.web.forms import ConfirmForm, put_error

@@ -9,7 +9,7 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Optional
 
 from outreach.domain.values import parse_whole_number
-from outreach.services.coverage_import import FIGURE_MAX
+from outreach.services.coverage.imports import FIGURE_MAX
 from outreach.web.forms import DateInput, Form, SelectField
 from outreach.web.validators import TextLength, domain_check
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from outreach.i18n import long_date, number, office_today
 from outreach.models import CoverageSnapshot
-from outreach.services.coverage_import import (
+from outreach.services.coverage.imports import (
     COVERAGE_COLUMNS,
     REQUIRED,
     analyse_coverage,

@@ -13,7 +13,7 @@ from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import long_date, office_today
 from outreach.models import CoverageSnapshot, Kecamatan, utcnow
-from outreach.services.coverage import (
+from outreach.services.coverage.figures import (
     CITY,
     CoverageValues,
     add_snapshot,

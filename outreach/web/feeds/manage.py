@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from outreach.extensions import db
+from outreach.links import public_url
 from outreach.models import School, Team, utcnow
-from outreach.services.ical import renew_feed
+from outreach.services.visits.feeds import renew_feed
 from outreach.web.forms import ConfirmForm
-from outreach.web.urls import public_url
 
 
 def feed_url(owner: Team | School) -> str | None:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from outreach.extensions import db, limiter
 from outreach.i18n import office_today
 from outreach.models import School, Team, utcnow
-from outreach.services.ical import build_feed, feed_visits
+from outreach.services.visits.feeds import build_feed, feed_visits
 from outreach.web.access import public
 from outreach.web.feeds import bp
 

@@ -9,8 +9,8 @@ from flask import current_app, render_template, url_for
 from outreach.extensions import db, limiter
 from outreach.i18n import office_today
 from outreach.models import ConfirmationChannel, utcnow
-from outreach.services.liaison_links import issue_link, open_link
-from outreach.services.visit_changes import Who
+from outreach.services.visits.changes import Who
+from outreach.services.visits.links import issue_link, open_link
 from outreach.web.access import public
 from outreach.web.liaison import bp
 from outreach.web.visits.respond import handle_respond

@@ -16,12 +16,12 @@ from outreach.i18n import office_today
 from outreach.models import VisitStatus
 from outreach.services.overview import get_office_overview
 from outreach.services.reference import kelurahan_of
-from outreach.services.sweeps import CONFIRM_WINDOW_DAYS
-from outreach.services.visit_queries import (
+from outreach.services.visits.queries import (
     list_team_day,
     list_team_overdue,
     school_visits_for_liaison,
 )
+from outreach.services.visits.sweeps import CONFIRM_WINDOW_DAYS
 from outreach.web.access import public, require
 from outreach.web.forms import KECAMATAN_CODE
 from outreach.web.main.dashboard import coverage_charts, recordings_charts

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
-from outreach.services.home_planning import MAX_DAYS
+from outreach.services.planning.homes import MAX_DAYS
 from outreach.web.forms import DateInput, Form, SelectField
 
 

@@ -16,8 +16,9 @@ from outreach.extensions import db
 from outreach.i18n import month_name, office_today
 from outreach.models import PlanKind, PlanRun, PlanTrigger, utcnow
 from outreach.scheduling.calendar import month_start, next_month
-from outreach.services.home_planning import MAX_DAYS, plan_home, preview_home_visits
-from outreach.services.planning import PlanSettings, plan_schools, preview_school_plan
+from outreach.services.planning.homes import MAX_DAYS, plan_home, preview_home_visits
+from outreach.services.planning.inputs import PlanSettings
+from outreach.services.planning.schools import plan_schools, preview_school_plan
 from outreach.web.plan import bp
 from outreach.web.plan.forms import CreateHomeForm, CreateMonthForm, HomePeriodForm, MonthForm
 

@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 
 from outreach.extensions import db
 from outreach.i18n import month_name, office_today
+from outreach.labels import REPORT_COLUMN_LABELS
 from outreach.scheduling.calendar import month_start, next_month
-from outreach.services.reports import COLUMNS, ReportRow, monthly_report
-from outreach.services.tables import Sheet
+from outreach.services.visits.report import COLUMNS, ReportRow, monthly_report
+from outreach.spreadsheets import Sheet
 from outreach.web.downloads import spreadsheet_download, workbook_download
-from outreach.web.labels import REPORT_COLUMN_LABELS
 from outreach.web.months import requested_month
 from outreach.web.reports import bp
 

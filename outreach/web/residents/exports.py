@@ -9,16 +9,16 @@ from outreach.domain.nik import age_on, mask_nik
 from outreach.domain.phone import display_phone
 from outreach.extensions import db
 from outreach.i18n import office_today
-from outreach.models import utcnow
-from outreach.services.residents import export_queue
-from outreach.web.downloads import spreadsheet_download
-from outreach.web.labels import (
+from outreach.labels import (
     CATEGORY_LABELS,
     CHANNEL_LABELS,
     DISABILITY_LABELS,
     RESIDENT_STATUS_LABELS,
     SEX_LABELS,
 )
+from outreach.models import utcnow
+from outreach.services.residents.queue import export_queue
+from outreach.web.downloads import spreadsheet_download
 from outreach.web.residents import bp
 from outreach.web.residents.views import filters_from_request
 

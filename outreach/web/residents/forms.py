@@ -10,17 +10,17 @@ from outreach.domain.nik import clean_nik
 from outreach.domain.phone import normalise_phone
 from outreach.domain.residents import parse_rt_rw
 from outreach.domain.values import parse_coordinates
-from outreach.models import DisabilityKind, RequestChannel, ResidentCategory, Sex
-from outreach.services.residents import MANUAL_STATUSES
-from outreach.web.choices import enum_choices
-from outreach.web.forms import DateInput, Form, KecamatanField, SelectField
-from outreach.web.labels import (
+from outreach.labels import (
     CATEGORY_LABELS,
     CHANNEL_LABELS,
     DISABILITY_LABELS,
     RESIDENT_STATUS_LABELS,
     SEX_LABELS,
 )
+from outreach.models import DisabilityKind, RequestChannel, ResidentCategory, Sex
+from outreach.services.residents.status import MANUAL_STATUSES
+from outreach.web.choices import enum_choices
+from outreach.web.forms import DateInput, Form, KecamatanField, SelectField
 from outreach.web.validators import TextLength, domain_check, in_kecamatan
 
 

@@ -8,19 +8,19 @@ from flask_babel import lazy_gettext as _l
 from outreach.domain.nik import mask_nik
 from outreach.domain.phone import display_phone
 from outreach.i18n import long_date, office_today
-from outreach.services.resident_import import (
-    RESIDENT_COLUMNS,
-    analyse_residents,
-    import_residents,
-)
-from outreach.web.importing import ImportKind, register_import_routes
-from outreach.web.labels import (
+from outreach.labels import (
     CATEGORY_LABELS,
     CHANNEL_LABELS,
     DISABILITY_LABELS,
     RESIDENT_FIELD_LABELS,
     SEX_LABELS,
 )
+from outreach.services.residents.imports import (
+    RESIDENT_COLUMNS,
+    analyse_residents,
+    import_residents,
+)
+from outreach.web.importing import ImportKind, register_import_routes
 from outreach.web.residents import bp
 
 _LABELS = {

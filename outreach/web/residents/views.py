@@ -15,35 +15,37 @@ from outreach.domain.problems import Invalid
 from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import long_date, office_today
+from outreach.labels import (
+    CATEGORY_LABELS,
+    RESIDENT_STATUS_LABELS,
+    SEX_LABELS,
+)
 from outreach.models import RequestChannel, Resident, ResidentStatus, Sex, utcnow
 from outreach.services.audit import list_events_for
-from outreach.services.residents import (
-    DuplicateRequest,
+from outreach.services.residents.queue import (
     ResidentFilters,
-    ResidentValues,
-    change_status,
     count_by_status,
     find_by_nik,
-    find_open_request,
     list_queue,
     list_requests_of_nik,
     list_resident_visits,
     record_nik_view,
+)
+from outreach.services.residents.requests import (
+    DuplicateRequest,
+    ResidentValues,
+    find_open_request,
     register_resident,
     update_resident,
     warnings_for,
 )
+from outreach.services.residents.status import change_status
 from outreach.web.choices import (
     enum_choices,
     offer_regions,
 )
 from outreach.web.downloads import url_with
 from outreach.web.forms import ConfirmForm
-from outreach.web.labels import (
-    CATEGORY_LABELS,
-    RESIDENT_STATUS_LABELS,
-    SEX_LABELS,
-)
 from outreach.web.residents import bp
 from outreach.web.residents.forms import (
     ENUMS,

@@ -11,8 +11,8 @@ from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import date_range, office_today
 from outreach.models import SchoolBlackout, utcnow
-from outreach.services.blackouts import add_blackout, delete_blackout, list_blackouts
-from outreach.services.visits import count_open_visits
+from outreach.services.schools.blackouts import add_blackout, delete_blackout, list_blackouts
+from outreach.services.visits.queries import count_open_visits
 from outreach.web.forms import ConfirmForm, put_error
 from outreach.web.schools import bp
 from outreach.web.schools.forms import BlackoutForm

@@ -6,15 +6,15 @@ from flask_babel import lazy_gettext as _l
 
 from outreach.domain.phone import display_phone
 from outreach.i18n import number, weekday_name
+from outreach.labels import SCHOOL_FIELD_LABELS, SCHOOL_LEVEL_LABELS, SCHOOL_STATUS_LABELS
 from outreach.models import weekday_bit
-from outreach.services.school_import import (
+from outreach.services.schools.imports import (
     SCHOOL_COLUMNS,
     analyse_schools,
     import_schools,
     template_rows,
 )
 from outreach.web.importing import ImportKind, register_import_routes
-from outreach.web.labels import SCHOOL_FIELD_LABELS, SCHOOL_LEVEL_LABELS, SCHOOL_STATUS_LABELS
 from outreach.web.schools import bp
 
 

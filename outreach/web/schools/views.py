@@ -11,10 +11,11 @@ from outreach.domain.phone import display_phone
 from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import office_today
+from outreach.labels import SCHOOL_LEVEL_LABELS, SCHOOL_STATUS_LABELS
 from outreach.models import Role, School, SchoolLevel, SchoolStatus, utcnow, weekday_bit
 from outreach.services.audit import list_events_for
-from outreach.services.blackouts import list_blackouts
-from outreach.services.schools import (
+from outreach.services.schools.blackouts import list_blackouts
+from outreach.services.schools.registry import (
     SchoolFilters,
     SchoolValues,
     count_schools,
@@ -34,7 +35,6 @@ from outreach.web.choices import (
 from outreach.web.downloads import url_with
 from outreach.web.feeds.manage import change_feed, feed_url
 from outreach.web.forms import ConfirmForm, put_error
-from outreach.web.labels import SCHOOL_LEVEL_LABELS, SCHOOL_STATUS_LABELS
 from outreach.web.schools import bp
 from outreach.web.schools.choices import active_choices, weekday_choices
 from outreach.web.schools.forms import (

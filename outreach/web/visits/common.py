@@ -13,9 +13,9 @@ from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import long_date
 from outreach.models import ConfirmationChannel, Role, Visit
-from outreach.services.planning import PlanSettings
-from outreach.services.visit_changes import StaleVisit, Who
-from outreach.services.visit_queries import load_visit
+from outreach.services.planning.inputs import PlanSettings
+from outreach.services.visits.changes import StaleVisit, Who
+from outreach.services.visits.queries import load_visit
 from outreach.web.access import refuse
 from outreach.web.forms import put_error
 

@@ -15,22 +15,24 @@ from outreach import permissions
 from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import office_today
+from outreach.links import public_url
 from outreach.models import Team, Visit, VisitKind, utcnow
+from outreach.scheduling.lifecycle import Action
 from outreach.services.audit import record_event
-from outreach.services.liaison_links import (
+from outreach.services.mail import mail_configured, send_mail
+from outreach.services.visits.changes import allowed
+from outreach.services.visits.lifecycle import cancel_visit, confirm_visit, mark_missed
+from outreach.services.visits.links import (
     invitation,
     invitation_subject,
     issue_link,
     link_token,
     whatsapp_url,
 )
-from outreach.services.mail import mail_configured, send_mail
-from outreach.services.visit_actions import cancel_visit, confirm_visit, mark_missed
-from outreach.services.visit_moves import move_visit, options_for, reassign_visit, teams_for_day
-from outreach.services.visit_queries import successor_of, visit_history
+from outreach.services.visits.moves import move_visit, options_for, reassign_visit, teams_for_day
+from outreach.services.visits.queries import successor_of, visit_history
 from outreach.web.access import require
 from outreach.web.forms import ConfirmForm
-from outreach.web.urls import public_url
 from outreach.web.visits import bp
 from outreach.web.visits.common import (
     acting_user,
@@ -66,7 +68,7 @@ def _forms(visit: Visit, today: date, given: dict) -> dict:
         "link": ConfirmForm(prefix="link", formdata=None),
     }
     forms.update(given)
-    if visit.is_open:
+    if Action.MOVE in allowed(visit, today):
         settings = plan_settings()
         teams = dict(db.session.execute(select(Team.id, Team.name)).all())
         forms["move"].on.choices = day_choices(
@@ -194,6 +196,7 @@ def cancel(visit_id: int):
             visit,
             reason=f.reason.data,
             now=utcnow(),
+            today=office_today(),
             who=acting_user(),
             version=f.seen_version,
         ),
@@ -237,6 +240,7 @@ def reassign(visit_id: int):
             visit,
             team_id=int(f.team.data) if f.team.data.isdigit() else -1,
             now=utcnow(),
+            today=office_today(),
             who=acting_user(),
             settings=plan_settings(),
             version=f.seen_version,
@@ -253,7 +257,7 @@ def new_link(visit_id: int):
     form = ConfirmForm(prefix="link")
     if not form.validate_on_submit():
         abort(400)
-    if visit.kind is not VisitKind.SCHOOL or not visit.is_open or visit.visit_on < office_today():
+    if Action.SEND_LINK not in allowed(visit, office_today()):
         flash(_("A link can only be sent for a school visit that is still open."), "warning")
         return redirect(url_for("visits.detail", visit_id=visit.id))
     replaced = bool(visit.link_nonce)
@@ -279,7 +283,8 @@ def mail_link(visit_id: int):
         abort(400)
     link = liaison_link(visit)
     email = visit.school.liaison_email if visit.school else None
-    if not (link and email and mail_configured(current_app.config)):
+    sendable = Action.SEND_LINK in allowed(visit, office_today())
+    if not (sendable and link and email and mail_configured(current_app.config)):
         flash(_("Make the link first, and give the school's liaison an e-mail address."), "warning")
         return redirect(url_for("visits.detail", visit_id=visit.id))
     try:

@@ -13,8 +13,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from outreach.services.visit_actions import STUDENTS_MAX
-from outreach.services.visit_changes import REASON_MAX
+from outreach.services.visits.changes import REASON_MAX
+from outreach.services.visits.lifecycle import STUDENTS_MAX
 from outreach.web.forms import DateInput, Form, SelectField
 from outreach.web.validators import Within
 

@@ -10,9 +10,13 @@ from wtforms import SelectChoice
 from outreach import permissions
 from outreach.extensions import db
 from outreach.i18n import office_today
+from outreach.labels import HOME_OUTCOME_LABELS
 from outreach.models import HomeOutcome, ResidentStatus, Visit, VisitKind, utcnow
-from outreach.services.outcomes import SchoolOutcome, record_home_outcome, record_school_outcome
-from outreach.web.labels import HOME_OUTCOME_LABELS
+from outreach.services.visits.outcomes import (
+    SchoolOutcome,
+    record_home_outcome,
+    record_school_outcome,
+)
 from outreach.web.visits import bp
 from outreach.web.visits.common import acting_user, attempt, visit_or_404
 from outreach.web.visits.forms import HomeOutcomeForm, SchoolOutcomeForm

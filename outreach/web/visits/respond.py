@@ -15,13 +15,14 @@ from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import Visit, utcnow
-from outreach.services.visit_actions import (
+from outreach.scheduling.lifecycle import Action
+from outreach.services.visits.changes import Who, allowed
+from outreach.services.visits.lifecycle import (
     confirm_visit,
     decline_month,
     request_other_day,
 )
-from outreach.services.visit_changes import Who
-from outreach.services.visit_moves import options_for
+from outreach.services.visits.moves import options_for
 from outreach.web.visits import bp
 from outreach.web.visits.common import (
     acting_user,
@@ -57,7 +58,7 @@ def _forms(visit: Visit, today: date, posted: str | None) -> dict:
         "request": make(RequestDayForm, "request"),
         "decline": make(DeclineForm, "decline"),
     }
-    if visit.is_open:
+    if Action.REQUEST_OTHER_DAY in allowed(visit, today):
         options = options_for(
             db.session,
             visit,

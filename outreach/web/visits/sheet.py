@@ -12,7 +12,7 @@ from outreach import permissions
 from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import Team
-from outreach.services.visit_queries import list_team_day
+from outreach.services.visits.queries import list_team_day
 from outreach.web.access import refuse
 from outreach.web.visits import bp
 

@@ -17,20 +17,20 @@ from outreach.extensions import db
 from outreach.i18n import office_today, weekday_name
 from outreach.models import Team, VisitKind, VisitStatus, utcnow
 from outreach.scheduling.calendar import month_start, next_month
-from outreach.services.sweeps import CONFIRM_WINDOW_DAYS
-from outreach.services.visit_actions import (
+from outreach.services.visits.lifecycle import (
     bulk_apply,
     cancel_visit,
     confirm_visit,
     describe,
 )
-from outreach.services.visit_moves import move_visit, reassign_visit
-from outreach.services.visit_queries import (
+from outreach.services.visits.moves import move_visit, reassign_visit
+from outreach.services.visits.queries import (
     VisitFilters,
     count_by_status,
     list_visits,
     month_calendar,
 )
+from outreach.services.visits.sweeps import CONFIRM_WINDOW_DAYS
 from outreach.web.access import require
 from outreach.web.choices import kecamatan_options, option_tags
 from outreach.web.months import requested_day, requested_month
@@ -164,12 +164,13 @@ def _bulk(form: BulkForm, today: date) -> bool:
             visit,
             team_id=int(form.team.data),
             now=now,
+            today=today,
             who=who,
             settings=settings,
             version=None,
         ),
         "cancel": lambda visit: cancel_visit(
-            db.session, visit, reason=form.reason.data, now=now, who=who, version=None
+            db.session, visit, reason=form.reason.data, now=now, today=today, who=who, version=None
         ),
     }
     try:

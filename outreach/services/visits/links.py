@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, joinedload
 from outreach.domain.phone import whatsapp_number
 from outreach.i18n import long_date
 from outreach.models import School, Visit, VisitKind, VisitStatus
-from outreach.services.visit_changes import Who, save
+from outreach.services.visits.changes import Who, save
 
 RESPOND = "respond"  # the only purpose so far: confirm, ask for another day, decline
 

@@ -17,7 +17,7 @@ from outreach.domain.problems import Invalid
 from outreach.domain.regions import RegionIndex, region_key
 from outreach.domain.values import parse_date, parse_whole_number
 from outreach.models import CoverageSnapshot, User
-from outreach.services.coverage import CoverageValues, snapshot
+from outreach.services.coverage.figures import CoverageValues, snapshot
 from outreach.services.importing import (
     ImportOutcome,
     ImportPreview,

@@ -16,19 +16,16 @@ from outreach.domain.problems import N_
 from outreach.errors import DomainError
 from outreach.i18n import long_date
 from outreach.models import HomeOutcome, ResidentStatus, Visit, VisitKind, VisitStatus
-from outreach.services.residents import change_status
-from outreach.services.visit_actions import STUDENTS_MAX, set_students_pending
-from outreach.services.visit_changes import (
-    ClosedVisit,
+from outreach.scheduling.lifecycle import Action
+from outreach.services.residents.status import change_status
+from outreach.services.visits.changes import (
     Who,
     clean_reason,
+    expect_allowed,
     expect_version,
-    not_before,
     save,
 )
-
-# Outcomes may be recorded for a proposed, confirmed or missed visit (the team went after all).
-RECORDABLE = (VisitStatus.PROPOSED, VisitStatus.CONFIRMED, VisitStatus.MISSED)
+from outreach.services.visits.lifecycle import STUDENTS_MAX, set_students_pending
 
 # A home visit's outcome → the resident's request. Not at home and unfit: not recorded yet, so
 # back in the queue for another visit.
@@ -64,9 +61,7 @@ def _expect_recordable(visit: Visit, version: int | None, today: date, kind: Vis
     expect_version(visit, version)
     if visit.kind is not kind:
         raise DomainError(_l("This form is for another kind of visit."))
-    if visit.status not in RECORDABLE:
-        raise ClosedVisit()
-    not_before(visit, today)
+    expect_allowed(visit, Action.RECORD_OUTCOME, today)
 
 
 def _completed(now: datetime, who: Who, **outcome) -> dict:

@@ -45,7 +45,7 @@ from outreach.services.importing import (
     text_cell,
 )
 from outreach.services.reference import region_index
-from outreach.services.residents import ResidentValues, complete_values, snapshot
+from outreach.services.residents.requests import ResidentValues, complete_values, snapshot
 from outreach.services.tables import Table, cell_text, match_headings
 
 RESIDENT_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -24,7 +24,7 @@ from outreach.models import (
 )
 from outreach.scheduling.calendar import month_start, next_month
 from outreach.services.paging import Page, paginate_by_key
-from outreach.services.sweeps import CONFIRM_WINDOW_DAYS
+from outreach.services.visits.sweeps import CONFIRM_WINDOW_DAYS
 
 # A visit with its school or resident, the kecamatan it lies in, and its team.
 _WITH_PLACE = (
@@ -354,3 +354,29 @@ def school_visits_for_liaison(session: Session, school_id: int, today: date) -> 
             .limit(12)
         )
     )
+
+
+def count_open_visits(
+    session: Session,
+    first_on: date,
+    last_on: date,
+    *,
+    school_id: int | None = None,
+    schools_only: bool = False,
+) -> int:
+    """Proposed or confirmed visits between two days (of one school, or school visits only),
+    e.g. the ones a new closure or blackout now falls on."""
+    query = (
+        select(func.count())
+        .select_from(Visit)
+        .where(
+            Visit.status.in_(OPEN_VISIT_STATUSES),
+            Visit.visit_on >= first_on,
+            Visit.visit_on <= last_on,
+        )
+    )
+    if school_id is not None:
+        query = query.where(Visit.school_id == school_id)
+    elif schools_only:
+        query = query.where(Visit.kind == VisitKind.SCHOOL)
+    return session.scalar(query)

@@ -15,21 +15,20 @@ from outreach.i18n import long_date
 from outreach.models import (
     Kelurahan,
     Resident,
-    SchoolBlackout,
     Team,
     Visit,
     VisitKind,
     VisitOrigin,
     VisitStatus,
 )
-from outreach.scheduling.calendar import Blackout, month_start, next_month
+from outreach.scheduling.calendar import month_start, next_month
+from outreach.scheduling.lifecycle import Action
 from outreach.scheduling.moves import MoveInput, MoveOption, move_options, teams_with_room
-from outreach.scheduling.teams import Booking
-from outreach.services.planning import PlanSettings, team_specs, working_calendar
-from outreach.services.visit_changes import (
+from outreach.services.planning.inputs import PlanSettings, load_inputs
+from outreach.services.visits.changes import (
     Who,
     clean_reason,
-    expect_open,
+    expect_allowed,
     expect_version,
     save,
 )
@@ -65,43 +64,28 @@ def _kecamatan_of(session: Session, visit: Visit) -> str:
 def move_input(
     session: Session, visit: Visit, *, first_on: date, last_on: date, settings: PlanSettings
 ) -> MoveInput:
-    """What the pure move rules need about this visit, loaded in a few queries."""
-    blackouts = ()
-    if visit.kind is VisitKind.SCHOOL:
-        blackouts = tuple(
-            Blackout(b.first_on, b.last_on, b.school_id, b.reason)
-            for b in session.scalars(
-                select(SchoolBlackout).where(
-                    SchoolBlackout.first_on <= last_on,
-                    SchoolBlackout.last_on >= first_on,
-                    (SchoolBlackout.school_id.is_(None))
-                    | (SchoolBlackout.school_id == visit.school_id),
-                )
-            )
-        )
-    bookings = tuple(
-        Booking(row.team_id, row.visit_on)
-        for row in session.execute(
-            select(Visit.team_id, Visit.visit_on).where(
-                Visit.kind == visit.kind,
-                Visit.visit_on >= min(first_on, visit.visit_on),
-                Visit.visit_on <= max(last_on, visit.visit_on),
-                Visit.status != VisitStatus.CANCELLED,
-                Visit.id != visit.id,
-            )
-        )
+    """What the pure move rules need about this visit: the planner's inputs over the window
+    (and the visit's own day), its own place left out."""
+    inputs = load_inputs(
+        session,
+        min(first_on, visit.visit_on),
+        max(last_on, visit.visit_on),
+        settings,
+        kind=visit.kind,
+        school_id=visit.school_id,
+        leaving_out=visit.id,
     )
     return MoveInput(
         kecamatan_code=_kecamatan_of(session, visit),
         team_id=visit.team_id,
         first_on=first_on,
         last_on=last_on,
-        teams=team_specs(session),
+        teams=inputs.teams,
         school_visit=visit.kind is VisitKind.SCHOOL,
         school_id=visit.school_id,
-        calendar=working_calendar(session, first_on, last_on, settings),
-        blackouts=blackouts,
-        bookings=bookings,
+        calendar=inputs.calendar,
+        blackouts=inputs.blackouts,
+        bookings=inputs.bookings,
         current_on=visit.visit_on,
     )
 
@@ -150,7 +134,7 @@ def move_visit(
     """Cancel the visit as moved and create its successor on ``on`` (the same iCalendar UID,
     SEQUENCE one higher, ``replaces`` pointing back). ``confirmed``: the liaison chose the day."""
     expect_version(visit, version)
-    expect_open(visit)
+    expect_allowed(visit, Action.MOVE, today)
     reason = clean_reason(reason, required=False)
     option = _option_on(session, visit, on, today=today, settings=settings, earliest=earliest)
     if team_id is not None and team_id != option.team_id:
@@ -271,13 +255,14 @@ def reassign_visit(
     *,
     team_id: int,
     now: datetime,
+    today: date,
     who: Who,
     settings: PlanSettings,
     version: int | None,
 ) -> None:
     """Give the visit to another team with room that day."""
     expect_version(visit, version)
-    expect_open(visit)
+    expect_allowed(visit, Action.REASSIGN, today)
     allowed = {team.id: team for team in teams_for_day(session, visit, settings=settings)}
     team = allowed.get(team_id)
     if team is None:

@@ -14,24 +14,20 @@ from sqlalchemy.orm import Session
 from outreach.errors import DomainError
 from outreach.i18n import long_date
 from outreach.models import ResidentStatus, Visit, VisitKind, VisitStatus
+from outreach.scheduling.lifecycle import Action
 from outreach.services.audit import apply_changes
-from outreach.services.planning import PlanSettings
-from outreach.services.residents import change_status
-from outreach.services.visit_changes import (
+from outreach.services.planning.inputs import PlanSettings
+from outreach.services.residents.status import change_status
+from outreach.services.visits.changes import (
     Who,
     clean_reason,
-    expect_open,
+    expect_allowed,
     expect_version,
     save,
 )
-from outreach.services.visit_moves import move_visit
+from outreach.services.visits.moves import move_visit
 
 STUDENTS_MAX = 10_000
-
-
-def _not_passed(visit: Visit, today: date) -> None:
-    if visit.visit_on < today:
-        raise DomainError(_l("The visit's day has passed: record its outcome, or mark it missed."))
 
 
 def set_students_expected(
@@ -81,13 +77,12 @@ def confirm_visit(
     """Proposed → confirmed (an open request for another day is dropped). Confirming again
     only updates the count and time; returns whether the status changed."""
     expect_version(visit, version)
-    expect_open(visit)
-    _not_passed(visit, today)
+    newly = visit.status is VisitStatus.PROPOSED
+    expect_allowed(visit, Action.CONFIRM if newly else Action.UPDATE_CONFIRMATION, today)
     set_students_expected(session, visit, students_expected, now=now, who=who)
     changes: dict = {"requested_visit_on": None, "request_reason": None}
     if start_time is not None:
         changes["start_time"] = start_time
-    newly = visit.status is VisitStatus.PROPOSED
     if newly:
         changes.update(
             status=VisitStatus.CONFIRMED,
@@ -127,8 +122,7 @@ def request_other_day(
     """The liaison asks for ``on``: when it is a possible day with room (from tomorrow on), the
     visit moves there at once, confirmed; otherwise the request waits for the coordinator."""
     expect_version(visit, version)
-    expect_open(visit)
-    _not_passed(visit, today)
+    expect_allowed(visit, Action.REQUEST_OTHER_DAY, today)
     reason = clean_reason(reason, required=False)
     if on <= today:
         raise DomainError(_l("Choose a day after today."), field="on")
@@ -177,8 +171,7 @@ def decline_month(
 ) -> None:
     """The school cannot receive the team this month: the visit is cancelled with the reason."""
     expect_version(visit, version)
-    expect_open(visit)
-    _not_passed(visit, today)
+    expect_allowed(visit, Action.DECLINE, today)
     _close(session, visit, VisitStatus.CANCELLED, reason, now=now, who=who, action="visit.decline")
 
 
@@ -204,11 +197,12 @@ def cancel_visit(
     *,
     reason: str | None,
     now: datetime,
+    today: date,
     who: Who,
     version: int | None,
 ) -> None:
     expect_version(visit, version)
-    expect_open(visit)
+    expect_allowed(visit, Action.CANCEL, today)
     reason = _close(
         session, visit, VisitStatus.CANCELLED, reason, now=now, who=who, action="visit.cancel"
     )
@@ -227,9 +221,7 @@ def mark_missed(
 ) -> None:
     """The day came and the team did not go (or could not work): missed, with why."""
     expect_version(visit, version)
-    expect_open(visit)
-    if visit.visit_on > today:
-        raise DomainError(_l("The visit's day has not come yet: cancel or move it instead."))
+    expect_allowed(visit, Action.MARK_MISSED, today)
     reason = _close(
         session, visit, VisitStatus.MISSED, reason, now=now, who=who, action="visit.missed"
     )

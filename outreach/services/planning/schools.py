@@ -1,27 +1,24 @@
-"""Running the planners: load what they need in a few set-based queries, call the pure
-planner, and write the visits and a PlanRun record in the caller's transaction."""
+"""The monthly school plan: load the month's schools and inputs, call the pure planner, and
+write the visits and a PlanRun record in the caller's transaction."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, insert, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased
 
 from outreach.errors import Conflict
 from outreach.models import (
     Kecamatan,
-    OfficeClosure,
     PlanKind,
     PlanRun,
     PlanTrigger,
     School,
-    SchoolBlackout,
     Team,
     User,
     Visit,
@@ -30,8 +27,7 @@ from outreach.models import (
     VisitStatus,
     iso_weekdays,
 )
-from outreach.scheduling.calendar import Blackout, WorkingCalendar, month_start, next_month
-from outreach.scheduling.routes import Point
+from outreach.scheduling.calendar import month_start, next_month
 from outreach.scheduling.school_plan import (
     ALREADY_PLANNED,
     SchoolCandidate,
@@ -41,51 +37,11 @@ from outreach.scheduling.school_plan import (
     plan_month,
     possible_days,
 )
-from outreach.scheduling.teams import Booking, TeamSpec
 from outreach.services.audit import record_event
+from outreach.services.planning.inputs import PlanSettings, load_inputs
 
 # Subjects listed by name in a PlanRun's details; beyond this only the counts are kept.
 DETAIL_LIMIT = 1000
-
-
-@dataclass(frozen=True)
-class PlanSettings:
-    working_weekdays: frozenset[int] = frozenset({1, 2, 3, 4, 5})
-    lead_days: int = 5
-
-    @classmethod
-    def from_config(cls, config: Mapping) -> PlanSettings:
-        return cls(
-            working_weekdays=frozenset(config["OUTREACH_WORKING_WEEKDAYS"]),
-            lead_days=config["OUTREACH_LEAD_DAYS"],
-        )
-
-
-def working_calendar(session: Session, first: date, last: date, settings: PlanSettings):
-    closed = session.scalars(
-        select(OfficeClosure.closed_on).where(
-            OfficeClosure.closed_on >= first, OfficeClosure.closed_on <= last
-        )
-    )
-    return WorkingCalendar(settings.working_weekdays, frozenset(closed))
-
-
-def team_specs(session: Session) -> tuple[TeamSpec, ...]:
-    teams = session.scalars(
-        select(Team).where(Team.is_active).options(selectinload(Team.kecamatan)).order_by(Team.id)
-    )
-    return tuple(
-        TeamSpec(
-            id=team.id,
-            kecamatan_codes=frozenset(k.code for k in team.kecamatan),
-            school_visits_per_day=team.school_visits_per_day,
-            home_visits_per_day=team.home_visits_per_day,
-            start=Point(team.start_lat, team.start_lng)
-            if team.start_lat is not None and team.start_lng is not None
-            else None,
-        )
-        for team in teams
-    )
 
 
 def days_and_teams(grouped: dict[date, dict[int, list]], teams: dict[int, str]) -> list:
@@ -108,6 +64,15 @@ class SchoolRow:
 class PlanEntry:
     school: SchoolRow
     status: VisitStatus | None = None  # None: a visit the plan would create
+
+    @property
+    def is_new(self) -> bool:
+        return self.status is None
+
+    @property
+    def shown_status(self) -> VisitStatus | None:
+        """The status the preview names beside the school: any but the usual "proposed"."""
+        return None if self.status in (None, VisitStatus.PROPOSED) else self.status
 
 
 @dataclass
@@ -142,14 +107,15 @@ def preview_school_plan(
     last = next_month(first) - timedelta(days=1)
     rows, candidates = _schools(session, first)
     planned = _planned_visits(session, first)
+    inputs = load_inputs(session, first, last, settings)
     plan_input = SchoolPlanInput(
         month=first,
         today=today,
         schools=candidates,
-        teams=team_specs(session),
-        calendar=working_calendar(session, first, last, settings),
-        blackouts=_blackouts(session, first, last),
-        bookings=_school_bookings(session, first, last),
+        teams=inputs.teams,
+        calendar=inputs.calendar,
+        blackouts=inputs.blackouts,
+        bookings=inputs.bookings,
         already_planned=frozenset(entry.school.id for _day, _team, entry in planned),
         lead_days=settings.lead_days,
     )
@@ -348,24 +314,3 @@ def _planned_visits(session: Session, first: date) -> list[tuple[date, int, Plan
             .order_by(School.kecamatan_code, School.name)
         )
     ]
-
-
-def _blackouts(session: Session, first: date, last: date) -> tuple[Blackout, ...]:
-    rows = session.scalars(
-        select(SchoolBlackout).where(
-            SchoolBlackout.first_on <= last, SchoolBlackout.last_on >= first
-        )
-    )
-    return tuple(Blackout(b.first_on, b.last_on, b.school_id, b.reason) for b in rows)
-
-
-def _school_bookings(session: Session, first: date, last: date) -> tuple[Booking, ...]:
-    rows = session.execute(
-        select(Visit.team_id, Visit.visit_on).where(
-            Visit.kind == VisitKind.SCHOOL,
-            Visit.visit_on >= first,
-            Visit.visit_on <= last,
-            Visit.status != VisitStatus.CANCELLED,
-        )
-    )
-    return tuple(Booking(row.team_id, row.visit_on) for row in rows)

@@ -11,6 +11,8 @@ from importlib import resources
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from outreach.demo.coverage import load_demo_coverage
+from outreach.demo.plans import plan_demo
 from outreach.domain.nik import build_nik
 from outreach.i18n import office_today
 from outreach.models import (
@@ -24,12 +26,11 @@ from outreach.models import (
     School,
     User,
 )
-from outreach.services.demo_coverage import load_demo_coverage
-from outreach.services.demo_plans import plan_demo
-from outreach.services.planning import PlanSettings
-from outreach.services.residents import ResidentValues, change_status, register_resident
-from outreach.services.school_import import TEMPLATE_HEADINGS, import_schools
-from outreach.services.schools import set_school_active
+from outreach.services.planning.inputs import PlanSettings
+from outreach.services.residents.requests import ResidentValues, register_resident
+from outreach.services.residents.status import change_status
+from outreach.services.schools.imports import TEMPLATE_HEADINGS, import_schools
+from outreach.services.schools.registry import set_school_active
 from outreach.services.tables import Table
 from outreach.services.teams import create_team, get_team_by_name
 from outreach.services.users import create_user, get_user_by_username

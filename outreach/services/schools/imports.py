@@ -41,7 +41,7 @@ from outreach.services.importing import (
     text_cell,
 )
 from outreach.services.reference import region_index
-from outreach.services.schools import SchoolValues, snapshot
+from outreach.services.schools.registry import SchoolValues, snapshot
 from outreach.services.tables import Table, cell_text, match_headings
 
 # field → accepted headings; the first is the template's own. Compared case and space blind.

@@ -20,8 +20,9 @@ from outreach.models import (
     VisitStatus,
 )
 from outreach.scheduling.calendar import month_start, next_month
-from outreach.services.home_planning import plan_home
-from outreach.services.planning import PlanSettings, plan_schools, working_calendar
+from outreach.services.planning.homes import plan_home
+from outreach.services.planning.inputs import PlanSettings, working_calendar
+from outreach.services.planning.schools import plan_schools
 from outreach.services.reference import load_closures
 
 PAST_MONTHS = 5  # months of history before this one: the dashboard's recordings per month

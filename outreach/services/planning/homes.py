@@ -34,14 +34,8 @@ from outreach.scheduling.home_plan import (
 )
 from outreach.scheduling.routes import Point
 from outreach.services.audit import record_event
-from outreach.services.planning import (
-    DETAIL_LIMIT,
-    PlanSettings,
-    days_and_teams,
-    insert_visits,
-    team_specs,
-    working_calendar,
-)
+from outreach.services.planning.inputs import PlanSettings, team_specs, working_calendar
+from outreach.services.planning.schools import DETAIL_LIMIT, days_and_teams, insert_visits
 
 MAX_DAYS = 62  # a plan reaches at most two months ahead
 

@@ -1,4 +1,8 @@
-"""Daily sweeps over visits: query what is due, act, stamp, so a re-run does nothing twice."""
+"""Daily sweeps over visits: query what is due, act, stamp, so a re-run does nothing twice.
+
+A stamp is not a change of the visit: it is written by one UPDATE of the stamp's column alone,
+outside ``changes.save``, so neither the version a coordinator's page carries nor the visit's
+``updated_at`` moves (a page opened before 07:00 still saves after it)."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from outreach.models import OPEN_VISIT_STATUSES, Visit, VisitKind, VisitStatus
-from outreach.services.liaison_links import invitation, invitation_subject
+from outreach.services.visits.links import invitation, invitation_subject
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +55,10 @@ def flag_unconfirmed(
         )
         .order_by(Visit.visit_on, Visit.id)
     ).all()
+    flagged, reminded = [], []
     for visit in due:
         if visit.unconfirmed_flagged_at is None:
-            visit.unconfirmed_flagged_at = now
+            flagged.append(visit.id)
             result.flagged += 1
         school = visit.school
         if send is None or visit.kind is not VisitKind.SCHOOL or visit.reminder_sent_at:
@@ -71,9 +76,10 @@ def flag_unconfirmed(
             log.exception("reminder to %s for visit %d not sent", school.liaison_email, visit.id)
             result.failed += 1
             continue
-        visit.reminder_sent_at = now
+        reminded.append(visit.id)
         result.reminded += 1
-    session.flush()
+    _stamp(session, flagged, unconfirmed_flagged_at=now)
+    _stamp(session, reminded, reminder_sent_at=now)
     return result
 
 
@@ -86,7 +92,20 @@ def flag_outcomes_due(session: Session, *, now: datetime, today: date) -> int:
             Visit.visit_on < today,
             Visit.outcome_due_at.is_(None),
         )
-        .values(outcome_due_at=now),
+        .values(outcome_due_at=now, updated_at=Visit.updated_at),
         execution_options={"synchronize_session": False},
     )
     return result.rowcount or 0
+
+
+def _stamp(session: Session, ids: list[int], **stamp) -> None:
+    """Set a sweep's stamp on these visits, leaving their version and ``updated_at`` alone
+    (an ORM-enabled UPDATE does not raise the version counter; the loaded visits get the
+    stamp too)."""
+    if ids:
+        session.execute(
+            update(Visit)
+            .where(Visit.id.in_(ids))
+            .values(**stamp, updated_at=Visit.updated_at)
+            .execution_options(synchronize_session="fetch")
+        )

@@ -1,6 +1,7 @@
-"""The one way a visit changes: check the version the user saw, apply, raise the iCalendar
-SEQUENCE when what a calendar shows changes, and write the audit event (who, when, from → to,
-why). Every transition of the lifecycle goes through :func:`save`."""
+"""The one way a visit changes: check that the lifecycle allows the action today and that the
+user saw the current version, apply, raise the iCalendar SEQUENCE when what a calendar shows
+changes, and write the audit event (who, when, from → to, why). Every transition goes through
+:func:`save`; only the sweeps stamp their own columns without it (and without the version)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from outreach.errors import Conflict, DomainError
 from outreach.models import AuditEvent, ConfirmationChannel, User, Visit
+from outreach.scheduling.lifecycle import Action, Refusal, VisitState, allowed_actions, refusal
 from outreach.services.audit import record_event
 
 REASON_MAX = 500
@@ -64,9 +66,35 @@ def expect_version(visit: Visit, version: int | None) -> None:
         raise StaleVisit()
 
 
-def expect_open(visit: Visit) -> None:
-    if not visit.is_open:
+# Why a day refuses an action, as the person trying it is told.
+_DAY_PASSED = _l("The visit's day has passed: record its outcome, or mark it missed.")
+_NOT_YET = {
+    Action.MARK_MISSED: _l("The visit's day has not come yet: cancel or move it instead."),
+    Action.RECORD_OUTCOME: _l("The visit's day has not come yet: record the outcome on the day."),
+}
+
+
+def state_of(visit: Visit) -> VisitState:
+    return VisitState(visit.kind.value, visit.status.value, visit.visit_on)
+
+
+def allowed(visit: Visit, today: date) -> frozenset[Action]:
+    """The actions the visit allows today (what its page offers)."""
+    return allowed_actions(state_of(visit), today)
+
+
+def expect_allowed(visit: Visit, action: Action, today: date) -> None:
+    """Refuse an action the lifecycle does not allow, saying why."""
+    why = refusal(state_of(visit), action, today)
+    if why is None:
+        return
+    if why is Refusal.CLOSED:
         raise ClosedVisit()
+    if why is Refusal.OTHER_KIND:
+        raise DomainError(_l("This form is for another kind of visit."))
+    if why is Refusal.DAY_PASSED:
+        raise DomainError(_DAY_PASSED)
+    raise DomainError(_NOT_YET[action])
 
 
 def clean_reason(text: str | None, *, required: bool, field: str = "reason") -> str | None:
@@ -112,9 +140,3 @@ def save(
         entity=visit,
         changes={**changed, **(note or {})},
     )
-
-
-def not_before(visit: Visit, today: date) -> None:
-    """Outcomes are recorded on or after the visit's day."""
-    if visit.visit_on > today:
-        raise DomainError(_l("The visit's day has not come yet: record the outcome on the day."))

@@ -1,0 +1,67 @@
+"""What a visit's page says of where the visit stands, by who reads it: the liaison on their
+answer page, the officer on the outcome form. Templates show the notice; the words for each
+state are chosen here, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+
+from outreach.i18n import long_date
+from outreach.models import Visit, VisitStatus
+
+
+@dataclass(frozen=True)
+class Notice:
+    tone: str  # a Bootstrap alert colour
+    text: str
+    testid: str | None = None
+    icon: str | None = None
+
+
+def _with_reason(text: str, visit: Visit) -> str:
+    return f"{text} {visit.cancel_reason}" if visit.cancel_reason else text
+
+
+def liaison_notice(visit: Visit) -> Notice | None:
+    """The answer page's notice: none while the school's answer is awaited."""
+    if visit.status is VisitStatus.CONFIRMED:
+        return Notice(
+            "success",
+            _(
+                "This day is confirmed. Thank you! The team will come on %(date)s.",
+                date=long_date(visit.visit_on),
+            ),
+            "liaison-confirmed",
+            "bi-check-circle",
+        )
+    if visit.status is VisitStatus.COMPLETED:
+        return Notice("success", _("The visit has taken place. Thank you for your help."))
+    if visit.status is VisitStatus.CANCELLED:
+        return Notice(
+            "secondary", _with_reason(_("This visit is cancelled."), visit), "liaison-cancelled"
+        )
+    if visit.status is VisitStatus.MISSED:
+        return Notice(
+            "secondary", _("This visit did not take place. The office will propose a new day.")
+        )
+    return None
+
+
+def outcome_notice(visit: Visit, today: date) -> Notice | None:
+    """Why the outcome form is not shown (None when it is)."""
+    if visit.status is VisitStatus.COMPLETED:
+        return Notice("success", _("The outcome of this visit is already recorded."))
+    if visit.status is VisitStatus.CANCELLED:
+        return Notice("secondary", _with_reason(_("This visit was cancelled."), visit))
+    if visit.visit_on > today:
+        return Notice(
+            "info",
+            _(
+                "The visit is on %(date)s: record its outcome on the day.",
+                date=long_date(visit.visit_on),
+            ),
+        )
+    return None
