@@ -150,15 +150,23 @@ AUDIT_ACTION_LABELS = {
     "school.reactivate": _l("School reactivated"),
     "school.import_create": _l("Registered by import"),
     "school.import_update": _l("Changed by import"),
+    "school.import": _l("Schools imported"),
     "blackout.create": _l("Blackout period added"),
     "blackout.merge": _l("Blackout period extended"),
     "blackout.delete": _l("Blackout period removed"),
     "user.create": _l("Account created"),
+    "user.update": _l("Account changed"),
+    "user.password_reset": _l("Password changed"),
+    "auth.login": _l("Logged in"),
+    "auth.login_failed": _l("Login refused"),
+    "auth.forbidden": _l("Access refused"),
     "resident.create": _l("Request registered"),
     "resident.update": _l("Request changed"),
     "resident.status": _l("Status changed"),
     "resident.import_create": _l("Registered by import"),
     "resident.import_update": _l("Changed by import"),
+    "resident.import": _l("Requests imported"),
+    "resident.export": _l("Queue exported"),
     "resident.view_nik": _l("Full NIK viewed"),
     "visit.cancel": _l("Visit cancelled"),
     "visit.confirm": _l("Visit confirmed"),
@@ -299,6 +307,7 @@ HIDDEN_HISTORY_FIELDS = frozenset(
         "confirmed_via",
         "completed_at",
         "completed_by_id",
+        "link_issued_at",
         "team_id",
     }
 )
@@ -331,6 +340,11 @@ JOB_LABELS = {
 }
 
 
+def audit_action_label(action: str) -> str:
+    """An audit action as a history names it; never the raw key, even for one not listed."""
+    return AUDIT_ACTION_LABELS.get(action) or _l("Change recorded")
+
+
 def template_helpers() -> dict:
     return {
         "role_label": lambda value: ROLE_LABELS.get(value, ""),
@@ -338,7 +352,7 @@ def template_helpers() -> dict:
         "closure_kind_label": lambda value: CLOSURE_KIND_LABELS.get(value, ""),
         "school_level_label": lambda value: SCHOOL_LEVEL_LABELS.get(value, ""),
         "school_status_label": lambda value: SCHOOL_STATUS_LABELS.get(value, ""),
-        "audit_action_label": lambda value: AUDIT_ACTION_LABELS.get(value, value),
+        "audit_action_label": audit_action_label,
         "resident_status_label": lambda value: RESIDENT_STATUS_LABELS.get(value, ""),
         "category_label": lambda value: CATEGORY_LABELS.get(value, ""),
         "disability_label": lambda value: DISABILITY_LABELS.get(value, ""),

@@ -1,5 +1,8 @@
 """Demo schedules: the last five months, this month and next month planned as the scheduler
-would, the days already gone given invented outcomes, and two weeks of home visits. Idempotent."""
+would, the days already gone given invented outcomes, and two weeks of home visits. Idempotent.
+
+Invented answers and outcomes go through the one save path like any visit change, dated when
+they would have happened (so each visit's history reads as it would in a real office)."""
 
 from __future__ import annotations
 
@@ -20,15 +23,18 @@ from outreach.models import (
     VisitStatus,
 )
 from outreach.scheduling.calendar import month_start, next_month
+from outreach.scheduling.lifecycle import Action
 from outreach.services.planning.homes import plan_home
 from outreach.services.planning.inputs import PlanSettings, working_calendar
 from outreach.services.planning.schools import plan_schools
 from outreach.services.reference import load_closures
+from outreach.services.visits.changes import Who, expect_allowed, save
 
 PAST_MONTHS = 5  # months of history before this one: the dashboard's recordings per month
 MISSED_SHARE = 0.04  # of past visits the team could not make
 HOME_WORKING_DAYS = 2  # home visits planned ahead: the rest of the queue keeps waiting
 CONFIRMED_AHEAD_DAYS = 7  # liaisons have confirmed the visits of the coming week
+DEMO = Who("demo-data")
 
 
 def plan_demo(
@@ -94,27 +100,59 @@ def _invent_progress(session: Session, *, today: date) -> None:
             Visit.visit_on < today + timedelta(days=CONFIRMED_AHEAD_DAYS),
         )
     )
-    for visit in open_visits:
+    for visit in open_visits.all():
         rng = random.Random(f"{visit.school_id}-{visit.visit_on}")  # noqa: S311 - demo only
         at = datetime.combine(visit.visit_on, time(9, 0), office_zone())
         if visit.visit_on >= today:
-            visit.status = VisitStatus.CONFIRMED
-            visit.confirmed_at = at - timedelta(days=3)
-            visit.confirmed_via = ConfirmationChannel.LINK
-            visit.confirmed_by_name = visit.school.liaison_name
+            expect_allowed(visit, Action.CONFIRM, today)
+            answered = at - timedelta(days=3)
+            save(
+                session,
+                visit,
+                {
+                    "status": VisitStatus.CONFIRMED,
+                    "confirmed_at": answered,
+                    "confirmed_via": ConfirmationChannel.LINK,
+                    "confirmed_by_name": visit.school.liaison_name,
+                },
+                now=answered,
+                who=Who("liaison-link", ConfirmationChannel.LINK, visit.school.liaison_name),
+                action="visit.confirm",
+            )
             continue
         if rng.random() < MISSED_SHARE:
-            visit.status = VisitStatus.MISSED
+            expect_allowed(visit, Action.MARK_MISSED, today)
+            reason = "Tim tidak dapat berangkat"
+            changes = {"status": VisitStatus.MISSED, "cancel_reason": reason}
+            save(
+                session,
+                visit,
+                changes,
+                now=at + timedelta(hours=8),
+                who=DEMO,
+                action="visit.missed",
+            )
             continue
+        expect_allowed(visit, Action.RECORD_OUTCOME, today)
         pending = visit.school.students_pending or 60
-        recorded = rng.randint(pending // 3, pending)
-        visit.status = VisitStatus.COMPLETED
-        visit.students_recorded = recorded
-        visit.students_not_recorded = rng.choice((0, 0, 0, rng.randint(1, 12)))
-        if visit.students_not_recorded:
-            visit.not_recorded_reason = "Siswa sakit atau belum membawa KK"
-        visit.completed_at = at + timedelta(hours=4)
-    session.flush()
+        not_recorded = rng.choice((0, 0, 0, rng.randint(1, 12)))
+        done = at + timedelta(hours=4)
+        save(
+            session,
+            visit,
+            {
+                "status": VisitStatus.COMPLETED,
+                "students_recorded": rng.randint(pending // 3, pending),
+                "students_not_recorded": not_recorded,
+                "not_recorded_reason": "Siswa sakit atau belum membawa KK"
+                if not_recorded
+                else None,
+                "completed_at": done,
+            },
+            now=done,
+            who=DEMO,
+            action="visit.outcome",
+        )
 
 
 def _confirm_first_home_visits(session: Session, *, today: date) -> None:
@@ -122,13 +160,17 @@ def _confirm_first_home_visits(session: Session, *, today: date) -> None:
     first_day = session.scalar(
         select(Visit.visit_on).where(Visit.kind == VisitKind.HOME).order_by(Visit.visit_on).limit(1)
     )
+    called = datetime.combine(today, time(10, 0), office_zone())
     for visit in session.scalars(
         select(Visit).where(Visit.kind == VisitKind.HOME, Visit.visit_on == first_day)
-    ):
-        visit.status = VisitStatus.CONFIRMED
-        visit.confirmed_via = ConfirmationChannel.COORDINATOR
-        visit.confirmed_at = datetime.combine(today, time(10, 0), office_zone())
-    session.flush()
+    ).all():
+        expect_allowed(visit, Action.CONFIRM, today)
+        changes = {
+            "status": VisitStatus.CONFIRMED,
+            "confirmed_via": ConfirmationChannel.COORDINATOR,
+            "confirmed_at": called,
+        }
+        save(session, visit, changes, now=called, who=DEMO, action="visit.confirm")
 
 
 def _invent_request(session: Session, *, today: date) -> None:
@@ -146,6 +188,11 @@ def _invent_request(session: Session, *, today: date) -> None:
         .limit(1)
     )
     if visit is not None:
-        visit.requested_visit_on = visit.visit_on + timedelta(days=2)
-        visit.request_reason = "Bertepatan dengan ujian praktik kelas XII"
-        session.flush()
+        expect_allowed(visit, Action.REQUEST_OTHER_DAY, today)
+        changes = {
+            "requested_visit_on": visit.visit_on + timedelta(days=2),
+            "request_reason": "Bertepatan dengan ujian praktik kelas XII",
+        }
+        at = datetime.combine(today, time(8, 0), office_zone())
+        link = Who("liaison-link", ConfirmationChannel.LINK, visit.school.liaison_name)
+        save(session, visit, changes, now=at, who=link, action="visit.request")

@@ -6,8 +6,6 @@ import re
 
 from outreach.domain.problems import N_, Invalid
 
-LEVELS = ("sma", "smk", "ma", "slb", "other")
-
 
 def clean_npsn(raw: object) -> str:
     """Exactly 8 digits. Spreadsheets may hand over a number (10702414 or 10702414.0)."""

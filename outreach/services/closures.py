@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from outreach.domain.text import clean_line
 from outreach.errors import Conflict, DomainError
 from outreach.models import ClosureKind, ClosureSource, OfficeClosure, User
 from outreach.services.audit import record_event
@@ -30,7 +31,7 @@ def list_closures(session: Session, year: int) -> list[OfficeClosure]:
 
 
 def _clean_name(name: str) -> str:
-    name = " ".join((name or "").split())
+    name = clean_line(name)
     if not name:
         raise DomainError(_l("Say why the office is closed."), field="name")
     if len(name) > 200:

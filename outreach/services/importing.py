@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from outreach.domain.problems import N_, Invalid
 from outreach.domain.regions import Region, RegionIndex, names_a_kecamatan
+from outreach.domain.text import clean_line
 from outreach.errors import DomainError
 from outreach.services.audit import diff, event_row, record_events
 from outreach.services.tables import Headings, cell_text
@@ -224,7 +225,7 @@ def text_cell(limit: int):
     """A parser for free text: spaces tidied, at most ``limit`` characters."""
 
     def parse(raw: object) -> str:
-        text = " ".join(cell_text(raw).split())
+        text = clean_line(cell_text(raw))
         if len(text) > limit:
             raise Invalid(N_("At most %(n)d characters."), n=limit)
         return text

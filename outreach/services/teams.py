@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from outreach.domain.text import clean_line
 from outreach.errors import Conflict, DomainError, NotFound
 from outreach.models import Kecamatan, Role, Team, User, Visit, VisitKind, VisitStatus
 from outreach.services.audit import diff, record_event
@@ -44,7 +45,7 @@ def list_teams(session: Session, *, active_only: bool = False) -> list[Team]:
 
 
 def _checked(session: Session, values: TeamValues, team: Team | None) -> list[Kecamatan]:
-    name = " ".join((values.name or "").split())
+    name = clean_line(values.name)
     if not name:
         raise DomainError(_l("Enter the team's name."), field="name")
     if len(name) > 100:

@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-FONT = 12  # user units; both sizes below are drawn about as wide as they are shown
 WIDE, NARROW = (640, 260), (360, 240)
 _STEPS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100)
 _MARGIN = {"left": 66, "right": 14, "top": 16, "bottom": 34}

@@ -1,4 +1,5 @@
-"""The base of every form: WTForms' own messages in the user's language.
+"""The base of every form: WTForms' own messages in the user's language, and ``attempt``, the
+one way a view calls a service for a form (refusals on their field, the transaction rolled back).
 
 WTForms ships no Indonesian catalogue, so the few messages its fields can raise by themselves
 (a tampered select, a date the browser did not check) are listed here and translated in ours.
@@ -6,6 +7,11 @@ WTForms ships no Indonesian catalogue, so the few messages its fields can raise 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import flash
 from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,6 +23,9 @@ from wtforms.validators import DataRequired, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from outreach.domain.problems import N_
+from outreach.errors import DomainError
+from outreach.extensions import db
+from outreach.services.visits.changes import StaleVisit
 from outreach.web.validators import known_kecamatan
 
 WTFORMS_MESSAGES = (
@@ -122,6 +131,38 @@ class CheckboxesField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+@dataclass
+class Attempt:
+    """What became of a service call made for a form: ``result`` when it went through, else
+    the ``error`` that refused it (already shown on the form, or flashed)."""
+
+    ok: bool
+    result: Any = None
+    error: DomainError | None = None
+
+    @property
+    def stale(self) -> bool:
+        """Someone else changed the record meanwhile: the page should show its current state."""
+        return isinstance(self.error, StaleVisit)
+
+
+def attempt(form, call: Callable[[], Any], default_field: str | None) -> Attempt:
+    """Call a service for a submitted form, the one way every view does. A refusal rolls the
+    transaction back and goes onto the field it names, else onto ``default_field``; a change
+    made on an old version of a visit, or a refusal when there is no field to show it on
+    (``default_field`` None), is flashed as a warning instead. The caller commits on success."""
+    try:
+        result = call()
+    except DomainError as error:
+        db.session.rollback()
+        if isinstance(error, StaleVisit) or default_field is None:
+            flash(str(error.message), "warning")
+        else:
+            put_error(form, error, default_field)
+        return Attempt(False, error=error)
+    return Attempt(True, result)
 
 
 def put_error(form, error, default: str) -> None:

@@ -6,13 +6,12 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
-from outreach.domain.coverage import Coverage, Figure, check_figures
+from outreach.domain.coverage import Figure, check_figures
 from outreach.domain.problems import Invalid
 from outreach.errors import Conflict, DomainError
 from outreach.models import CoverageSnapshot, Kecamatan, User
@@ -34,10 +33,6 @@ class CoverageValues:
 
 def snapshot(record: CoverageSnapshot) -> dict:
     return {field.name: getattr(record, field.name) for field in dataclasses.fields(CoverageValues)}
-
-
-def coverage_of(record: CoverageSnapshot, target: Decimal) -> Coverage:
-    return Coverage(record.wajib_ktp, record.recorded, target)
 
 
 def check_values(session: Session, values: CoverageValues, *, today: date, record=None) -> None:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from outreach.domain.text import clean_line
 from outreach.errors import DomainError
 from outreach.models import (
     OPEN_RESIDENT_STATUSES,
@@ -41,7 +42,7 @@ def change_status(
     reason), so no officer goes to someone recorded, moved or deceased, and a request set back
     to waiting returns to the planner's queue. Returns how many visits were cancelled.
     """
-    reason = " ".join((reason or "").split())
+    reason = clean_line(reason)
     if not reason:
         raise DomainError(_l("Say why the status changes."), field="reason")
     if len(reason) > 500:

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from outreach.domain.text import clean_line
 from outreach.errors import Conflict, DomainError
 from outreach.i18n import long_date
 from outreach.models import School, SchoolBlackout, User
@@ -30,7 +31,7 @@ def _same_scope(school: School | None):
 
 
 def _reason_key(reason: str) -> str:
-    return " ".join(reason.lower().split())
+    return clean_line(reason).lower()
 
 
 def add_blackout(
@@ -48,7 +49,7 @@ def add_blackout(
     A period that overlaps or touches one with the same reason is merged into it; one that
     overlaps a period with another reason is refused, naming that period.
     """
-    reason = " ".join((reason or "").split())
+    reason = clean_line(reason)
     if not reason:
         raise DomainError(_l("Say why, e.g. final exams or semester break."), field="reason")
     if len(reason) > 200:

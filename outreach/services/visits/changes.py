@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from outreach.domain.text import clean_line
 from outreach.errors import Conflict, DomainError
 from outreach.models import AuditEvent, ConfirmationChannel, User, Visit
 from outreach.scheduling.lifecycle import Action, Refusal, VisitState, allowed_actions, refusal
@@ -99,7 +100,7 @@ def expect_allowed(visit: Visit, action: Action, today: date) -> None:
 
 def clean_reason(text: str | None, *, required: bool, field: str = "reason") -> str | None:
     """One line of text, trimmed; refuses an empty one when ``required`` and a long one."""
-    reason = " ".join((text or "").split())
+    reason = clean_line(text)
     if required and not reason:
         raise DomainError(_l("Say why."), field=field)
     if len(reason) > REASON_MAX:
@@ -116,11 +117,13 @@ def save(
     who: Who,
     action: str,
     note: dict | None = None,
+    unlogged: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Apply ``changes`` to the visit, flush (a concurrent change becomes StaleVisit) and audit
-    the fields that changed as [before, after], with ``note`` (reason, links) beside them."""
+    the fields that changed as [before, after], with ``note`` (reason, links) beside them.
+    ``unlogged`` changes are applied but kept out of the audit log (a link's secret part)."""
     before = {name: getattr(visit, name) for name in changes}
-    for name, value in changes.items():
+    for name, value in {**changes, **(unlogged or {})}.items():
         setattr(visit, name, value)
     changed = {
         name: [before[name], value] for name, value in changes.items() if before[name] != value

@@ -1,5 +1,6 @@
-"""The lifecycle of a visit: confirm, ask for another day, decline the month, cancel, mark
-missed — each checked against the version the user saw and written to the audit log."""
+"""The transitions of a visit's life: confirm, ask for another day, decline the month, cancel,
+mark missed, and the same for many visits at once. Each checks the version the user saw and that
+``scheduling.lifecycle`` allows it today, then goes through ``changes.save``."""
 
 from __future__ import annotations
 
@@ -30,20 +31,20 @@ from outreach.services.visits.moves import move_visit
 STUDENTS_MAX = 10_000
 
 
-def set_students_expected(
+def expected_students(
     session: Session, visit: Visit, students: int | None, *, now: datetime, who: Who
-) -> None:
-    """The liaison's count of students to expect: kept on the visit and, as the best estimate
-    there is, as the school's count of students still to record."""
+) -> dict:
+    """The liaison's count of students to expect, as the visit's change to save ({} without a
+    count); as the best estimate there is, it becomes the school's count still to record."""
     if students is None:
-        return
+        return {}
     if not 0 <= students <= STUDENTS_MAX:
         raise DomainError(
             _l("Enter a number from 0 to %(n)d.", n=STUDENTS_MAX), field="students_expected"
         )
-    visit.students_expected = students
     if visit.school is not None:
         set_students_pending(session, visit, students, now=now, who=who)
+    return {"students_expected": students}
 
 
 def set_students_pending(
@@ -79,8 +80,11 @@ def confirm_visit(
     expect_version(visit, version)
     newly = visit.status is VisitStatus.PROPOSED
     expect_allowed(visit, Action.CONFIRM if newly else Action.UPDATE_CONFIRMATION, today)
-    set_students_expected(session, visit, students_expected, now=now, who=who)
-    changes: dict = {"requested_visit_on": None, "request_reason": None}
+    changes = {
+        **expected_students(session, visit, students_expected, now=now, who=who),
+        "requested_visit_on": None,
+        "request_reason": None,
+    }
     if start_time is not None:
         changes["start_time"] = start_time
     if newly:
@@ -128,7 +132,7 @@ def request_other_day(
         raise DomainError(_l("Choose a day after today."), field="on")
     if on == visit.visit_on:
         raise DomainError(_l("The visit is already on that day."), field="on")
-    set_students_expected(session, visit, students_expected, now=now, who=who)
+    expected = expected_students(session, visit, students_expected, now=now, who=who)
     try:
         successor = move_visit(
             session,
@@ -142,6 +146,7 @@ def request_other_day(
             reason=reason or _("Asked for by the school."),
             confirmed=True,
             earliest=today + timedelta(days=1),
+            students_expected=expected.get("students_expected"),
         )
     except DomainError as refused:
         if refused.field != "on":
@@ -151,7 +156,7 @@ def request_other_day(
     save(
         session,
         visit,
-        {"requested_visit_on": on, "request_reason": reason},
+        {**expected, "requested_visit_on": on, "request_reason": reason},
         now=now,
         who=who,
         action="visit.request",

@@ -46,9 +46,15 @@ def link_token(visit: Visit, secret: str, purpose: str = RESPOND) -> str | None:
 
 def issue_link(session: Session, visit: Visit, *, now: datetime, who: Who, secret: str) -> str:
     """A new link for the visit; any earlier one stops working."""
-    visit.link_nonce = secrets.token_urlsafe(12)
-    visit.link_issued_at = now
-    save(session, visit, {}, now=now, who=who, action="visit.link")
+    save(
+        session,
+        visit,
+        {"link_issued_at": now},
+        now=now,
+        who=who,
+        action="visit.link",
+        unlogged={"link_nonce": secrets.token_urlsafe(12)},
+    )
     return link_token(visit, secret)
 
 

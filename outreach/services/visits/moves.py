@@ -130,9 +130,11 @@ def move_visit(
     start_time: time | None = None,
     confirmed: bool = False,
     earliest: date | None = None,
+    students_expected: int | None = None,
 ) -> Visit:
     """Cancel the visit as moved and create its successor on ``on`` (the same iCalendar UID,
-    SEQUENCE one higher, ``replaces`` pointing back). ``confirmed``: the liaison chose the day."""
+    SEQUENCE one higher, ``replaces`` pointing back). ``confirmed``: the liaison chose the day;
+    ``students_expected``: the liaison's new count (else the visit's own goes with it)."""
     expect_version(visit, version)
     expect_allowed(visit, Action.MOVE, today)
     reason = clean_reason(reason, required=False)
@@ -155,7 +157,9 @@ def move_visit(
         origin=VisitOrigin.MOVED,
         replaces_id=visit.id,
         ical_uid=visit.ical_uid,
-        students_expected=visit.students_expected,
+        students_expected=visit.students_expected
+        if students_expected is None
+        else students_expected,
         route_order=_next_stop(session, option.team_id, on)
         if visit.kind is VisitKind.HOME
         else None,

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from outreach import permissions
-from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.labels import ROLE_LABELS
 from outreach.models import Role, School, Team, User, utcnow
@@ -22,6 +21,7 @@ from outreach.web.admin.forms import (
     UserEditForm,
     role_choices,
 )
+from outreach.web.forms import attempt
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -83,8 +83,9 @@ def user_new():
     _fill_choices(form)
     if form.validate_on_submit():
         team, school = _bound_records(form)
-        try:
-            user = create_user(
+        done = attempt(
+            form,
+            lambda: create_user(
                 db.session,
                 now=utcnow(),
                 actor=current_user,
@@ -95,13 +96,12 @@ def user_new():
                 team=team,
                 school=school,
                 email=form.email.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "username").errors.append(str(error.message))
-        else:
+            ),
+            "username",
+        )
+        if done.ok:
             db.session.commit()
-            flash(_("Account %(name)s created.", name=user.username), "success")
+            flash(_("Account %(name)s created.", name=done.result.username), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
 
@@ -113,8 +113,9 @@ def user_edit(user_id: int):
     reset_form = PasswordResetForm(prefix="reset")
     if form.validate_on_submit():
         team, school = _bound_records(form)
-        try:
-            update_user(
+        done = attempt(
+            form,
+            lambda: update_user(
                 db.session,
                 user,
                 now=utcnow(),
@@ -125,11 +126,10 @@ def user_edit(user_id: int):
                 school=school,
                 email=form.email.data,
                 is_active=form.is_active.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "name").errors.append(str(error.message))
-        else:
+            ),
+            "name",
+        )
+        if done.ok:
             db.session.commit()
             flash(_("Account %(name)s saved.", name=user.username), "success")
             return redirect(url_for("admin.users"))
@@ -141,14 +141,14 @@ def user_password(user_id: int):
     user = _load_user(user_id)
     reset_form = PasswordResetForm(prefix="reset")
     if reset_form.validate_on_submit():
-        try:
-            set_password(
+        done = attempt(
+            reset_form,
+            lambda: set_password(
                 db.session, user, reset_form.password.data, now=utcnow(), actor=current_user
-            )
-        except DomainError as error:
-            db.session.rollback()
-            reset_form.password.errors.append(str(error.message))
-        else:
+            ),
+            "password",
+        )
+        if done.ok:
             db.session.commit()
             if user.id == current_user.id:
                 login_user(user)  # the reset ended every session, this one included

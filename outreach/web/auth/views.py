@@ -20,12 +20,12 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from outreach.errors import DomainError
 from outreach.extensions import db, limiter
 from outreach.models import User, utcnow
 from outreach.services.users import authenticate, change_own_password, normalise_username
 from outreach.web.access import public
 from outreach.web.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, LogoutForm
+from outreach.web.forms import attempt
 
 bp = Blueprint("auth", __name__)
 
@@ -138,18 +138,18 @@ def change_password():
     """Any logged-in user changes their own password; other sessions end."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            change_own_password(
+        done = attempt(
+            form,
+            lambda: change_own_password(
                 db.session,
                 current_user,
                 form.current_password.data,
                 form.password.data,
                 now=utcnow(),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "password").errors.append(str(error.message))
-        else:
+            ),
+            "password",
+        )
+        if done.ok:
             db.session.commit()
             login_user(current_user._get_current_object())  # this session carries on
             flash(

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import long_date, office_today
 from outreach.models import ClosureKind, ClosureSource, OfficeClosure, utcnow
@@ -21,7 +20,7 @@ from outreach.services.closures import (
 from outreach.services.visits.queries import count_open_visits
 from outreach.web.closures import bp
 from outreach.web.closures.forms import ClosureForm, EditClosureForm, ReloadForm
-from outreach.web.forms import ConfirmForm, put_error
+from outreach.web.forms import ConfirmForm, attempt
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -68,20 +67,22 @@ def add():
     year = form.first_on.data.year if form.first_on.data else _year()
     if not form.validate_on_submit():
         return _render_year(year, form, 422)
-    try:
-        added = add_local_closures(
+    done = attempt(
+        form,
+        lambda: add_local_closures(
             db.session,
             first_on=form.first_on.data,
             last_on=form.last_on.data,
             name=form.name.data,
             now=utcnow(),
             actor=current_user,
-        )
-    except DomainError as error:
-        db.session.rollback()
-        put_error(form, error, "first_on")
+        ),
+        "first_on",
+    )
+    if not done.ok:
         return _render_year(year, form, 422)
     db.session.commit()
+    added = done.result
     first, name = long_date(added[0].closed_on), added[0].name
     if len(added) == 1:
         message = _("Office closed on %(first)s: %(name)s.", first=first, name=name)
@@ -115,19 +116,19 @@ def edit(closure_id: int):
         else EditClosureForm(formdata=None, obj=closure)
     )
     if form.validate_on_submit():
-        try:
-            update_local_closure(
+        done = attempt(
+            form,
+            lambda: update_local_closure(
                 db.session,
                 closure,
                 on=form.closed_on.data,
                 name=form.name.data,
                 now=utcnow(),
                 actor=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            put_error(form, error, "closed_on")
-        else:
+            ),
+            "closed_on",
+        )
+        if done.ok:
             db.session.commit()
             flash(_("Closure saved."), "success")
             return redirect(url_for("closures.index", year=closure.closed_on.year))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from outreach.config import target_percent
-from outreach.errors import DomainError
+from outreach.domain.text import clean_line
 from outreach.extensions import db
 from outreach.i18n import long_date, office_today
 from outreach.models import CoverageSnapshot, Kecamatan, utcnow
@@ -25,7 +25,7 @@ from outreach.services.coverage.figures import (
 from outreach.web.coverage import bp
 from outreach.web.coverage.forms import CoverageForm
 from outreach.web.downloads import url_with
-from outreach.web.forms import ConfirmForm, put_error
+from outreach.web.forms import ConfirmForm, attempt
 
 PER_PAGE = 50
 
@@ -81,7 +81,7 @@ def _values(form: CoverageForm) -> CoverageValues:
         kecamatan_code=form.area.data or None,
         wajib_ktp=form.wajib_ktp.data,
         recorded=form.recorded.data,
-        source=(form.source.data or "").strip() or None,
+        source=clean_line(form.source.data) or None,
     )
 
 
@@ -89,16 +89,16 @@ def _values(form: CoverageForm) -> CoverageValues:
 def new():
     form = _form()
     if form.validate_on_submit():
-        try:
-            record = add_snapshot(
+        done = attempt(
+            form,
+            lambda: add_snapshot(
                 db.session, _values(form), now=utcnow(), today=office_today(), actor=current_user
-            )
-        except DomainError as error:
-            db.session.rollback()
-            put_error(form, error, "as_of")
-        else:
+            ),
+            "as_of",
+        )
+        if done.ok:
             db.session.commit()
-            flash(_("Figure saved for %(date)s.", date=long_date(record.as_of)), "success")
+            flash(_("Figure saved for %(date)s.", date=long_date(done.result.as_of)), "success")
             return redirect(url_for("coverage.index"))
     return _render_form(form, None)
 
@@ -108,21 +108,21 @@ def edit(snapshot_id: int):
     record = load_snapshot(snapshot_id)
     form = _form(record)
     if form.validate_on_submit():
-        try:
-            changes = update_snapshot(
+        done = attempt(
+            form,
+            lambda: update_snapshot(
                 db.session,
                 record,
                 _values(form),
                 now=utcnow(),
                 today=office_today(),
                 actor=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            put_error(form, error, "as_of")
-        else:
+            ),
+            "as_of",
+        )
+        if done.ok:
             db.session.commit()
-            flash(_("Figure corrected.") if changes else _("Nothing was changed."), "success")
+            flash(_("Figure corrected.") if done.result else _("Nothing was changed."), "success")
             return redirect(url_for("coverage.index"))
     return _render_form(form, record)
 

@@ -11,7 +11,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from outreach.errors import Conflict
 from outreach.extensions import db
 from outreach.i18n import month_name, office_today
 from outreach.models import PlanKind, PlanRun, PlanTrigger, utcnow
@@ -19,6 +18,7 @@ from outreach.scheduling.calendar import month_start, next_month
 from outreach.services.planning.homes import MAX_DAYS, plan_home, preview_home_visits
 from outreach.services.planning.inputs import PlanSettings
 from outreach.services.planning.schools import plan_schools, preview_school_plan
+from outreach.web.forms import attempt
 from outreach.web.plan import bp
 from outreach.web.plan.forms import CreateHomeForm, CreateMonthForm, HomePeriodForm, MonthForm
 
@@ -82,8 +82,9 @@ def create():
     if not form.validate_on_submit():
         abort(400)
     month = date.fromisoformat(form.month.data + "-01")
-    try:
-        run, _preview = plan_schools(
+    done = attempt(
+        form,
+        lambda: plan_schools(
             db.session,
             month=month,
             now=utcnow(),
@@ -91,12 +92,13 @@ def create():
             settings=_settings(),
             trigger=PlanTrigger.USER,
             actor=current_user,
-        )
-    except Conflict as error:
-        db.session.rollback()
-        flash(str(error.message), "warning")
+        ),
+        None,  # another run wrote the month at the same moment: said, not on a field
+    )
+    if not done.ok:
         return redirect(url_for("plan.index", month=form.month.data))
     db.session.commit()
+    run, _preview = done.result
     flash(
         _(
             "%(month)s planned: %(created)d visits created.",
@@ -141,8 +143,9 @@ def create_home():
     form = CreateHomeForm()
     if not form.validate_on_submit() or not 1 <= int(form.days.data) <= MAX_DAYS:
         abort(400)
-    try:
-        run, _preview = plan_home(
+    done = attempt(
+        form,
+        lambda: plan_home(
             db.session,
             start=form.start.data,
             days=int(form.days.data),
@@ -151,12 +154,13 @@ def create_home():
             settings=_settings(),
             trigger=PlanTrigger.USER,
             actor=current_user,
-        )
-    except Conflict as error:
-        db.session.rollback()
-        flash(str(error.message), "warning")
+        ),
+        None,
+    )
+    if not done.ok:
         return redirect(url_for("plan.home"))
     db.session.commit()
+    run, _preview = done.result
     flash(
         _("Home visits planned: %(created)d visits created.", created=run.created_count), "success"
     )

@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 from outreach.domain.nik import age_on, mask_nik, parse_nik
 from outreach.domain.phone import display_phone
 from outreach.domain.problems import Invalid
-from outreach.errors import DomainError
+from outreach.domain.text import clean_line
 from outreach.extensions import db
 from outreach.i18n import long_date, office_today
 from outreach.labels import (
@@ -45,7 +45,7 @@ from outreach.web.choices import (
     offer_regions,
 )
 from outreach.web.downloads import url_with
-from outreach.web.forms import ConfirmForm
+from outreach.web.forms import ConfirmForm, attempt
 from outreach.web.residents import bp
 from outreach.web.residents.forms import (
     ENUMS,
@@ -155,7 +155,7 @@ def _values(form: ResidentForm) -> ResidentValues:
     }
     return ResidentValues(
         nik=form.nik.data,
-        name=" ".join(form.name.data.split()),
+        name=clean_line(form.name.data),
         address=form.address.data.strip(),
         kelurahan_code=form.kelurahan.data,
         category=enums["category"],
@@ -169,8 +169,8 @@ def _values(form: ResidentForm) -> ResidentValues:
         lat=lat,
         lng=lng,
         phone=form.phone.data or None,
-        contact_name=" ".join((form.contact_name.data or "").split()) or None,
-        contact_relation=(form.contact_relation.data or "").strip() or None,
+        contact_name=clean_line(form.contact_name.data) or None,
+        contact_relation=clean_line(form.contact_relation.data) or None,
         requested_via=enums["requested_via"] or RequestChannel.OTHER,
         requested_on=form.requested_on.data,
     )
@@ -179,33 +179,29 @@ def _values(form: ResidentForm) -> ResidentValues:
 def _save(form: ResidentForm, resident: Resident | None):
     """Register or update from the form; the saved request, or None with errors on the form."""
     today = office_today()
-    try:
-        if resident is None:
-            resident = register_resident(
+    if resident is None:
+        done = attempt(
+            form,
+            lambda: register_resident(
                 db.session, _values(form), now=utcnow(), today=today, actor=current_user
-            )
-            changed = True
-        else:
-            changed = bool(
-                update_resident(
-                    db.session,
-                    resident,
-                    _values(form),
-                    now=utcnow(),
-                    today=today,
-                    actor=current_user,
-                )
-            )
-    except DuplicateRequest as error:
-        db.session.rollback()
-        form.nik.errors = [*form.nik.errors, str(error.message)]
-        form.duplicate = error.existing
+            ),
+            "nik",
+        )
+        changed = True
+    else:
+        done = attempt(
+            form,
+            lambda: update_resident(
+                db.session, resident, _values(form), now=utcnow(), today=today, actor=current_user
+            ),
+            "nik",
+        )
+        changed = bool(done.result)
+    if not done.ok:
+        if isinstance(done.error, DuplicateRequest):
+            form.duplicate = done.error.existing  # the page links to the open request
         return None, False
-    except DomainError as error:
-        db.session.rollback()
-        field = getattr(form, error.field or "", None) or form.nik
-        field.errors = [*field.errors, str(error.message)]
-        return None, False
+    resident = done.result if resident is None else resident
     db.session.commit()
     for warning in warnings_for(resident, today=today):
         flash(str(warning), "warning")
@@ -294,20 +290,20 @@ def set_status(resident_id: int):
     form = StatusForm()
     form.fill_choices(resident.status)
     if form.validate_on_submit():
-        try:
-            cancelled = change_status(
+        done = attempt(
+            form,
+            lambda: change_status(
                 db.session,
                 resident,
                 ResidentStatus(form.status.data),
                 form.reason.data,
                 now=utcnow(),
                 actor=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            field = getattr(form, error.field or "", None) or form.status
-            field.errors = [*field.errors, str(error.message)]
-        else:
+            ),
+            "status",
+        )
+        if done.ok:
+            cancelled = done.result
             db.session.commit()
             flash(
                 _("Status is now: %(status)s.", status=RESIDENT_STATUS_LABELS[resident.status]),

@@ -7,13 +7,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import date_range, office_today
 from outreach.models import SchoolBlackout, utcnow
 from outreach.services.schools.blackouts import add_blackout, delete_blackout, list_blackouts
 from outreach.services.visits.queries import count_open_visits
-from outreach.web.forms import ConfirmForm, put_error
+from outreach.web.forms import ConfirmForm, attempt
 from outreach.web.schools import bp
 from outreach.web.schools.forms import BlackoutForm
 from outreach.web.schools.views import load_school, render_school_page
@@ -21,8 +20,9 @@ from outreach.web.schools.views import load_school, render_school_page
 
 def _add(form: BlackoutForm, school):
     """Add the posted period; the flash says whether it was merged. None when refused."""
-    try:
-        result = add_blackout(
+    done = attempt(
+        form,
+        lambda: add_blackout(
             db.session,
             now=utcnow(),
             actor=current_user,
@@ -30,12 +30,13 @@ def _add(form: BlackoutForm, school):
             first_on=form.first_on.data,
             last_on=form.last_on.data,
             reason=form.reason.data,
-        )
-    except DomainError as error:
-        db.session.rollback()
-        put_error(form, error, "first_on")
+        ),
+        "first_on",
+    )
+    if not done.ok:
         return None
     db.session.commit()
+    result = done.result
     period = date_range(result.blackout.first_on, result.blackout.last_on)
     if result.merged:
         flash(

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from outreach.domain.phone import display_phone
-from outreach.errors import DomainError
+from outreach.domain.text import clean_line
 from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.labels import SCHOOL_LEVEL_LABELS, SCHOOL_STATUS_LABELS
@@ -34,7 +34,7 @@ from outreach.web.choices import (
 )
 from outreach.web.downloads import url_with
 from outreach.web.feeds.manage import change_feed, feed_url
-from outreach.web.forms import ConfirmForm, put_error
+from outreach.web.forms import ConfirmForm, attempt
 from outreach.web.schools import bp
 from outreach.web.schools.choices import active_choices, weekday_choices
 from outreach.web.schools.forms import (
@@ -131,7 +131,7 @@ def _values(form: SchoolForm) -> SchoolValues:
         mask |= weekday_bit(int(day))
     return SchoolValues(
         npsn=form.npsn.data,
-        name=" ".join(form.name.data.split()),
+        name=clean_line(form.name.data),
         level=SchoolLevel(form.level.data),
         status=SchoolStatus(form.status.data) if form.status.data else None,
         address=(form.address.data or "").strip() or None,
@@ -139,7 +139,7 @@ def _values(form: SchoolForm) -> SchoolValues:
         kelurahan_code=form.kelurahan.data or None,
         lat=lat,
         lng=lng,
-        liaison_name=" ".join((form.liaison_name.data or "").split()) or None,
+        liaison_name=clean_line(form.liaison_name.data) or None,
         liaison_phone=form.liaison_phone.data or None,
         liaison_email=form.liaison_email.data or None,
         students_pending=(
@@ -153,13 +153,14 @@ def _values(form: SchoolForm) -> SchoolValues:
 def new():
     form = _school_form()
     if form.validate_on_submit():
-        try:
-            school = create_school(db.session, _values(form), now=utcnow(), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            put_error(form, error, "npsn")
-        else:
+        done = attempt(
+            form,
+            lambda: create_school(db.session, _values(form), now=utcnow(), actor=current_user),
+            "npsn",
+        )
+        if done.ok:
             db.session.commit()
+            school = done.result
             flash(_("School %(name)s registered.", name=school.name), "success")
             return redirect(url_for("schools.detail", school_id=school.id))
     return render_template("schools/form.html", form=form, school=None), (
@@ -212,16 +213,16 @@ def edit(school_id: int):
     school = load_school(school_id)
     form = _school_form(school)
     if form.validate_on_submit():
-        try:
-            changes = update_school(
+        done = attempt(
+            form,
+            lambda: update_school(
                 db.session, school, _values(form), now=utcnow(), actor=current_user
-            )
-        except DomainError as error:
-            db.session.rollback()
-            put_error(form, error, "name")
-        else:
+            ),
+            "name",
+        )
+        if done.ok:
             db.session.commit()
-            if changes:
+            if done.result:
                 flash(_("Changes to %(name)s saved.", name=school.name), "success")
             else:
                 flash(_("Nothing was changed."), "info")
@@ -254,8 +255,9 @@ def liaison_account(school_id: int):
     school = load_school(school_id)
     form = LiaisonAccountForm()
     if form.validate_on_submit():
-        try:
-            user = create_user(
+        done = attempt(
+            form,
+            lambda: create_user(
                 db.session,
                 now=utcnow(),
                 actor=current_user,
@@ -265,12 +267,12 @@ def liaison_account(school_id: int):
                 password=form.password.data,
                 school=school,
                 email=form.email.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            put_error(form, error, "username")
-        else:
+            ),
+            "username",
+        )
+        if done.ok:
             db.session.commit()
+            user = done.result
             flash(
                 _(
                     "Account %(username)s created for %(name)s.",

@@ -10,7 +10,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import Kecamatan, Team, User, utcnow
@@ -25,7 +24,7 @@ from outreach.services.teams import (
     update_team,
 )
 from outreach.web.feeds.manage import change_feed, feed_url
-from outreach.web.forms import ConfirmForm, put_error
+from outreach.web.forms import ConfirmForm, attempt
 from outreach.web.teams import bp
 from outreach.web.teams.forms import MemberForm, TeamForm
 
@@ -86,8 +85,9 @@ def new():
     form = _team_form()
     if form.validate_on_submit():
         values = _values(form)
-        try:
-            team = create_team(
+        done = attempt(
+            form,
+            lambda: create_team(
                 db.session,
                 now=utcnow(),
                 actor=current_user,
@@ -97,12 +97,12 @@ def new():
                 kecamatan_codes=values.kecamatan_codes,
                 start_lat=values.start_lat,
                 start_lng=values.start_lng,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            put_error(form, error, "name")
-        else:
+            ),
+            "name",
+        )
+        if done.ok:
             db.session.commit()
+            team = done.result
             flash(_("Team created: %(name)s.", name=team.name), "success")
             return redirect(url_for("teams.detail", team_id=team.id))
     return render_template("teams/form.html", form=form, team=None), (422 if form.errors else 200)
@@ -113,14 +113,14 @@ def edit(team_id: int):
     team = load_team(team_id)
     form = _team_form(team)
     if form.validate_on_submit():
-        try:
-            changes = update_team(db.session, team, _values(form), now=utcnow(), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            put_error(form, error, "name")
-        else:
+        done = attempt(
+            form,
+            lambda: update_team(db.session, team, _values(form), now=utcnow(), actor=current_user),
+            "name",
+        )
+        if done.ok:
             db.session.commit()
-            if changes:
+            if done.result:
                 flash(_("Team saved: %(name)s.", name=team.name), "success")
             else:
                 flash(_("Nothing was changed."), "info")
@@ -176,11 +176,12 @@ def add_member_view(team_id: int):
     if not form.validate_on_submit():
         return _render_detail(team, form, 422)
     officer = db.session.get(User, int(form.officer.data))
-    try:
-        add_member(db.session, team, officer, now=utcnow(), actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        put_error(form, error, "officer")
+    done = attempt(
+        form,
+        lambda: add_member(db.session, team, officer, now=utcnow(), actor=current_user),
+        "officer",
+    )
+    if not done.ok:
         return _render_detail(team, form, 422)
     db.session.commit()
     flash(_("%(name)s is now in team %(team)s.", name=officer.name, team=team.name), "success")

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, current_app, flash
+from flask import abort, current_app
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import long_date
 from outreach.models import ConfirmationChannel, Role, Visit
 from outreach.services.planning.inputs import PlanSettings
-from outreach.services.visits.changes import StaleVisit, Who
+from outreach.services.visits.changes import Who
 from outreach.services.visits.queries import load_visit
 from outreach.web.access import refuse
-from outreach.web.forms import put_error
 
 
 def visit_or_404(visit_id: int, allowed: Callable[..., bool]) -> Visit:
@@ -52,19 +50,3 @@ def day_choices(options, *, with_team: dict[int, str] | None = None) -> list[Sel
             label = f"{label} · {with_team.get(option.team_id, '')}"
         choices.append(SelectChoice(option.on.isoformat(), label))
     return choices
-
-
-def attempt(form, action: Callable[[], object], default_field: str):
-    """Run a service call; a refusal goes onto the form, a stale version becomes a message.
-    Returns (ok, result); on failure the transaction is rolled back."""
-    try:
-        result = action()
-    except StaleVisit as error:
-        db.session.rollback()
-        flash(str(error.message), "warning")
-        return False, "stale"
-    except DomainError as error:
-        db.session.rollback()
-        put_error(form, error, default_field)
-        return False, None
-    return True, result

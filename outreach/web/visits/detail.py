@@ -32,11 +32,10 @@ from outreach.services.visits.links import (
 from outreach.services.visits.moves import move_visit, options_for, reassign_visit, teams_for_day
 from outreach.services.visits.queries import successor_of, visit_history
 from outreach.web.access import require
-from outreach.web.forms import ConfirmForm
+from outreach.web.forms import ConfirmForm, attempt
 from outreach.web.visits import bp
 from outreach.web.visits.common import (
     acting_user,
-    attempt,
     day_choices,
     plan_settings,
     visit_or_404,
@@ -116,13 +115,13 @@ def detail(visit_id: int):
 def _act(visit: Visit, name: str, form, call, done: str, field: str):
     """Validate the action's form, run the service, commit and redirect; else show again."""
     if form.validate_on_submit():
-        ok, result = attempt(form, lambda: call(form), field)
-        if ok:
+        outcome = attempt(form, lambda: call(form), field)
+        if outcome.ok:
             db.session.commit()
             flash(done, "success")
-            target = result if isinstance(result, Visit) else visit
+            target = outcome.result if isinstance(outcome.result, Visit) else visit
             return redirect(url_for("visits.detail", visit_id=target.id))
-        if result == "stale":
+        if outcome.stale:
             return redirect(url_for("visits.detail", visit_id=visit.id))
     db.session.expire_all()
     return render_detail(db.session.get(Visit, visit.id), 422, **{name: form})

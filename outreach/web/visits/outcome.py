@@ -17,8 +17,9 @@ from outreach.services.visits.outcomes import (
     record_home_outcome,
     record_school_outcome,
 )
+from outreach.web.forms import attempt
 from outreach.web.visits import bp
-from outreach.web.visits.common import acting_user, attempt, visit_or_404
+from outreach.web.visits.common import acting_user, visit_or_404
 from outreach.web.visits.forms import HomeOutcomeForm, SchoolOutcomeForm
 
 
@@ -45,12 +46,12 @@ def outcome(visit_id: int):
     posted = request.method == "POST"
     form = _form(visit, posted)
     if posted and form.validate_on_submit():
-        ok, result = attempt(form, lambda: _record(visit, form), "notes")
-        if ok:
+        done = attempt(form, lambda: _record(visit, form), "notes")
+        if done.ok:
             db.session.commit()
-            flash(_done_message(visit, result), "success")
+            flash(_done_message(visit, done.result), "success")
             return redirect(_after(visit))
-        if result == "stale":
+        if done.stale:
             return redirect(url_for("visits.outcome", visit_id=visit.id))
         db.session.expire_all()
         visit = db.session.get(Visit, visit.id)

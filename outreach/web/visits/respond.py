@@ -23,10 +23,10 @@ from outreach.services.visits.lifecycle import (
     request_other_day,
 )
 from outreach.services.visits.moves import options_for
+from outreach.web.forms import attempt
 from outreach.web.visits import bp
 from outreach.web.visits.common import (
     acting_user,
-    attempt,
     day_choices,
     plan_settings,
     visit_or_404,
@@ -86,13 +86,13 @@ def handle_respond(visit: Visit, who: Who, *, here: str, moved_url):
     if posted is not None:
         form = forms[posted]
         if form.validate_on_submit():
-            ok, result = attempt(form, lambda: _answer(posted, form, visit, who, today), "reason")
-            if ok:
-                successor = getattr(result, "moved_to", None)
+            done = attempt(form, lambda: _answer(posted, form, visit, who, today), "reason")
+            if done.ok:
+                successor = getattr(done.result, "moved_to", None)
                 target = moved_url(successor) if successor is not None else here
                 db.session.commit()
                 return redirect(target)
-            if result == "stale":
+            if done.stale:
                 return redirect(here)
         db.session.expire_all()
         visit = db.session.get(Visit, visit.id)

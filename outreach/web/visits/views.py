@@ -12,7 +12,6 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from outreach import permissions
-from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import office_today, weekday_name
 from outreach.models import Team, VisitKind, VisitStatus, utcnow
@@ -33,6 +32,7 @@ from outreach.services.visits.queries import (
 from outreach.services.visits.sweeps import CONFIRM_WINDOW_DAYS
 from outreach.web.access import require
 from outreach.web.choices import kecamatan_options, option_tags
+from outreach.web.forms import attempt
 from outreach.web.months import requested_day, requested_month
 from outreach.web.visits import bp
 from outreach.web.visits.common import acting_user, plan_settings
@@ -173,12 +173,10 @@ def _bulk(form: BulkForm, today: date) -> bool:
             db.session, visit, reason=form.reason.data, now=now, today=today, who=who, version=None
         ),
     }
-    try:
-        result = bulk_apply(db.session, ids, actions[form.action.data])
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "danger")
+    done = attempt(form, lambda: bulk_apply(db.session, ids, actions[form.action.data]), None)
+    if not done.ok:
         return False
+    result = done.result
     if result.refused:
         db.session.rollback()
         flash(
