@@ -47,6 +47,11 @@ def office_today() -> date:
     return datetime.now(office_zone()).date()
 
 
+def office_date(instant: datetime) -> date:
+    """The office's date at an instant (a service given only ``now``)."""
+    return instant.astimezone(office_zone()).date()
+
+
 def _locale() -> str:
     return str(get_locale() or "id")
 

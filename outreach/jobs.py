@@ -154,7 +154,7 @@ def _link_maker(now):
 
     def make(visit) -> str:
         token = link_token(visit, secret) or issue_link(
-            db.session, visit, now=now, who=Who("scheduler"), secret=secret
+            db.session, visit, now=now, today=office_today(), who=Who("scheduler"), secret=secret
         )
         return public_url("liaison.respond", token=token)
 

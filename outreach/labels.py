@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from outreach.i18n import long_date
 from outreach.models import (
+    LINK_ACTOR,
     ClosureKind,
     ConfirmationChannel,
     DisabilityKind,
@@ -200,7 +201,7 @@ AUDIT_ACTION_LABELS = {
 }
 
 
-# The monthly report's figures (services.reports.COLUMNS), as headings on screen and in files.
+# The monthly report's figures (services.visits.report.COLUMNS), as headings on screen and in files.
 REPORT_COLUMN_LABELS = {
     "planned": _l("Planned"),
     **{status.value: label for status, label in VISIT_STATUS_LABELS.items()},
@@ -217,7 +218,7 @@ REPORT_COLUMN_LABELS = {
     "home_moved": _l("Home: moved away"),
 }
 
-# The visit export's columns (services.visit_export.COLUMNS) as the XLSX headings.
+# The visit export's columns (services.visits.export.COLUMNS) as the XLSX headings.
 VISIT_EXPORT_LABELS = {
     "date": _l("Date"),
     "kind": _l("Kind"),
@@ -340,6 +341,11 @@ JOB_LABELS = {
 }
 
 
+def audit_actor_label(actor: str) -> str:
+    """Who did it, as a history names them: a liaison's link has no account."""
+    return _l("School liaison, through the link") if actor == LINK_ACTOR else actor
+
+
 def audit_action_label(action: str) -> str:
     """An audit action as a history names it; never the raw key, even for one not listed."""
     return AUDIT_ACTION_LABELS.get(action) or _l("Change recorded")
@@ -353,6 +359,7 @@ def template_helpers() -> dict:
         "school_level_label": lambda value: SCHOOL_LEVEL_LABELS.get(value, ""),
         "school_status_label": lambda value: SCHOOL_STATUS_LABELS.get(value, ""),
         "audit_action_label": audit_action_label,
+        "audit_actor_label": audit_actor_label,
         "resident_status_label": lambda value: RESIDENT_STATUS_LABELS.get(value, ""),
         "category_label": lambda value: CATEGORY_LABELS.get(value, ""),
         "disability_label": lambda value: DISABILITY_LABELS.get(value, ""),

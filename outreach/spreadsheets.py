@@ -1,6 +1,6 @@
 """Writing spreadsheets, for the web, the commands and the jobs alike: CSV (UTF-8 with BOM)
 and XLSX (bold frozen headings, typed cells), cells a spreadsheet would run as formulas made
-harmless; and the month's visit file — CSV in the columns and codes of DESIGN.md's contract (for
+harmless; and the month's visit file — CSV in the columns and codes of the export contract (for
 other tools), XLSX with the same columns under Indonesian headings and labels (for people)."""
 
 from __future__ import annotations

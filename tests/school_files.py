@@ -1,5 +1,6 @@
 """Real school files for import tests: the city's list from the Kemendikdasmen listing (the
-project's copy of shared/data/sekolah_kota_bengkulu.csv), written the ways offices save it."""
+copy the package ships, outreach/data/sekolah_kota_bengkulu.csv), written the ways offices
+save it."""
 
 from __future__ import annotations
 

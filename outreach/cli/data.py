@@ -8,9 +8,7 @@ from pathlib import Path
 import click
 from flask_babel import gettext as _
 
-from outreach.cli.common import DRY_RUN, FILE, fail, outreach_cli
-from outreach.domain.problems import Invalid
-from outreach.errors import DomainError
+from outreach.cli.common import DRY_RUN, FILE, attempt, fail, outreach_cli
 from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import utcnow
@@ -25,15 +23,11 @@ from outreach.spreadsheets import visit_file
 def _run_import(path: Path, dry_run: bool, importer) -> None:
     """Read FILE, run ``importer(table, source=…, dry_run=…)``, report every bad row; exit 1
     (and write nothing) when any row is invalid."""
-    try:
-        table = read_table(path.read_bytes(), path.name)
-        outcome = importer(table, source=path.name, dry_run=dry_run)
-    except Invalid as error:
-        db.session.rollback()
-        fail(_(error.message, **error.params))
-    except DomainError as error:
-        db.session.rollback()
-        fail(str(error.message))
+    outcome = attempt(
+        lambda: importer(
+            read_table(path.read_bytes(), path.name), source=path.name, dry_run=dry_run
+        )
+    )
     preview = outcome.preview
     if preview.ignored_headings:
         click.echo(_("Columns ignored: %(names)s", names=", ".join(preview.ignored_headings)))

@@ -8,8 +8,7 @@ import click
 from flask import current_app
 from flask_babel import gettext as _
 
-from outreach.cli.common import DRY_RUN, fail, outreach_cli
-from outreach.errors import DomainError
+from outreach.cli.common import DRY_RUN, attempt, fail, outreach_cli
 from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.labels import PLAN_REASON_LABELS
@@ -24,13 +23,11 @@ def _plan_or_preview(dry_run: bool, preview, plan, **options):
     """The plan's preview on a dry run; otherwise the plan written, committed, and its preview."""
     if dry_run:
         return preview(db.session, **options)
-    try:
-        _run, result = plan(
+    _run, result = attempt(
+        lambda: plan(
             db.session, now=utcnow(), trigger=PlanTrigger.COMMAND, actor="command", **options
         )
-    except DomainError as error:
-        db.session.rollback()
-        fail(str(error.message))
+    )
     db.session.commit()
     return result
 

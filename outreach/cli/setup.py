@@ -10,11 +10,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_migrate import upgrade
 
-from outreach.cli.common import fail, outreach_cli
+from outreach.cli.common import attempt, fail, outreach_cli
 from outreach.demo.data import load_demo_data
 from outreach.domain.problems import Invalid
 from outreach.domain.values import parse_coordinates
-from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import Role, School, utcnow
@@ -70,8 +69,8 @@ def create_user_command(username, role, name, team_name, npsn, email) -> None:
         if school is None:
             fail(f"no school with NPSN {npsn!r}")
     password = _read_password()
-    try:
-        user = create_user(
+    user = attempt(
+        lambda: create_user(
             db.session,
             now=utcnow(),
             actor="command",
@@ -83,9 +82,7 @@ def create_user_command(username, role, name, team_name, npsn, email) -> None:
             school=school,
             email=email,
         )
-    except DomainError as error:
-        db.session.rollback()
-        fail(str(error.message))
+    )
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.username}.")
 
@@ -106,8 +103,8 @@ def create_team_command(
             start = parse_coordinates(start_text)
         except Invalid as error:
             fail(_(error.message, **error.params))
-    try:
-        team = create_team(
+    team = attempt(
+        lambda: create_team(
             db.session,
             now=utcnow(),
             actor="command",
@@ -118,9 +115,7 @@ def create_team_command(
             start_lat=start[0],
             start_lng=start[1],
         )
-    except DomainError as error:
-        db.session.rollback()
-        fail(str(error.message))
+    )
     db.session.commit()
     codes = ", ".join(k.code for k in team.kecamatan) or "none"
     click.echo(f"Created team {team.name} (kecamatan: {codes}).")

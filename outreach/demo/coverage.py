@@ -1,6 +1,6 @@
-"""Demo coverage history: the published figures for Kota Bengkulu (shared/data/
-coverage_figures.md, sources named on each), then invented monthly figures up to last month,
-marked as such, so a first start shows a chart and a projection. Idempotent."""
+"""Demo coverage history: the published figures for Kota Bengkulu (the source named on each),
+then invented monthly figures up to last month, marked as such, so a first start shows a chart
+and a projection. Idempotent."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from outreach.models import CoverageSnapshot
 from outreach.scheduling.calendar import month_start
+from outreach.services.coverage.figures import CoverageValues, add_snapshot
 
 PUBLISHED = (
     (
@@ -64,11 +65,9 @@ def load_demo_coverage(session: Session, *, now: datetime, today: date) -> int:
     for day, wajib, recorded, source in figures:
         if day in known or day > today:
             continue
-        session.add(
-            CoverageSnapshot(
-                as_of=day, wajib_ktp=wajib, recorded=recorded, source=source, created_at=now
-            )
+        values = CoverageValues(
+            as_of=day, kecamatan_code=None, wajib_ktp=wajib, recorded=recorded, source=source
         )
+        add_snapshot(session, values, now=now, today=today, actor="demo-data")
         added += 1
-    session.flush()
     return added

@@ -1,8 +1,9 @@
 """Demo schedules: the last five months, this month and next month planned as the scheduler
 would, the days already gone given invented outcomes, and two weeks of home visits. Idempotent.
 
-Invented answers and outcomes go through the one save path like any visit change, dated when
-they would have happened (so each visit's history reads as it would in a real office)."""
+Invented answers and outcomes go through the services a person would use (the liaison's
+confirmation, the officer's outcome, a missed day), dated when they would have happened, so each
+visit's history and each school's count still to record read as they would in a real office."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from outreach.i18n import office_zone
 from outreach.models import (
+    LINK_ACTOR,
     ConfirmationChannel,
     PlanKind,
     PlanRun,
@@ -29,6 +31,8 @@ from outreach.services.planning.inputs import PlanSettings, working_calendar
 from outreach.services.planning.schools import plan_schools
 from outreach.services.reference import load_closures
 from outreach.services.visits.changes import Who, expect_allowed, save
+from outreach.services.visits.lifecycle import confirm_visit, mark_missed
+from outreach.services.visits.outcomes import SchoolOutcome, record_school_outcome
 
 PAST_MONTHS = 5  # months of history before this one: the dashboard's recordings per month
 MISSED_SHARE = 0.04  # of past visits the team could not make
@@ -63,8 +67,8 @@ def plan_demo(
             actor="demo-data",
         )
         done.append(f"school plan {month:%Y-%m}: {run.created_count} visits")
-    _invent_progress(session, today=today)
-    _invent_request(session, today=today)
+    _invent_progress(session, now=now, today=today)
+    _invent_request(session, now=now, today=today)
     if session.scalar(select(PlanRun.id).where(PlanRun.kind == PlanKind.HOME_VISITS)) is None:
         run, _preview = plan_home(
             session,
@@ -77,7 +81,7 @@ def plan_demo(
             actor="demo-data",
         )
         done.append(f"home visits: {run.created_count} visits")
-        _confirm_first_home_visits(session, today=today)
+        _confirm_first_home_visits(session, now=now, today=today)
     return done
 
 
@@ -89,8 +93,9 @@ def _days_spanning(session: Session, today: date, settings: PlanSettings, workin
     return (last - today).days + 1
 
 
-def _invent_progress(session: Session, *, today: date) -> None:
-    """Past school visits get an outcome; the coming week's are confirmed by the liaison."""
+def _invent_progress(session: Session, *, now: datetime, today: date) -> None:
+    """Past school visits get an outcome (a few were missed); the coming week's are confirmed by
+    the liaison — each through the service a person would use, dated when it happened."""
     open_visits = session.scalars(
         select(Visit)
         .options(joinedload(Visit.school))
@@ -99,81 +104,47 @@ def _invent_progress(session: Session, *, today: date) -> None:
             Visit.status == VisitStatus.PROPOSED,
             Visit.visit_on < today + timedelta(days=CONFIRMED_AHEAD_DAYS),
         )
+        .order_by(Visit.visit_on, Visit.id)  # a school's count still to record, month by month
     )
     for visit in open_visits.all():
         rng = random.Random(f"{visit.school_id}-{visit.visit_on}")  # noqa: S311 - demo only
         at = datetime.combine(visit.visit_on, time(9, 0), office_zone())
         if visit.visit_on >= today:
-            expect_allowed(visit, Action.CONFIRM, today)
-            answered = at - timedelta(days=3)
-            save(
-                session,
-                visit,
-                {
-                    "status": VisitStatus.CONFIRMED,
-                    "confirmed_at": answered,
-                    "confirmed_via": ConfirmationChannel.LINK,
-                    "confirmed_by_name": visit.school.liaison_name,
-                },
-                now=answered,
-                who=Who("liaison-link", ConfirmationChannel.LINK, visit.school.liaison_name),
-                action="visit.confirm",
-            )
-            continue
-        if rng.random() < MISSED_SHARE:
-            expect_allowed(visit, Action.MARK_MISSED, today)
+            liaison = Who(LINK_ACTOR, ConfirmationChannel.LINK, visit.school.liaison_name)
+            answered = min(at - timedelta(days=3), now)  # never after the demo was made
+            confirm_visit(session, visit, now=answered, today=today, who=liaison, version=None)
+        elif rng.random() < MISSED_SHARE:
             reason = "Tim tidak dapat berangkat"
-            changes = {"status": VisitStatus.MISSED, "cancel_reason": reason}
-            save(
-                session,
-                visit,
-                changes,
-                now=at + timedelta(hours=8),
-                who=DEMO,
-                action="visit.missed",
+            done = at + timedelta(hours=8)
+            mark_missed(
+                session, visit, reason=reason, now=done, today=today, who=DEMO, version=None
             )
-            continue
-        expect_allowed(visit, Action.RECORD_OUTCOME, today)
-        pending = visit.school.students_pending or 60
-        not_recorded = rng.choice((0, 0, 0, rng.randint(1, 12)))
-        done = at + timedelta(hours=4)
-        save(
-            session,
-            visit,
-            {
-                "status": VisitStatus.COMPLETED,
-                "students_recorded": rng.randint(pending // 3, pending),
-                "students_not_recorded": not_recorded,
-                "not_recorded_reason": "Siswa sakit atau belum membawa KK"
-                if not_recorded
-                else None,
-                "completed_at": done,
-            },
-            now=done,
-            who=DEMO,
-            action="visit.outcome",
-        )
+        else:
+            pending = visit.school.students_pending or 60
+            not_recorded = rng.choice((0, 0, 0, rng.randint(1, 12)))
+            outcome = SchoolOutcome(
+                recorded=rng.randint(pending // 3, pending),
+                not_recorded=not_recorded,
+                reason="Siswa sakit atau belum membawa KK" if not_recorded else None,
+            )
+            done = at + timedelta(hours=4)
+            record_school_outcome(
+                session, visit, outcome, now=done, today=today, who=DEMO, version=None
+            )
 
 
-def _confirm_first_home_visits(session: Session, *, today: date) -> None:
+def _confirm_first_home_visits(session: Session, *, now: datetime, today: date) -> None:
     """The families of the first day's home visits have been called; the later ones not yet."""
     first_day = session.scalar(
         select(Visit.visit_on).where(Visit.kind == VisitKind.HOME).order_by(Visit.visit_on).limit(1)
     )
-    called = datetime.combine(today, time(10, 0), office_zone())
     for visit in session.scalars(
         select(Visit).where(Visit.kind == VisitKind.HOME, Visit.visit_on == first_day)
     ).all():
-        expect_allowed(visit, Action.CONFIRM, today)
-        changes = {
-            "status": VisitStatus.CONFIRMED,
-            "confirmed_via": ConfirmationChannel.COORDINATOR,
-            "confirmed_at": called,
-        }
-        save(session, visit, changes, now=called, who=DEMO, action="visit.confirm")
+        confirm_visit(session, visit, now=now, today=today, who=DEMO, version=None)
 
 
-def _invent_request(session: Session, *, today: date) -> None:
+def _invent_request(session: Session, *, now: datetime, today: date) -> None:
     """One school has asked for another day, so the coordinator's home shows a request."""
     if session.scalar(select(Visit.id).where(Visit.requested_visit_on.is_not(None))):
         return
@@ -193,6 +164,15 @@ def _invent_request(session: Session, *, today: date) -> None:
             "requested_visit_on": visit.visit_on + timedelta(days=2),
             "request_reason": "Bertepatan dengan ujian praktik kelas XII",
         }
-        at = datetime.combine(today, time(8, 0), office_zone())
-        link = Who("liaison-link", ConfirmationChannel.LINK, visit.school.liaison_name)
-        save(session, visit, changes, now=at, who=link, action="visit.request")
+        link = Who(LINK_ACTOR, ConfirmationChannel.LINK, visit.school.liaison_name)
+        rule = Action.REQUEST_OTHER_DAY
+        save(
+            session,
+            visit,
+            changes,
+            rule=rule,
+            today=today,
+            now=now,
+            who=link,
+            action="visit.request",
+        )

@@ -3,7 +3,7 @@
 PPKKCC is the kecamatan where the NIK was *first* registered (not where the person lives now);
 DD is the birth day, plus 40 for women; MMYY the birth month and year; SSSS a serial from 0001.
 The digits may differ from the recorded birth date: a NIK is never reissued to match a
-corrected date. See shared/data/nik_format.md.
+corrected date.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ _PREFIX = re.compile(
 )
 _CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}(\.\d{4})?$")
 
-# Spellings found in real listings → the key of the official name (see shared/data/SOURCES.md).
+# Spellings found in real listings → the key of the official name (outreach/data/SOURCES.md).
 ALIASES = {
     "kebungerand": "kebungeran",  # Kemendikdasmen listing; official "Kebun Geran"
     "bumiayu": "bumuayu",  # widely written "Bumi Ayu"; the official list says "Bumu Ayu"

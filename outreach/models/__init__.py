@@ -1,6 +1,9 @@
-"""All models, importable from one place; importing this module registers every table."""
+"""All models, importable from one place; importing this module registers every table.
 
-from outreach.models.audit import AuditEvent
+The rule of the room: typed SQLAlchemy 2 models with their constraints and nothing else — no
+Flask, no queries, no I/O; every schema change is a migration under ``migrations/``."""
+
+from outreach.models.audit import LINK_ACTOR, AuditEvent
 from outreach.models.base import Base, utcnow
 from outreach.models.calendar import ClosureKind, ClosureSource, OfficeClosure
 from outreach.models.coverage import CoverageSnapshot
@@ -41,6 +44,7 @@ from outreach.models.visit import (
 )
 
 __all__ = [
+    "LINK_ACTOR",
     "AuditEvent",
     "Base",
     "ClosureKind",

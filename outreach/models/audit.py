@@ -9,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from outreach.models.base import Base, UTCDateTime, utcnow
 
+# The actor of what a school's liaison answers through their link, without an account.
+LINK_ACTOR = "liaison-link"
+
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
@@ -17,7 +20,7 @@ class AuditEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # Who acted when it was not a logged-in user: "scheduler", "command", "liaison link".
+    # Who acted when it was not a logged-in user: "scheduler", "command", LINK_ACTOR.
     actor: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(60), index=True)
     entity_type: Mapped[str | None] = mapped_column(String(40))

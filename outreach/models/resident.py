@@ -71,7 +71,7 @@ class Resident(Base):
             postgresql_where=_OPEN_SQL,
         ),
         Index("ix_residents_status_requested_on", "status", "requested_on"),
-        # The queue's priority order (see services.residents.PRIORITY), walked in the index.
+        # The queue's priority order (see services.residents.queue.PRIORITY), walked in the index.
         Index(
             "ix_residents_priority",
             text("is_bedridden DESC"),

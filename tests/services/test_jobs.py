@@ -21,7 +21,7 @@ from outreach.services.planning.schools import school_plans_missing
 from outreach.services.reference import load_closures
 from outreach.services.visits.changes import Who
 from outreach.services.visits.lifecycle import cancel_visit, confirm_visit
-from outreach.services.visits.links import link_token
+from outreach.services.visits.links import issue_link, link_token
 from outreach.services.visits.sweeps import flag_outcomes_due, flag_unconfirmed
 from tests.mail import MAIL_SETTINGS, FakeSMTP
 
@@ -253,11 +253,18 @@ def test_the_sweeps_stamp_without_changing_the_version_a_coordinator_saw(
     past = visit(db_session, make_school(), team, TODAY - timedelta(days=1))
     seen = {soon.id: soon.version, past.id: past.version}  # the pages opened before 07:00
     stamped = {soon.id: soon.updated_at, past.id: past.updated_at}
-    flag_unconfirmed(db_session, now=utcnow(), today=TODAY, send=lambda **message: None)
+
+    def link_for(item):  # the reminder carries a link made for it (OUTREACH_BASE_URL set)
+        return issue_link(db_session, item, now=utcnow(), today=TODAY, who=Who("s"), secret="k")
+
+    flag_unconfirmed(
+        db_session, now=utcnow(), today=TODAY, send=lambda **message: None, link_for=link_for
+    )
     flag_outcomes_due(db_session, now=utcnow(), today=TODAY)
     db_session.commit()
     db_session.expire_all()
     assert soon.unconfirmed_flagged_at is not None and soon.reminder_sent_at is not None
+    assert soon.link_nonce is not None
     assert past.outcome_due_at is not None
     assert {soon.id: soon.version, past.id: past.version} == seen
     assert {soon.id: soon.updated_at, past.id: past.updated_at} == stamped

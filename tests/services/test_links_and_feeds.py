@@ -43,7 +43,7 @@ def visit(db_session, make_team, make_school):
 
 
 def issue(session, visit):
-    token = issue_link(session, visit, now=utcnow(), who=COORDINATOR, secret=SECRET)
+    token = issue_link(session, visit, now=utcnow(), today=TODAY, who=COORDINATOR, secret=SECRET)
     session.commit()
     return token
 

@@ -643,3 +643,24 @@ def test_the_list_totals_its_pages_from_the_tab_counts(
     assert [v.id for v in from_counts.items] == [v.id for v in counted.items]
     everything = list_visits(db_session, chosen, today=TODAY, per_page=100)
     assert counted.total == len(everything.items)
+
+
+def test_confirming_a_confirmed_visit_in_bulk_changes_nothing_and_says_so(
+    db_session, make_team, make_school
+):
+    team = make_team(school_visits_per_day=2)
+    proposed = add_visit(db_session, school=make_school(), team=team, on=TUESDAY)
+    confirmed = add_visit(
+        db_session, school=make_school(), team=team, on=TUESDAY, status=VisitStatus.CONFIRMED
+    )
+    result = bulk_apply(
+        db_session,
+        [proposed.id, confirmed.id],
+        lambda v: confirm_visit(
+            db_session, v, now=utcnow(), today=TODAY, who=COORDINATOR, version=None
+        ),
+    )
+    db_session.commit()
+    assert (result.done, result.unchanged, result.refused) == (1, 1, [])
+    assert proposed.status is VisitStatus.CONFIRMED
+    assert events(db_session, confirmed) == []  # no empty "confirmed" entry in its history

@@ -1,4 +1,4 @@
-"""The `flask outreach …` commands of DESIGN.md's contracts."""
+"""The `flask outreach …` commands and their contracts (docs/ARCHITECTURE.md#contracts)."""
 
 from datetime import timedelta
 

@@ -32,7 +32,9 @@ def visit(db_session, make_team, make_school):
 
 
 def link_for(db_session, visit) -> str:
-    token = issue_link(db_session, visit, now=utcnow(), who=Who("test"), secret=SECRET)
+    token = issue_link(
+        db_session, visit, now=utcnow(), today=office_today(), who=Who("test"), secret=SECRET
+    )
     db_session.commit()
     return f"/l/{token}"
 

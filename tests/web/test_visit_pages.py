@@ -363,7 +363,12 @@ def test_a_deactivated_schools_link_stops_working(client, db_session, team, scho
 
     visit = add_visit(db_session, school=school, team=team, on=days[1])
     token = issue_link(
-        db_session, visit, now=utcnow(), who=Who("t"), secret="test-secret-key-not-for-production"
+        db_session,
+        visit,
+        now=utcnow(),
+        today=office_today(),
+        who=Who("t"),
+        secret="test-secret-key-not-for-production",
     )
     school.is_active = False
     db_session.commit()

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from flask import url_for
 
+from outreach.i18n import office_today
 from outreach.models import (
     ClosureKind,
     ClosureSource,
@@ -66,7 +67,12 @@ def world(db_session, make_team, make_school, make_user, make_resident, app):
     add_visit(db_session, school=school_y, team=team_b, on=day)
     home = add_visit(db_session, resident=make_resident(), team=team_a, on=day)
     link = issue_link(
-        db_session, visit_a, now=utcnow(), who=Who("koordinator"), secret=app.secret_key
+        db_session,
+        visit_a,
+        now=utcnow(),
+        today=office_today(),
+        who=Who("koordinator"),
+        secret=app.secret_key,
     )
     school_x.calendar_token, team_a.calendar_token = new_feed_token(), new_feed_token()
     coordinator = users["coordinator"]

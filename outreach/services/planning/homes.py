@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, exists, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from outreach.models import (
@@ -36,6 +36,7 @@ from outreach.scheduling.routes import Point
 from outreach.services.audit import record_event
 from outreach.services.planning.inputs import PlanSettings, team_specs, working_calendar
 from outreach.services.planning.schools import DETAIL_LIMIT, days_and_teams, insert_visits
+from outreach.services.visits.changes import reorder_routes
 
 MAX_DAYS = 62  # a plan reaches at most two months ahead
 
@@ -173,8 +174,7 @@ def home_visit_rows(stops, now: datetime) -> list[dict]:
 
 
 def _renumber_existing(session: Session, stops, now: datetime) -> None:
-    """Give existing visits their new place in a day's route (a version bump, so a form open
-    on one of them notices)."""
+    """Give existing visits their new place in a day's route."""
     if not stops:
         return
     current = dict(
@@ -186,13 +186,7 @@ def _renumber_existing(session: Session, stops, now: datetime) -> None:
             )
         ).all()
     )
-    table = Visit.__table__
-    session.execute(
-        update(table)
-        .where(table.c.id == bindparam("visit_id"))
-        .values(route_order=bindparam("order"), version=table.c.version + 1, updated_at=now),
-        [{"visit_id": current[s.resident_id], "order": s.route_order} for s in stops],
-    )
+    reorder_routes(session, {current[s.resident_id]: s.route_order for s in stops}, now=now)
 
 
 def _waiting_residents(session: Session):

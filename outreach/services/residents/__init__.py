@@ -1,5 +1,7 @@
 """Residents who asked for a home visit: their requests (one open request per NIK), the status
 of each in the queue, the queue itself, and imports.
 
-The rule of the room: a request's status changes only through ``status.change_status``, and any
-home visit that a change ends goes through ``visits.changes.save`` like every other visit change."""
+The rule of the room: a request's status is changed by a person only through
+``status.change_status`` (which says why, and ends any open home visit through
+``visits.changes.save``); the only other writer is the home-visit planner, which marks the
+residents it plans as scheduled, in bulk."""

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from outreach.domain.text import clean_line
 from outreach.errors import DomainError
+from outreach.i18n import office_date
 from outreach.models import (
     OPEN_RESIDENT_STATUSES,
     OPEN_VISIT_STATUSES,
@@ -20,9 +21,10 @@ from outreach.models import (
     VisitKind,
     VisitStatus,
 )
+from outreach.scheduling.lifecycle import Action
 from outreach.services.audit import record_event
 from outreach.services.residents.requests import refuse_second_open_request
-from outreach.services.visits.changes import Who, save
+from outreach.services.visits.changes import REASON_MAX, Who, save
 
 MANUAL_STATUSES = tuple(s for s in ResidentStatus if s is not ResidentStatus.SCHEDULED)
 
@@ -45,8 +47,8 @@ def change_status(
     reason = clean_line(reason)
     if not reason:
         raise DomainError(_l("Say why the status changes."), field="reason")
-    if len(reason) > 500:
-        raise DomainError(_l("At most %(n)d characters.", n=500), field="reason")
+    if len(reason) > REASON_MAX:
+        raise DomainError(_l("At most %(n)d characters.", n=REASON_MAX), field="reason")
     if status is ResidentStatus.SCHEDULED:
         raise DomainError(_l("A request becomes scheduled when a visit is planned."), "status")
     if status is resident.status:
@@ -73,8 +75,7 @@ def _cancel_open_home_visits(
     session: Session, resident: Resident, reason: str, *, now: datetime, actor: User | str
 ) -> int:
     """End the resident's open home visits the way the visit page cancels one: through the one
-    save path, so subscribed calendars see the cancellation and the history reads the same.
-    An open visit may be cancelled whatever its day (``scheduling.lifecycle``)."""
+    save path, so subscribed calendars see the cancellation and the history reads the same."""
     visits = session.scalars(
         select(Visit)
         .where(
@@ -89,6 +90,8 @@ def _cancel_open_home_visits(
             session,
             visit,
             {"status": VisitStatus.CANCELLED, "cancel_reason": reason},
+            rule=Action.CANCEL,
+            today=office_date(now),
             now=now,
             who=Who(actor),
             action="visit.cancel",

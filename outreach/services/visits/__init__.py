@@ -4,4 +4,5 @@ the month's export rows and report, the daily sweeps, the liaison's links and ca
 
 The rule of the room: a visit changes only through ``changes.save`` (version checked, calendar
 SEQUENCE raised, audited in one format), and only when ``scheduling.lifecycle`` allows the
-action today. Sweeps stamp their own columns and leave the version alone."""
+action today. Bookkeeping no form edits — the sweeps' flags, reminders sent, the liaison's
+link — is written by ``changes.stamp``, which leaves the version alone."""

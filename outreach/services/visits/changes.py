@@ -1,7 +1,13 @@
 """The one way a visit changes: check that the lifecycle allows the action today and that the
 user saw the current version, apply, raise the iCalendar SEQUENCE when what a calendar shows
 changes, and write the audit event (who, when, from → to, why). Every transition goes through
-:func:`save`; only the sweeps stamp their own columns without it (and without the version)."""
+:func:`save`.
+
+Bookkeeping columns that no form edits — the sweeps' flags, the reminder sent, the liaison's
+link — are written by :func:`stamp` instead: one UPDATE that leaves the version (and
+``updated_at``) alone, so a page opened before a sweep or a new link still saves after it. The
+home-visit planner's new stop numbers go in bulk through :func:`reorder_routes`. Nothing else
+writes to a visit (new visits are inserted by the planners and by a move)."""
 
 from __future__ import annotations
 
@@ -10,7 +16,9 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, bindparam, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from outreach.domain.text import clean_line
@@ -22,11 +30,15 @@ from outreach.services.audit import record_event
 REASON_MAX = 500
 # Fields a subscribed calendar shows: changing one raises the visit's SEQUENCE.
 CALENDAR_FIELDS = frozenset({"status", "visit_on", "start_time", "team_id"})
+# Bookkeeping columns, written by stamp() without raising the version.
+STAMPS = frozenset(
+    {"unconfirmed_flagged_at", "reminder_sent_at", "outcome_due_at", "link_nonce", "link_issued_at"}
+)
 
 
 @dataclass(frozen=True)
 class Who:
-    """Who acts, and through what: an account, or a liaison's link (actor "liaison-link")."""
+    """Who acts, and through what: an account, or a liaison's link (actor LINK_ACTOR)."""
 
     actor: User | str
     channel: ConfirmationChannel = ConfirmationChannel.COORDINATOR
@@ -113,21 +125,28 @@ def save(
     visit: Visit,
     changes: dict[str, Any],
     *,
+    rule: Action,
+    today: date,
     now: datetime,
     who: Who,
     action: str,
     note: dict | None = None,
-    unlogged: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Apply ``changes`` to the visit, flush (a concurrent change becomes StaleVisit) and audit
-    the fields that changed as [before, after], with ``note`` (reason, links) beside them.
-    ``unlogged`` changes are applied but kept out of the audit log (a link's secret part)."""
+) -> AuditEvent | None:
+    """Apply ``changes`` to the visit — refused unless the lifecycle allows ``rule`` today —,
+    flush (a concurrent change becomes StaleVisit) and audit the fields that changed as
+    [before, after] under ``action``, with ``note`` (reason, links) beside them; when nothing
+    changes and there is no note, nothing is written (None). Callers check
+    the version the user saw (``expect_version``) and may check ``rule`` earlier, so that its
+    refusal comes before their other checks."""
+    expect_allowed(visit, rule, today)
     before = {name: getattr(visit, name) for name in changes}
-    for name, value in {**changes, **(unlogged or {})}.items():
+    for name, value in changes.items():
         setattr(visit, name, value)
     changed = {
         name: [before[name], value] for name, value in changes.items() if before[name] != value
     }
+    if not changed and not note:
+        return None  # nothing to save, nothing to tell the history
     if CALENDAR_FIELDS & changed.keys():
         visit.sequence += 1
     visit.updated_at = now
@@ -142,4 +161,43 @@ def save(
         action=action,
         entity=visit,
         changes={**changed, **(note or {})},
+    )
+
+
+def stamp(session: Session, which: list[int] | ColumnElement[bool], **columns: Any) -> int:
+    """Set bookkeeping columns (STAMPS only) on the visits ``which`` names — their ids, or a
+    condition — in one UPDATE that raises neither the version nor ``updated_at``. Visits named
+    by id that the session holds get the values too, as if loaded so (nothing left to flush).
+    Returns how many visits were stamped."""
+    unknown = columns.keys() - STAMPS
+    if unknown:
+        raise ValueError(f"not bookkeeping columns: {sorted(unknown)}")
+    ids = set(which) if isinstance(which, list) else None
+    if ids is not None and not ids:
+        return 0
+    result = session.execute(
+        update(Visit)
+        .where(Visit.id.in_(ids) if ids is not None else which)
+        .values(**columns, updated_at=Visit.updated_at),
+        execution_options={"synchronize_session": False},
+    )
+    for held in list(session.identity_map.values()) if ids is not None else ():
+        if isinstance(held, Visit) and held.id in ids:
+            for name, value in columns.items():
+                set_committed_value(held, name, value)
+    return result.rowcount or 0
+
+
+def reorder_routes(session: Session, orders: dict[int, int], *, now: datetime) -> None:
+    """The home-visit planner's new stop numbers ({visit id: stop}), in one executemany. A stop
+    number is what an officer's day shows, so the version is raised (a form open on one of the
+    visits notices); the plan run records the change, not each visit."""
+    if not orders:
+        return
+    table = Visit.__table__
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("visit_id"))
+        .values(route_order=bindparam("stop"), version=table.c.version + 1, updated_at=now),
+        [{"visit_id": visit_id, "stop": stop} for visit_id, stop in orders.items()],
     )

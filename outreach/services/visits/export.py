@@ -1,6 +1,6 @@
-"""A month's visits as rows for a spreadsheet, in the columns DESIGN.md promises (date, kind,
-status, team, npsn, school, resident, kecamatan, kelurahan, origin, students_recorded, outcome)
-and a few after them. One query; never a NIK."""
+"""A month's visits as rows for a spreadsheet, in the contract's columns (date, kind, status,
+team, npsn, school, resident, kecamatan, kelurahan, origin, students_recorded, outcome; see
+docs/ARCHITECTURE.md) and a few after them. One query; never a NIK."""
 
 from __future__ import annotations
 

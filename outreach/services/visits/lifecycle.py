@@ -95,7 +95,8 @@ def confirm_visit(
             confirmed_by_id=who.user.id if who.user else None,
             confirmed_by_name=who.display_name,
         )
-    save(session, visit, changes, now=now, who=who, action="visit.confirm")
+    rule = Action.CONFIRM if newly else Action.UPDATE_CONFIRMATION
+    save(session, visit, changes, rule=rule, today=today, now=now, who=who, action="visit.confirm")
     return newly
 
 
@@ -157,6 +158,8 @@ def request_other_day(
         session,
         visit,
         {**expected, "requested_visit_on": on, "request_reason": reason},
+        rule=Action.REQUEST_OTHER_DAY,
+        today=today,
         now=now,
         who=who,
         action="visit.request",
@@ -177,15 +180,23 @@ def decline_month(
     """The school cannot receive the team this month: the visit is cancelled with the reason."""
     expect_version(visit, version)
     expect_allowed(visit, Action.DECLINE, today)
-    _close(session, visit, VisitStatus.CANCELLED, reason, now=now, who=who, action="visit.decline")
+    _close(session, visit, Action.DECLINE, reason, today=today, now=now, who=who)
 
 
-def _close(session, visit, status, reason, *, now, who, action) -> str:
-    """Close an open visit with a status and the reason it needs; returns the clean reason."""
+# How each way of closing a visit leaves it, and its audit action.
+_CLOSING = {
+    Action.DECLINE: (VisitStatus.CANCELLED, "visit.decline"),
+    Action.CANCEL: (VisitStatus.CANCELLED, "visit.cancel"),
+    Action.MARK_MISSED: (VisitStatus.MISSED, "visit.missed"),
+}
+
+
+def _close(session, visit, rule: Action, reason, *, today, now, who) -> str:
+    """Close an open visit the ``rule`` way, with the reason it needs; returns the reason."""
     reason = clean_reason(reason, required=True)
-    save(
-        session, visit, {"status": status, "cancel_reason": reason}, now=now, who=who, action=action
-    )
+    status, action = _CLOSING[rule]
+    changes = {"status": status, "cancel_reason": reason}
+    save(session, visit, changes, rule=rule, today=today, now=now, who=who, action=action)
     return reason
 
 
@@ -208,9 +219,7 @@ def cancel_visit(
 ) -> None:
     expect_version(visit, version)
     expect_allowed(visit, Action.CANCEL, today)
-    reason = _close(
-        session, visit, VisitStatus.CANCELLED, reason, now=now, who=who, action="visit.cancel"
-    )
+    reason = _close(session, visit, Action.CANCEL, reason, today=today, now=now, who=who)
     _back_to_queue(session, visit, reason, now=now, who=who)
 
 
@@ -227,21 +236,21 @@ def mark_missed(
     """The day came and the team did not go (or could not work): missed, with why."""
     expect_version(visit, version)
     expect_allowed(visit, Action.MARK_MISSED, today)
-    reason = _close(
-        session, visit, VisitStatus.MISSED, reason, now=now, who=who, action="visit.missed"
-    )
+    reason = _close(session, visit, Action.MARK_MISSED, reason, today=today, now=now, who=who)
     _back_to_queue(session, visit, reason, now=now, who=who)
 
 
 @dataclass
 class BulkResult:
     done: int = 0
+    unchanged: int = 0  # already as asked (confirming a confirmed visit)
     refused: list[tuple[Visit, str]] = field(default_factory=list)
 
 
 def bulk_apply(session: Session, ids: list[int], action) -> BulkResult:
     """Apply ``action(visit)`` to each visit; a visit the rules refuse is reported with the
-    reason. The caller commits only when nothing was refused (all or nothing)."""
+    reason, one the action leaves as it was (it returns False) is counted apart. The caller
+    commits only when nothing was refused (all or nothing)."""
     result = BulkResult()
     visits = session.scalars(
         select(Visit).where(Visit.id.in_(ids)).order_by(Visit.visit_on, Visit.id)
@@ -249,11 +258,14 @@ def bulk_apply(session: Session, ids: list[int], action) -> BulkResult:
     for visit in visits:
         try:
             with session.begin_nested():
-                action(visit)
+                changed = action(visit)
         except DomainError as error:
             result.refused.append((visit, str(error.message)))
         else:
-            result.done += 1
+            if changed is False:
+                result.unchanged += 1
+            else:
+                result.done += 1
     return result
 
 

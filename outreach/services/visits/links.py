@@ -22,7 +22,9 @@ from sqlalchemy.orm import Session, joinedload
 from outreach.domain.phone import whatsapp_number
 from outreach.i18n import long_date
 from outreach.models import School, Visit, VisitKind, VisitStatus
-from outreach.services.visits.changes import Who, save
+from outreach.scheduling.lifecycle import Action
+from outreach.services.audit import record_event
+from outreach.services.visits.changes import Who, expect_allowed, stamp
 
 RESPOND = "respond"  # the only purpose so far: confirm, ask for another day, decline
 
@@ -44,17 +46,14 @@ def link_token(visit: Visit, secret: str, purpose: str = RESPOND) -> str | None:
     return _serializer(secret, purpose).dumps([visit.id, visit.link_nonce])
 
 
-def issue_link(session: Session, visit: Visit, *, now: datetime, who: Who, secret: str) -> str:
-    """A new link for the visit; any earlier one stops working."""
-    save(
-        session,
-        visit,
-        {"link_issued_at": now},
-        now=now,
-        who=who,
-        action="visit.link",
-        unlogged={"link_nonce": secrets.token_urlsafe(12)},
-    )
+def issue_link(
+    session: Session, visit: Visit, *, now: datetime, today: date, who: Who, secret: str
+) -> str:
+    """A new link for the visit; any earlier one stops working. A link is bookkeeping, not a
+    change of the visit: stamped, so it does not make anyone's open page stale; audited."""
+    expect_allowed(visit, Action.SEND_LINK, today)
+    stamp(session, [visit.id], link_nonce=secrets.token_urlsafe(12), link_issued_at=now)
+    record_event(session, now=now, actor=who.actor, action="visit.link", entity=visit)
     return link_token(visit, secret)
 
 

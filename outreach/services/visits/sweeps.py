@@ -1,8 +1,7 @@
 """Daily sweeps over visits: query what is due, act, stamp, so a re-run does nothing twice.
 
-A stamp is not a change of the visit: it is written by one UPDATE of the stamp's column alone,
-outside ``changes.save``, so neither the version a coordinator's page carries nor the visit's
-``updated_at`` moves (a page opened before 07:00 still saves after it)."""
+A stamp is not a change of the visit: ``changes.stamp`` writes it without raising the version
+a coordinator's page carries, so a page opened before 07:00 still saves after it."""
 
 from __future__ import annotations
 
@@ -11,10 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from outreach.models import OPEN_VISIT_STATUSES, Visit, VisitKind, VisitStatus
+from outreach.services.visits.changes import stamp
 from outreach.services.visits.links import invitation, invitation_subject
 
 log = logging.getLogger(__name__)
@@ -78,34 +78,16 @@ def flag_unconfirmed(
             continue
         reminded.append(visit.id)
         result.reminded += 1
-    _stamp(session, flagged, unconfirmed_flagged_at=now)
-    _stamp(session, reminded, reminder_sent_at=now)
+    stamp(session, flagged, unconfirmed_flagged_at=now)
+    stamp(session, reminded, reminder_sent_at=now)
     return result
 
 
 def flag_outcomes_due(session: Session, *, now: datetime, today: date) -> int:
     """Stamp visits whose date has passed without an outcome, so they show as needing one."""
-    result = session.execute(
-        update(Visit)
-        .where(
-            Visit.status.in_(OPEN_VISIT_STATUSES),
-            Visit.visit_on < today,
-            Visit.outcome_due_at.is_(None),
-        )
-        .values(outcome_due_at=now, updated_at=Visit.updated_at),
-        execution_options={"synchronize_session": False},
+    due = (
+        Visit.status.in_(OPEN_VISIT_STATUSES)
+        & (Visit.visit_on < today)
+        & Visit.outcome_due_at.is_(None)
     )
-    return result.rowcount or 0
-
-
-def _stamp(session: Session, ids: list[int], **stamp) -> None:
-    """Set a sweep's stamp on these visits, leaving their version and ``updated_at`` alone
-    (an ORM-enabled UPDATE does not raise the version counter; the loaded visits get the
-    stamp too)."""
-    if ids:
-        session.execute(
-            update(Visit)
-            .where(Visit.id.in_(ids))
-            .values(**stamp, updated_at=Visit.updated_at)
-            .execution_options(synchronize_session="fetch")
-        )
+    return stamp(session, due, outcome_due_at=now)

@@ -8,14 +8,12 @@ from flask import current_app, render_template, url_for
 
 from outreach.extensions import db, limiter
 from outreach.i18n import office_today
-from outreach.models import ConfirmationChannel, utcnow
+from outreach.models import LINK_ACTOR, ConfirmationChannel, utcnow
 from outreach.services.visits.changes import Who
 from outreach.services.visits.links import issue_link, open_link
 from outreach.web.access import public
 from outreach.web.liaison import bp
 from outreach.web.visits.respond import handle_respond
-
-LINK_ACTOR = "liaison-link"
 
 
 def _link_limit() -> str:
@@ -35,7 +33,9 @@ def respond(token: str):
 
     def moved_url(successor):
         # The liaison chose the new day here: the new visit gets its own link at once.
-        new_token = issue_link(db.session, successor, now=utcnow(), who=who, secret=secret)
+        new_token = issue_link(
+            db.session, successor, now=utcnow(), today=office_today(), who=who, secret=secret
+        )
         return url_for("liaison.respond", token=new_token)
 
     here = url_for("liaison.respond", token=token)

@@ -256,13 +256,13 @@ def new_link(visit_id: int):
     form = ConfirmForm(prefix="link")
     if not form.validate_on_submit():
         abort(400)
-    if Action.SEND_LINK not in allowed(visit, office_today()):
+    today = office_today()
+    if Action.SEND_LINK not in allowed(visit, today):
         flash(_("A link can only be sent for a school visit that is still open."), "warning")
         return redirect(url_for("visits.detail", visit_id=visit.id))
     replaced = bool(visit.link_nonce)
-    issue_link(
-        db.session, visit, now=utcnow(), who=acting_user(), secret=current_app.config["SECRET_KEY"]
-    )
+    secret = current_app.config["SECRET_KEY"]
+    issue_link(db.session, visit, now=utcnow(), today=today, who=acting_user(), secret=secret)
     db.session.commit()
     flash(
         _("New link made: the previous one no longer works.")

@@ -55,9 +55,9 @@ def outcome(visit_id: int):
             return redirect(url_for("visits.outcome", visit_id=visit.id))
         db.session.expire_all()
         visit = db.session.get(Visit, visit.id)
-    return render_template("visits/outcome.html", visit=visit, form=form, today=office_today()), (
-        422 if form.errors else 200
-    )
+    return render_template(
+        "visits/outcome.html", visit=visit, form=form, today=office_today(), back=_after(visit)
+    ), (422 if form.errors else 200)
 
 
 def _record(visit: Visit, form):

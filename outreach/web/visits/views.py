@@ -192,6 +192,15 @@ def _bulk(form: BulkForm, today: date) -> bool:
         return False
     db.session.commit()
     flash(ngettext("%(num)d visit changed.", "%(num)d visits changed.", result.done), "success")
+    if result.unchanged:
+        flash(
+            ngettext(
+                "%(num)d visit was already so: nothing to change.",
+                "%(num)d visits were already so: nothing to change.",
+                result.unchanged,
+            ),
+            "info",
+        )
     return True
 
 
