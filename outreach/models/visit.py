@@ -18,8 +18,10 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    and_,
     text,
 )
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.models.base import Base, UTCDateTime, enum_type, utcnow
@@ -204,9 +206,15 @@ class Visit(Base):
         subject = self.school if self.kind is VisitKind.SCHOOL else self.resident
         return subject.name if subject is not None else ""
 
+    @hybrid_method
     def is_overdue(self, today: date) -> bool:
-        """Past its date with no outcome recorded (derived, never stored)."""
+        """Past its date with no outcome recorded (derived, never stored); on the class, the
+        same as a query condition, so pages, lists and sweeps share one definition."""
         return self.visit_on < today and self.status in OPEN_VISIT_STATUSES
+
+    @is_overdue.expression
+    def is_overdue(cls, today: date):  # the class side: a query condition
+        return and_(cls.status.in_(OPEN_VISIT_STATUSES), cls.visit_on < today)
 
     def __repr__(self) -> str:
         return f"<Visit {self.id} {self.kind.value} {self.visit_on} {self.status.value}>"

@@ -85,3 +85,11 @@ def test_the_rules_hold_for_every_state_and_day(kind, status, offset):
         assert not allowed & {Action.REQUEST_OTHER_DAY, Action.DECLINE, Action.SEND_LINK}
     # confirming and updating a confirmation never go together
     assert not {Action.CONFIRM, Action.UPDATE_CONFIRMATION} <= allowed
+
+
+def test_every_action_that_waits_for_the_day_has_its_message():
+    from outreach.scheduling.lifecycle import RULES, Day
+    from outreach.services.visits.changes import _NOT_YET
+
+    waiting = {action for action, rule in RULES.items() if Day.BEFORE not in rule.days}
+    assert waiting == set(_NOT_YET)

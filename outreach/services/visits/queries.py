@@ -55,7 +55,7 @@ def _kecamatan_code():
 def _filtered(filters: VisitFilters, today: date) -> Select:
     query = select(Visit)
     if filters.overdue:
-        query = query.where(Visit.status.in_(OPEN_VISIT_STATUSES), Visit.visit_on < today)
+        query = query.where(Visit.is_overdue(today))
     elif filters.soon:
         query = query.where(
             Visit.status == VisitStatus.PROPOSED,
@@ -330,8 +330,7 @@ def list_team_overdue(session: Session, team_id: int, today: date, *, days: int 
             .options(joinedload(Visit.school), joinedload(Visit.resident))
             .where(
                 Visit.team_id == team_id,
-                Visit.status.in_(OPEN_VISIT_STATUSES),
-                Visit.visit_on < today,
+                Visit.is_overdue(today),
                 Visit.visit_on >= today - timedelta(days=days),
             )
             .order_by(Visit.visit_on, Visit.route_order.nulls_last(), Visit.id)

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from outreach.models import OPEN_VISIT_STATUSES, Visit, VisitKind, VisitStatus
+from outreach.models import Visit, VisitKind, VisitStatus
 from outreach.services.visits.changes import stamp
 from outreach.services.visits.links import invitation, invitation_subject
 
@@ -85,9 +85,6 @@ def flag_unconfirmed(
 
 def flag_outcomes_due(session: Session, *, now: datetime, today: date) -> int:
     """Stamp visits whose date has passed without an outcome, so they show as needing one."""
-    due = (
-        Visit.status.in_(OPEN_VISIT_STATUSES)
-        & (Visit.visit_on < today)
-        & Visit.outcome_due_at.is_(None)
+    return stamp(
+        session, Visit.is_overdue(today) & Visit.outcome_due_at.is_(None), outcome_due_at=now
     )
-    return stamp(session, due, outcome_due_at=now)
