@@ -30,7 +30,7 @@ from outreach.services.planning.homes import plan_home
 from outreach.services.planning.inputs import PlanSettings, working_calendar
 from outreach.services.planning.schools import plan_schools
 from outreach.services.reference import load_closures
-from outreach.services.visits.changes import Who, expect_allowed, save
+from outreach.services.visits.changes import Who, save
 from outreach.services.visits.lifecycle import confirm_visit, mark_missed
 from outreach.services.visits.outcomes import SchoolOutcome, record_school_outcome
 
@@ -159,7 +159,6 @@ def _invent_request(session: Session, *, now: datetime, today: date) -> None:
         .limit(1)
     )
     if visit is not None:
-        expect_allowed(visit, Action.REQUEST_OTHER_DAY, today)
         changes = {
             "requested_visit_on": visit.visit_on + timedelta(days=2),
             "request_reason": "Bertepatan dengan ujian praktik kelas XII",

@@ -138,9 +138,12 @@ class Attempt:
     """What became of a service call made for a form: ``result`` when it went through, else
     the ``error`` that refused it (already shown on the form, or flashed)."""
 
-    ok: bool
     result: Any = None
     error: DomainError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
 
     @property
     def stale(self) -> bool:
@@ -161,8 +164,8 @@ def attempt(form, call: Callable[[], Any], default_field: str | None) -> Attempt
             flash(str(error.message), "warning")
         else:
             put_error(form, error, default_field)
-        return Attempt(False, error=error)
-    return Attempt(True, result)
+        return Attempt(error=error)
+    return Attempt(result)
 
 
 def put_error(form, error, default: str) -> None:

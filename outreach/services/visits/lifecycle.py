@@ -178,9 +178,7 @@ def decline_month(
     version: int | None,
 ) -> None:
     """The school cannot receive the team this month: the visit is cancelled with the reason."""
-    expect_version(visit, version)
-    expect_allowed(visit, Action.DECLINE, today)
-    _close(session, visit, Action.DECLINE, reason, today=today, now=now, who=who)
+    _close(session, visit, Action.DECLINE, reason, version=version, today=today, now=now, who=who)
 
 
 # How each way of closing a visit leaves it, and its audit action.
@@ -191,8 +189,11 @@ _CLOSING = {
 }
 
 
-def _close(session, visit, rule: Action, reason, *, today, now, who) -> str:
-    """Close an open visit the ``rule`` way, with the reason it needs; returns the reason."""
+def _close(session, visit, rule: Action, reason, *, version, today, now, who) -> str:
+    """Close an open visit the ``rule`` way, with the reason it needs (checked after the version
+    and the lifecycle); returns the reason."""
+    expect_version(visit, version)
+    expect_allowed(visit, rule, today)
     reason = clean_reason(reason, required=True)
     status, action = _CLOSING[rule]
     changes = {"status": status, "cancel_reason": reason}
@@ -217,9 +218,9 @@ def cancel_visit(
     who: Who,
     version: int | None,
 ) -> None:
-    expect_version(visit, version)
-    expect_allowed(visit, Action.CANCEL, today)
-    reason = _close(session, visit, Action.CANCEL, reason, today=today, now=now, who=who)
+    reason = _close(
+        session, visit, Action.CANCEL, reason, version=version, today=today, now=now, who=who
+    )
     _back_to_queue(session, visit, reason, now=now, who=who)
 
 
@@ -234,9 +235,9 @@ def mark_missed(
     version: int | None,
 ) -> None:
     """The day came and the team did not go (or could not work): missed, with why."""
-    expect_version(visit, version)
-    expect_allowed(visit, Action.MARK_MISSED, today)
-    reason = _close(session, visit, Action.MARK_MISSED, reason, today=today, now=now, who=who)
+    reason = _close(
+        session, visit, Action.MARK_MISSED, reason, version=version, today=today, now=now, who=who
+    )
     _back_to_queue(session, visit, reason, now=now, who=who)
 
 

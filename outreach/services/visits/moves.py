@@ -138,10 +138,8 @@ def move_visit(
     expect_version(visit, version)
     expect_allowed(visit, Action.MOVE, today)
     reason = clean_reason(reason, required=False)
-    option = _option_on(session, visit, on, today=today, settings=settings, earliest=earliest)
+    option, move = _option_on(session, visit, on, today=today, settings=settings, earliest=earliest)
     if team_id is not None and team_id != option.team_id:
-        first, last = move_window(visit, today, earliest=earliest)
-        move = move_input(session, visit, first_on=first, last_on=last, settings=settings)
         if team_id not in teams_with_room(move, on):
             raise DomainError(_l("That team has no room on that day."), field="team")
         option = MoveOption(on, team_id)
@@ -190,8 +188,9 @@ def move_visit(
     return successor
 
 
-def _option_on(session, visit, on, *, today, settings, earliest) -> MoveOption:
-    """The option for ``on``, or a DomainError saying why the day is not possible."""
+def _option_on(session, visit, on, *, today, settings, earliest) -> tuple[MoveOption, MoveInput]:
+    """The option for ``on`` and the inputs it was judged by, or a DomainError saying why the
+    day is not possible."""
     first, last = move_window(visit, today, earliest=earliest)
     if on == visit.visit_on:
         raise DomainError(_l("The visit is already on that day."), field="on")
@@ -215,7 +214,7 @@ def _option_on(session, visit, on, *, today, settings, earliest) -> MoveOption:
             )
     for option in move_options(move):
         if option.on == on:
-            return option
+            return option, move
     raise DomainError(FULLY_BOOKED, field="on")
 
 

@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 
 from outreach.i18n import long_date
 from outreach.models import Visit, VisitStatus
+from outreach.scheduling.lifecycle import Action, Refusal, refusal
+from outreach.services.visits.changes import state_of
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,9 @@ def liaison_notice(visit: Visit) -> Notice | None:
 
 
 def outcome_notice(visit: Visit, today: date) -> Notice | None:
-    """Why the outcome form is not shown (None when it is)."""
-    if visit.status is VisitStatus.COMPLETED:
-        return Notice("success", _("The outcome of this visit is already recorded."))
-    if visit.status is VisitStatus.CANCELLED:
-        return Notice("secondary", _with_reason(_("This visit was cancelled."), visit))
-    if visit.visit_on > today:
+    """Why the outcome form is not shown, as the lifecycle refuses it (None when it is)."""
+    why = refusal(state_of(visit), Action.RECORD_OUTCOME, today)
+    if why is Refusal.DAY_NOT_COME:
         return Notice(
             "info",
             _(
@@ -64,4 +63,8 @@ def outcome_notice(visit: Visit, today: date) -> Notice | None:
                 date=long_date(visit.visit_on),
             ),
         )
+    if visit.status is VisitStatus.COMPLETED:
+        return Notice("success", _("The outcome of this visit is already recorded."))
+    if visit.status is VisitStatus.CANCELLED:
+        return Notice("secondary", _with_reason(_("This visit was cancelled."), visit))
     return None
