@@ -40,6 +40,7 @@ VISIT_STATUS_LABELS = {
     VisitStatus.COMPLETED: _l("Completed"),
     VisitStatus.CANCELLED: _l("Cancelled"),
     VisitStatus.MISSED: _l("Missed"),
+    VisitStatus.MOVED: _l("Moved"),
 }
 
 CLOSURE_KIND_LABELS = {

@@ -113,7 +113,7 @@ def _readable_cells(visit: ExportedVisit) -> list[object]:
     return [
         visit.visit_on,
         str(VISIT_KIND_LABELS[visit.kind]),
-        str(_("Moved") if visit.moved_to else VISIT_STATUS_LABELS[visit.status]),
+        str(VISIT_STATUS_LABELS[visit.status]),
         visit.team,
         visit.npsn,
         visit.school,

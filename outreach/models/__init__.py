@@ -31,6 +31,8 @@ from outreach.models.totals import DailyRecording, ResidentCount, VisitDayCount
 from outreach.models.upload import ImportUpload
 from outreach.models.user import Role, User
 from outreach.models.visit import (
+    AWAY_STATUSES,
+    MONTH_STATUSES,
     OPEN_VISIT_STATUSES,
     ConfirmationChannel,
     HomeOutcome,
@@ -44,7 +46,9 @@ from outreach.models.visit import (
 )
 
 __all__ = [
+    "AWAY_STATUSES",
     "LINK_ACTOR",
+    "MONTH_STATUSES",
     "AuditEvent",
     "Base",
     "ClosureKind",

@@ -21,7 +21,7 @@ from sqlalchemy import (
     and_,
     text,
 )
-from sqlalchemy.ext.hybrid import hybrid_method
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.models.base import Base, UTCDateTime, enum_type, utcnow
@@ -44,6 +44,7 @@ class VisitStatus(enum.Enum):
     COMPLETED = "completed"
     CANCELLED = "cancelled"
     MISSED = "missed"
+    MOVED = "moved"  # replaced by a visit on another day (``replaces_id`` points back here)
 
 
 class VisitOrigin(enum.Enum):
@@ -74,6 +75,12 @@ def _new_uid() -> str:
 
 
 OPEN_VISIT_STATUSES = (VisitStatus.PROPOSED, VisitStatus.CONFIRMED)
+# A visit that no longer takes up its day: cancelled, or moved to another one.
+AWAY_STATUSES = (VisitStatus.CANCELLED, VisitStatus.MOVED)
+# What a month's visits are: every visit on a day of the month except those moved to another
+# day, each of which counts once, on its new day, as the visit that replaced it. The dashboard,
+# the visit list and its counts, the report and the export all count these.
+MONTH_STATUSES = tuple(status for status in VisitStatus if status is not VisitStatus.MOVED)
 _OPEN_HOME_SQL = text("kind = 'home' AND status IN ('proposed', 'confirmed')")
 
 
@@ -174,6 +181,9 @@ class Visit(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The school's count still to record just before this outcome: a correction of the outcome
+    # works the count out again from it.
+    students_pending_before: Mapped[int | None] = mapped_column(Integer)
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Stamped by the daily sweeps: unconfirmed with 3 days to go; date passed with no outcome.
     unconfirmed_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -205,6 +215,20 @@ class Visit(Base):
     def subject_name(self) -> str:
         subject = self.school if self.kind is VisitKind.SCHOOL else self.resident
         return subject.name if subject is not None else ""
+
+    @property
+    def is_moved(self) -> bool:
+        return self.status is VisitStatus.MOVED
+
+    @hybrid_property
+    def holds_place(self) -> bool:
+        """Takes up its team's day (not cancelled, not moved): what capacity, the calendar and
+        a team's day count."""
+        return self.status not in AWAY_STATUSES
+
+    @holds_place.expression
+    def holds_place(cls):
+        return cls.status.not_in(AWAY_STATUSES)
 
     @hybrid_method
     def is_overdue(self, today: date) -> bool:

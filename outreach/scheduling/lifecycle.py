@@ -4,7 +4,7 @@ only what it allows; neither restates it.
 
     proposed ──confirm──▶ confirmed ──record outcome──▶ completed
         │                     │
-        └── move (the old visit closes as cancelled, its successor is proposed or confirmed),
+        └── move (the old visit closes as moved, its successor is proposed or confirmed),
             reassign, cancel, decline the month (school), mark missed (from the day on)
 
 A missed visit can still get its outcome (the team went after all). Pure: no Flask, no database;
@@ -17,12 +17,13 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
-PROPOSED, CONFIRMED, COMPLETED, CANCELLED, MISSED = (
+PROPOSED, CONFIRMED, COMPLETED, CANCELLED, MISSED, MOVED = (
     "proposed",
     "confirmed",
     "completed",
     "cancelled",
     "missed",
+    "moved",
 )
 OPEN = frozenset({PROPOSED, CONFIRMED})
 SCHOOL, HOME = "school", "home"
@@ -42,7 +43,7 @@ class Action(enum.StrEnum):
 
 
 class Refusal(enum.Enum):
-    CLOSED = "closed"  # the visit is completed, cancelled or missed
+    CLOSED = "closed"  # the visit is completed, cancelled, moved or missed
     DAY_PASSED = "day_passed"  # the visit's day is over for this action
     DAY_NOT_COME = "day_not_come"  # the action waits for the visit's day
     OTHER_KIND = "other_kind"  # the action belongs to the other kind of visit

@@ -31,6 +31,7 @@ from outreach.services.visits.queries import (
     count_by_status,
     count_visits,
     list_visits,
+    month_total,
 )
 
 ATTENTION_LIMIT = 5  # visits named on the dashboard; the rest are behind a link
@@ -103,7 +104,7 @@ class OfficeOverview:
 
     @property
     def visits_this_month_total(self) -> int:
-        return sum(self.visits_this_month.values())
+        return month_total(self.visits_this_month)
 
 
 WAITING_AREAS_SHOWN = 10

@@ -241,7 +241,7 @@ def october(db_session, make_team, make_school, make_resident):
               status=VisitStatus.COMPLETED, home_outcome=HomeOutcome.RECORDED),
         Visit(kind=VisitKind.SCHOOL, school_id=other.id, team_id=team.id,
               visit_on=month + timedelta(days=2), origin=VisitOrigin.MANUAL,
-              status=VisitStatus.CANCELLED, cancel_reason="+Ujian akhir"),
+              status=VisitStatus.MOVED, cancel_reason="+Ujian akhir"),
     ]  # fmt: skip
     db_session.add_all(visits)
     db_session.commit()

@@ -69,7 +69,7 @@ def load_inputs(
         Visit.kind == kind,
         Visit.visit_on >= first,
         Visit.visit_on <= last,
-        Visit.status != VisitStatus.CANCELLED,
+        Visit.holds_place,
     )
     if leaving_out is not None:
         booked = booked.where(Visit.id != leaving_out)

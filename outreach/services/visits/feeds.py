@@ -2,7 +2,7 @@
 like to subscribe to at a secret URL.
 
 A moved visit is the same event: its successor keeps the UID and has a higher SEQUENCE, and
-the replaced visit is left out. A cancelled visit stays in the feed as STATUS:CANCELLED for
+the moved visit is left out. A cancelled visit stays in the feed as STATUS:CANCELLED for
 a while, so subscribed calendars drop it instead of keeping a stale event. Home visits name
 no resident (a feed URL is easily shared): only the kelurahan and the stop number.
 """
@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone
-from sqlalchemy import exists, select
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
 
 from outreach.models import Resident, School, Team, User, Visit, VisitKind, VisitStatus
 from outreach.services.audit import record_event
@@ -32,6 +32,7 @@ ICAL_STATUS = {
     VisitStatus.COMPLETED: "CONFIRMED",
     VisitStatus.MISSED: "CONFIRMED",
     VisitStatus.CANCELLED: "CANCELLED",
+    VisitStatus.MOVED: "CANCELLED",  # left out of feeds: its successor is the same event
 }
 
 
@@ -57,8 +58,8 @@ def renew_feed(
 
 
 def feed_visits(session: Session, *, today: date, team_id=None, school_id=None) -> list[Visit]:
-    """The feed's visits: from PAST_DAYS ago on, without those replaced by a move."""
-    later = aliased(Visit)
+    """The feed's visits: from PAST_DAYS ago on, without those moved (their successor is the
+    same event)."""
     query = (
         select(Visit)
         .options(
@@ -68,7 +69,7 @@ def feed_visits(session: Session, *, today: date, team_id=None, school_id=None) 
         )
         .where(
             Visit.visit_on >= today - timedelta(days=PAST_DAYS),
-            ~exists().where(later.replaces_id == Visit.id),
+            Visit.status != VisitStatus.MOVED,
         )
         .order_by(Visit.visit_on, Visit.id)
     )

@@ -89,10 +89,9 @@ def open_link(
         return LinkState(problem=INVALID)  # a school no longer visited: its links end too
     if not visit.link_nonce or not hmac.compare_digest(visit.link_nonce, nonce):
         return LinkState(problem=REPLACED, visit=visit)
-    if visit.status is VisitStatus.CANCELLED:
+    if visit.status is VisitStatus.MOVED:
         successor = session.scalar(select(Visit).where(Visit.replaces_id == visit.id))
-        if successor is not None:
-            return LinkState(problem=MOVED, visit=visit, successor=successor)
+        return LinkState(problem=MOVED, visit=visit, successor=successor)
     if visit.visit_on < today:
         return LinkState(problem=EXPIRED, visit=visit)
     return LinkState(visit=visit)

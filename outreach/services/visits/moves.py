@@ -132,7 +132,7 @@ def move_visit(
     earliest: date | None = None,
     students_expected: int | None = None,
 ) -> Visit:
-    """Cancel the visit as moved and create its successor on ``on`` (the same iCalendar UID,
+    """Close the visit as moved and create its successor on ``on`` (the same iCalendar UID,
     SEQUENCE one higher, ``replaces`` pointing back). ``confirmed``: the liaison chose the day;
     ``students_expected``: the liaison's new count (else the visit's own goes with it)."""
     expect_version(visit, version)
@@ -169,22 +169,25 @@ def move_visit(
         successor.confirmed_via = who.channel
         successor.confirmed_by_id = who.user.id if who.user else None
         successor.confirmed_by_name = who.display_name
-    # The old visit closes first: a resident has one open home visit at a time.
-    event = save(
+    # The old visit closes first: a resident has one open home visit at a time. Its history
+    # tells the new day and team; the page links the new visit (its successor).
+    note: dict = {"visit_on": [visit.visit_on, on]}
+    if option.team_id != visit.team_id:
+        note["team"] = [visit.team.name, session.get(Team, option.team_id).name]
+    save(
         session,
         visit,
-        {"status": VisitStatus.CANCELLED, "cancel_reason": reason},
+        {"status": VisitStatus.MOVED, "cancel_reason": reason},
         rule=Action.MOVE,
         today=today,
         now=now,
         who=who,
         action="visit.move",
-        note={"visit_on": [visit.visit_on, on], "reason": reason},
+        note=note,
     )
     successor.sequence = visit.sequence + 1  # above every version calendars have seen
     session.add(successor)
     session.flush()
-    event.changes = {**event.changes, "moved_to": successor.id}
     return successor
 
 
@@ -233,7 +236,7 @@ def _claim_room(session: Session, visit: Visit, team_id: int, on: date, field: s
             Visit.team_id == team_id,
             Visit.visit_on == on,
             Visit.kind == visit.kind,
-            Visit.status != VisitStatus.CANCELLED,
+            Visit.holds_place,
             Visit.id != visit.id,
         )
     )
@@ -248,7 +251,7 @@ def _next_stop(session: Session, team_id: int, on: date) -> int:
             Visit.team_id == team_id,
             Visit.visit_on == on,
             Visit.kind == VisitKind.HOME,
-            Visit.status != VisitStatus.CANCELLED,
+            Visit.holds_place,
         )
     )
     return (last or 0) + 1

@@ -10,6 +10,7 @@ from sqlalchemy import Select, case, func, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from outreach.models import (
+    MONTH_STATUSES,
     OPEN_VISIT_STATUSES,
     AuditEvent,
     Kelurahan,
@@ -52,7 +53,9 @@ def _kecamatan_code():
     return func.coalesce(School.kecamatan_code, Kelurahan.kecamatan_code)
 
 
-def _filtered(filters: VisitFilters, today: date) -> Select:
+def _filtered(filters: VisitFilters, today: date, *, every_status: bool = False) -> Select:
+    """The visits ``filters`` select. Without a status: the month's visits (MONTH_STATUSES: a
+    moved visit is counted on its new day), or every status when ``every_status``."""
     query = select(Visit)
     if filters.overdue:
         query = query.where(Visit.is_overdue(today))
@@ -76,6 +79,9 @@ def _filtered(filters: VisitFilters, today: date) -> Select:
         )
     if filters.status:
         query = query.where(Visit.status == VisitStatus(filters.status))
+    else:
+        # Every status named: a seek per status on an index led by kind and status.
+        query = query.where(Visit.status.in_(list(VisitStatus) if every_status else MONTH_STATUSES))
     if filters.team_id:
         query = query.where(Visit.team_id == filters.team_id)
     if filters.kind:
@@ -104,7 +110,7 @@ def list_visits(
     total is then read from them instead of counted again."""
     total = None
     if counts is not None:
-        total = counts[VisitStatus(filters.status)] if filters.status else sum(counts.values())
+        total = counts[VisitStatus(filters.status)] if filters.status else month_total(counts)
     keys = (
         _filtered(filters, today)
         .with_only_columns(Visit.id)
@@ -128,15 +134,20 @@ def count_visits(session: Session, filters: VisitFilters, *, today: date) -> int
 
 
 def count_by_status(session: Session, filters: VisitFilters, *, today: date) -> dict:
+    """How many visits of each status ``filters`` select (moved ones too: see month_total)."""
     query = (
-        _filtered(VisitFilters(**{**filters.__dict__, "status": ""}), today)
+        _filtered(VisitFilters(**{**filters.__dict__, "status": ""}), today, every_status=True)
         .with_only_columns(Visit.status, func.count())
-        # Every status named: a seek per status on an index led by kind and status.
-        .where(Visit.status.in_(list(VisitStatus)))
         .group_by(Visit.status)
     )
     found = dict(session.execute(query).all())
     return {status: found.get(status, 0) for status in VisitStatus}
+
+
+def month_total(counts: dict) -> int:
+    """The month's visits from :func:`count_by_status`: moved ones are counted on their new
+    day, as the visits that replaced them."""
+    return sum(counts[status] for status in MONTH_STATUSES)
 
 
 # At national scale a day holds hundreds of school visits and teams: the calendar names the
@@ -165,7 +176,7 @@ def month_calendar(
 ) -> list[list[CalendarDay]]:
     """The month as weeks (Monday first) of days with closures, the day's first school visits
     and the first teams with home visits (counted), and how many more there are. Cancelled
-    visits are left out. Five queries, however many visits a day holds."""
+    and moved visits are left out. Five queries, however many visits a day holds."""
     first = month_start(month)
     grid_start = first - timedelta(days=first.weekday())
     after = next_month(first)
@@ -185,7 +196,7 @@ def month_calendar(
     conditions = [
         Visit.visit_on >= grid_start,
         Visit.visit_on < grid_end,
-        Visit.status != VisitStatus.CANCELLED,
+        Visit.holds_place,
     ]
     if team_id:
         conditions.append(Visit.team_id == team_id)
@@ -296,9 +307,20 @@ def successor_of(session: Session, visit: Visit) -> Visit | None:
     return session.scalar(select(Visit).where(Visit.replaces_id == visit.id))
 
 
+def successors_of(session: Session, visits: list[Visit]) -> dict[int, Visit]:
+    """The visits that replaced the moved ones among ``visits``, by the moved visit's id."""
+    moved = [visit.id for visit in visits if visit.is_moved]
+    if not moved:
+        return {}
+    return {
+        successor.replaces_id: successor
+        for successor in session.scalars(select(Visit).where(Visit.replaces_id.in_(moved)))
+    }
+
+
 def list_team_day(session: Session, team_id: int, day: date) -> list[Visit]:
-    """A team's visits on one day, schools first, then homes in route order; cancelled ones
-    left out."""
+    """A team's visits on one day, schools first, then homes in route order; cancelled and
+    moved ones left out."""
     return list(
         session.scalars(
             select(Visit)
@@ -309,7 +331,7 @@ def list_team_day(session: Session, team_id: int, day: date) -> list[Visit]:
             .where(
                 Visit.team_id == team_id,
                 Visit.visit_on == day,
-                Visit.status != VisitStatus.CANCELLED,
+                Visit.holds_place,
             )
             .order_by(
                 # Schools first (school hours are the morning), then the homes in route order.
@@ -347,6 +369,7 @@ def school_visits_for_liaison(session: Session, school_id: int, today: date) -> 
             .where(
                 Visit.school_id == school_id,
                 Visit.visit_on >= today - timedelta(days=31),
+                Visit.status != VisitStatus.MOVED,  # its successor is listed
                 or_(Visit.status != VisitStatus.CANCELLED, Visit.visit_on >= today),
             )
             .order_by(Visit.visit_on.desc(), Visit.id.desc())

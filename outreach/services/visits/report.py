@@ -1,8 +1,9 @@
 """The monthly report: a month's visits by kecamatan and by team — how many were planned and
 where each stands, students recorded, home visits by outcome. One grouped query.
 
-A visit moved to another day stays behind as "cancelled" with a successor; the report counts it
-as moved, apart from real cancellations, and only its successor counts as planned.
+The month's visits are those of ``models.MONTH_STATUSES`` (as on the dashboard and the visit
+list): a visit moved to another day is counted as "moved", apart from real cancellations, and
+only its successor counts as planned, on its new day.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from outreach.models import (
     HomeOutcome,
@@ -23,6 +24,7 @@ from outreach.models import (
     Team,
     Visit,
     VisitKind,
+    VisitStatus,
 )
 from outreach.scheduling.calendar import next_month
 
@@ -63,9 +65,9 @@ class MonthlyReport:
         return not (self.total.figures["planned"] or self.total.figures["moved"])
 
 
-def _figures(kind, status, moved, outcome, visits, recorded, not_recorded) -> dict[str, int]:
+def _figures(kind, status, outcome, visits, recorded, not_recorded) -> dict[str, int]:
     """What one group of the query adds to a row."""
-    if moved:
+    if status is VisitStatus.MOVED:
         return {"moved": visits}
     figures = {"planned": visits, status.value: visits}
     if kind is VisitKind.SCHOOL:
@@ -83,8 +85,6 @@ def _figures(kind, status, moved, outcome, visits, recorded, not_recorded) -> di
 
 def monthly_report(session: Session, month: date) -> MonthlyReport:
     """The visits of ``month`` (its first day) grouped by kecamatan and by team."""
-    successor = aliased(Visit)
-    moved = case((successor.id.is_not(None), 1), else_=0)
     kecamatan_code = func.coalesce(School.kecamatan_code, Kelurahan.kecamatan_code)
     groups = (
         kecamatan_code,
@@ -93,7 +93,6 @@ def monthly_report(session: Session, month: date) -> MonthlyReport:
         Team.name,
         Visit.kind,
         Visit.status,
-        moved,
         Visit.home_outcome,
     )
     rows = session.execute(
@@ -104,7 +103,6 @@ def monthly_report(session: Session, month: date) -> MonthlyReport:
             func.sum(Visit.students_not_recorded),
         )
         .join(Team, Team.id == Visit.team_id)
-        .outerjoin(successor, successor.replaces_id == Visit.id)
         .outerjoin(School, School.id == Visit.school_id)
         .outerjoin(Resident, Resident.id == Visit.resident_id)
         .outerjoin(Kelurahan, Kelurahan.code == Resident.kelurahan_code)
@@ -115,8 +113,8 @@ def monthly_report(session: Session, month: date) -> MonthlyReport:
     by_kecamatan: dict[str, ReportRow] = {}
     by_team: dict[str, ReportRow] = {}
     total = ReportRow("", "")
-    for code, kecamatan, team_id, team, kind, status, is_moved, outcome, *counts in rows:
-        figures = _figures(kind, status, is_moved, outcome, *counts)
+    for code, kecamatan, team_id, team, kind, status, outcome, *counts in rows:
+        figures = _figures(kind, status, outcome, *counts)
         by_kecamatan.setdefault(code or "", ReportRow(code or "", kecamatan or "")).add(figures)
         by_team.setdefault(str(team_id), ReportRow(str(team_id), team)).add(figures)
         total.add(figures)

@@ -13,7 +13,7 @@ from outreach.config import target_percent
 from outreach.database import database_is_up
 from outreach.extensions import db
 from outreach.i18n import office_today
-from outreach.models import VisitStatus
+from outreach.models import MONTH_STATUSES, VisitStatus
 from outreach.services.overview import get_office_overview
 from outreach.services.reference import kelurahan_of
 from outreach.services.visits.queries import (
@@ -42,7 +42,8 @@ def home():
             coverage_charts=coverage_charts(overview.coverage),
             recordings_charts=recordings_charts(overview.recordings),
             today=today,
-            statuses=VisitStatus,
+            statuses=MONTH_STATUSES,
+            moved=VisitStatus.MOVED,
             confirm_window=CONFIRM_WINDOW_DAYS,
         )
     if permissions.is_field_officer(current_user):

@@ -9,10 +9,12 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from outreach.extensions import db
 from outreach.i18n import long_date
 from outreach.models import Visit, VisitStatus
 from outreach.scheduling.lifecycle import Action, Refusal, refusal
 from outreach.services.visits.changes import state_of
+from outreach.services.visits.queries import successor_of
 
 
 @dataclass(frozen=True)
@@ -27,8 +29,25 @@ def _with_reason(text: str, visit: Visit) -> str:
     return f"{text} {visit.cancel_reason}" if visit.cancel_reason else text
 
 
+def _moved(visit: Visit, confirmed: str, proposed: str) -> Notice:
+    """A moved visit's notice: where it went, and whether the new day is confirmed."""
+    successor = successor_of(db.session, visit)
+    if successor is None:  # cannot happen: a move makes its successor
+        return Notice("secondary", _("This visit was moved to another day."), "visit-moved")
+    text = confirmed if successor.status is VisitStatus.CONFIRMED else proposed
+    return Notice(
+        "info", text % {"date": long_date(successor.visit_on)}, "visit-moved", "bi-arrow-right"
+    )
+
+
 def liaison_notice(visit: Visit) -> Notice | None:
     """The answer page's notice: none while the school's answer is awaited."""
+    if visit.status is VisitStatus.MOVED:
+        return _moved(
+            visit,
+            _("This visit was moved to %(date)s, which is confirmed. Thank you!"),
+            _("This visit was moved to %(date)s. The office will ask you to confirm it."),
+        )
     if visit.status is VisitStatus.CONFIRMED:
         return Notice(
             "success",
@@ -67,4 +86,10 @@ def outcome_notice(visit: Visit, today: date) -> Notice | None:
         return Notice("success", _("The outcome of this visit is already recorded."))
     if visit.status is VisitStatus.CANCELLED:
         return Notice("secondary", _with_reason(_("This visit was cancelled."), visit))
+    if visit.status is VisitStatus.MOVED:
+        return _moved(
+            visit,
+            _("This visit was moved to %(date)s (confirmed): record the outcome there."),
+            _("This visit was moved to %(date)s: record the outcome there."),
+        )
     return None

@@ -28,6 +28,8 @@ from outreach.services.visits.queries import (
     count_by_status,
     list_visits,
     month_calendar,
+    month_total,
+    successors_of,
 )
 from outreach.services.visits.sweeps import CONFIRM_WINDOW_DAYS
 from outreach.web.access import require
@@ -114,6 +116,8 @@ def index():
         filters=filters,
         page=page,
         counts=counts,
+        month_total=month_total(counts),
+        successors=successors_of(db.session, page.items),
         team_options=option_tags(((t.id, t.name) for t in _teams()), filters.team_id),
         kecamatan=kecamatan_options(),
         form=form,
