@@ -178,6 +178,7 @@ AUDIT_ACTION_LABELS = {
     "visit.reassign": _l("Given to another team"),
     "visit.missed": _l("Marked as missed"),
     "visit.outcome": _l("Outcome recorded"),
+    "visit.outcome_correct": _l("Outcome corrected"),
     "visit.link": _l("Liaison link made"),
     "visit.link_mail": _l("Liaison link e-mailed"),
     "team.feed_renew": _l("Calendar link made"),
@@ -309,6 +310,7 @@ HIDDEN_HISTORY_FIELDS = frozenset(
         "confirmed_via",
         "completed_at",
         "completed_by_id",
+        "students_pending_before",
         "link_issued_at",
         "team_id",
     }
@@ -326,6 +328,8 @@ def visit_change(name: str, value) -> str:
             return str(HOME_OUTCOME_LABELS[HomeOutcome(value)])
         if name in ("visit_on", "requested_visit_on"):
             return long_date(date.fromisoformat(value))
+        if name == "start_time":  # stored "08:30:00", read "08.30"
+            return value[:5].replace(":", ".")
     except (ValueError, KeyError):
         pass
     return str(value)

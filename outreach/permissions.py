@@ -44,6 +44,14 @@ def can_record_outcome(user: User, visit) -> bool:
     return is_field_officer(user) and user.team_id is not None and visit.team_id == user.team_id
 
 
+def can_correct_outcome(user: User, visit, *, today, recorded_on) -> bool:
+    """A coordinator corrects a recorded outcome any time; the visit's own officer on the day
+    they recorded it (``recorded_on``, the office's date of the outcome), while it is fresh."""
+    if can_coordinate(user):
+        return True
+    return can_record_outcome(user, visit) and recorded_on == today
+
+
 def can_respond_for_school(user: User, visit) -> bool:
     """A liaison confirms, moves or declines their own school's visits."""
     return (

@@ -7,8 +7,9 @@ only what it allows; neither restates it.
         └── move (the old visit closes as moved, its successor is proposed or confirmed),
             reassign, cancel, decline the month (school), mark missed (from the day on)
 
-A missed visit can still get its outcome (the team went after all). Pure: no Flask, no database;
-a visit is described by its kind, status and day.
+A missed visit can still get its outcome (the team went after all); a recorded outcome can be
+corrected (who may, and until when, is ``permissions.can_correct_outcome``). Pure: no Flask, no
+database; a visit is described by its kind, status and day.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class Action(enum.StrEnum):
     CANCEL = "cancel"
     MARK_MISSED = "mark_missed"
     RECORD_OUTCOME = "record_outcome"
+    CORRECT_OUTCOME = "correct_outcome"  # a recorded outcome put right, with the reason
 
 
 class Refusal(enum.Enum):
@@ -77,6 +79,7 @@ RULES: dict[Action, Rule] = {
     Action.CANCEL: Rule(OPEN, _ANY_DAY),
     Action.MARK_MISSED: Rule(OPEN, _FROM_THE_DAY),
     Action.RECORD_OUTCOME: Rule(frozenset({PROPOSED, CONFIRMED, MISSED}), _FROM_THE_DAY),
+    Action.CORRECT_OUTCOME: Rule(frozenset({COMPLETED}), _FROM_THE_DAY),
 }
 
 

@@ -151,9 +151,10 @@ def test_the_dashboard_figures(db_session, month, make_resident):
     # the real cancellation is cancelled; the move counts once, on its new day
     assert overview.visits_this_month[VisitStatus.CANCELLED] == 1
     assert overview.visits_this_month[VisitStatus.MOVED] == 1
-    assert overview.visits_this_month_total == monthly_report(db_session, DECEMBER).total.figures[
-        "planned"
-    ]
+    assert (
+        overview.visits_this_month_total
+        == monthly_report(db_session, DECEMBER).total.figures["planned"]
+    )
     assert [(a.kecamatan, a.waiting, a.oldest_on) for a in overview.waiting] == [
         ("Gading Cempaka", 1, date(2026, 10, 1)),
         ("Selebar", 1, date(2026, 11, 20)),

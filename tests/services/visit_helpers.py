@@ -33,7 +33,7 @@ def add_visit(
         values = dict(kind=VisitKind.HOME, resident_id=resident.id, origin=VisitOrigin.HOME_PLAN)
         resident.status = ResidentStatus.SCHEDULED
     visit = Visit(
-        team_id=team.id, visit_on=on, status=status, created_at=utcnow(), **values, **extra
+        team_id=team.id, visit_on=on, status=status, created_at=utcnow(), **{**values, **extra}
     )
     session.add(visit)
     session.commit()

@@ -16,7 +16,7 @@ from outreach.scheduling.lifecycle import (
 
 DAY = date(2026, 12, 7)
 LATE = {"move", "reassign", "cancel", "mark_missed", "record_outcome"}  # open, day come or gone
-STATUSES = ("proposed", "confirmed", "completed", "cancelled", "missed")
+STATUSES = ("proposed", "confirmed", "completed", "cancelled", "missed", "moved")
 BEFORE, ON, AFTER = DAY - timedelta(days=1), DAY, DAY + timedelta(days=1)
 
 
@@ -42,8 +42,11 @@ def actions(kind: str, status: str, today: date) -> set[str]:
          {"update_confirmation", "move", "reassign", "cancel", "mark_missed", "record_outcome"}),
         ("school", "missed", AFTER, {"record_outcome"}),
         ("home", "missed", BEFORE, set()),
-        ("school", "completed", ON, set()),
+        ("school", "completed", ON, {"correct_outcome"}),
+        ("home", "completed", AFTER, {"correct_outcome"}),
         ("home", "cancelled", AFTER, set()),
+        ("school", "moved", BEFORE, set()),
+        ("home", "moved", AFTER, set()),
     ],
 )  # fmt: skip
 def test_each_state_allows_exactly_its_actions(kind, status, today, expected):
@@ -73,8 +76,10 @@ def test_a_refusal_says_why(state, action, today, why):
 def test_the_rules_hold_for_every_state_and_day(kind, status, offset):
     today = DAY + timedelta(days=offset)
     allowed = allowed_actions(VisitState(kind, status, DAY), today)
-    if status in ("completed", "cancelled"):
+    if status in ("cancelled", "moved"):
         assert not allowed  # closed for good
+    if status == "completed":
+        assert allowed <= {Action.CORRECT_OUTCOME}  # only put right what was recorded
     if status == "missed":
         assert allowed <= {Action.RECORD_OUTCOME}  # the team may have gone after all
     if today < DAY:

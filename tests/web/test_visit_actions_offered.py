@@ -18,6 +18,7 @@ MARKS = {
     "mark_missed": 'action="/visits/{id}/missed"',
     "record_outcome": 'data-testid="record-outcome"',
     "send_link": 'data-testid="link-card"',
+    "correct_outcome": 'data-testid="correct-link"',
 }
 CLOSED = "tidak ada lagi yang dapat dilakukan"
 
@@ -38,8 +39,9 @@ def coordinator(make_user, login):
          {"move", "reassign", "cancel", "send_link", "mark_missed", "record_outcome"}),
         (VisitStatus.PROPOSED, -2, {"move", "reassign", "cancel", "mark_missed", "record_outcome"}),
         (VisitStatus.MISSED, -2, {"record_outcome"}),
-        (VisitStatus.COMPLETED, -2, set()),
+        (VisitStatus.COMPLETED, -2, {"correct_outcome"}),
         (VisitStatus.CANCELLED, 3, set()),
+        (VisitStatus.MOVED, 3, set()),
     ],
 )  # fmt: skip
 def test_the_page_offers_what_the_lifecycle_allows(

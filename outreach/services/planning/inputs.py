@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from outreach.models import OfficeClosure, SchoolBlackout, Team, Visit, VisitKind, VisitStatus
+from outreach.models import OfficeClosure, SchoolBlackout, Team, Visit, VisitKind
 from outreach.scheduling.calendar import Blackout, WorkingCalendar
 from outreach.scheduling.routes import Point
 from outreach.scheduling.teams import Booking, TeamSpec

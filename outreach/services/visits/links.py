@@ -26,6 +26,7 @@ from outreach.scheduling.lifecycle import Action
 from outreach.services.audit import record_event
 from outreach.services.visits.changes import Who, expect_allowed, stamp
 
+MOBILE_PREFIX = "+628"  # Indonesian mobile numbers, as phone numbers are stored
 RESPOND = "respond"  # the only purpose so far: confirm, ask for another day, decline
 
 # Why a link does not open its visit.
@@ -141,3 +142,39 @@ def whatsapp_url(visit: Visit, link: str) -> str | None:
     if not number:
         return None
     return f"https://wa.me/{number}?text={quote(invitation(visit, link))}"
+
+
+def family_message(visit: Visit) -> str:
+    """The message for a resident's family about a home visit, in Indonesian whatever the
+    coordinator's language: the day, who comes, what to have ready, how to answer."""
+    resident = visit.resident
+    with force_locale("id"):
+        name = resident.contact_name or resident.name
+        when = long_date(visit.visit_on, "id")
+        if visit.start_time:
+            when = _("%(date)s at %(time)s", date=when, time=visit.start_time.strftime("%H.%M"))
+        lines = [
+            _("Hello %(name)s,", name=name),
+            _(
+                "The Dukcapil team (%(team)s) plans to come to the home of %(resident)s on "
+                "%(when)s to record their e-KTP.",
+                team=visit.team.name,
+                resident=resident.name,
+                when=when,
+            ),
+            _(
+                "Please have the family card (Kartu Keluarga) ready, and a family member at "
+                "home to help."
+            ),
+            _("If that day does not suit the family, please reply to this message."),
+            _("Thank you. Dinas Kependudukan dan Pencatatan Sipil"),
+        ]
+    return "\n\n".join(lines)
+
+
+def family_whatsapp_url(visit: Visit) -> str | None:
+    """A wa.me link to the family's number with the home visit's message ready to send."""
+    phone = visit.resident.phone if visit.resident else None
+    if not (phone and phone.startswith(MOBILE_PREFIX)):
+        return None  # no number, or a landline: WhatsApp needs a mobile
+    return f"https://wa.me/{whatsapp_number(phone)}?text={quote(family_message(visit))}"

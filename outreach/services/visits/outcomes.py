@@ -1,6 +1,9 @@
 """What the field officer records after a visit, and what it changes: the school's count of
 students still to record (students left unrecorded make it a follow-up school next month), or
-the resident's request (recorded, back in the queue, closed)."""
+the resident's request (recorded, back in the queue, closed). A recorded outcome can be
+corrected, with the reason: the history keeps before → after, and what the outcome changed
+follows the correction (the school's count, the resident's request; the dashboard's and the
+report's figures are read from the visits)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from datetime import date, datetime
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from outreach.domain.problems import N_
@@ -57,11 +61,53 @@ class SchoolOutcome:
     notes: str | None = None
 
 
-def _expect_recordable(visit: Visit, version: int | None, today: date, kind: VisitKind) -> None:
+def _expect_recordable(
+    visit: Visit, version: int | None, today: date, kind: VisitKind, action=Action.RECORD_OUTCOME
+) -> None:
     expect_version(visit, version)
     if visit.kind is not kind:
         raise DomainError(_l("This form is for another kind of visit."))
-    expect_allowed(visit, Action.RECORD_OUTCOME, today)
+    expect_allowed(visit, action, today)
+
+
+NOTHING_TO_CORRECT = _l("Nothing differs from what was recorded: change a figure or the outcome.")
+
+
+def _correct(session, visit: Visit, changes: dict, reason: str | None, *, now, today, who):
+    """Save a correction of the outcome (refused when it changes nothing), audited with why."""
+    why = clean_reason(reason, required=True, field="correction")
+    if all(getattr(visit, name) == value for name, value in changes.items()):
+        raise DomainError(NOTHING_TO_CORRECT, field="correction")
+    save(
+        session,
+        visit,
+        changes,
+        rule=Action.CORRECT_OUTCOME,
+        today=today,
+        now=now,
+        who=who,
+        action="visit.outcome_correct",
+        note={"reason": why},
+    )
+
+
+def _students_left(before: int | None, recorded: int, not_recorded: int) -> int:
+    """The school's count still to record after a visit: the unrecorded students, or the count
+    before less those recorded if that is larger."""
+    return not_recorded if before is None else max(before - recorded, not_recorded)
+
+
+def _school_figures(outcome: SchoolOutcome) -> dict:
+    recorded = _count(outcome.recorded, "recorded", required=True)
+    not_recorded = _count(outcome.not_recorded, "not_recorded", required=False)
+    return {
+        "students_recorded": recorded,
+        "students_not_recorded": not_recorded,
+        "not_recorded_reason": clean_reason(
+            outcome.reason, required=not_recorded > 0, field="reason"
+        ),
+        "notes": clean_reason(outcome.notes, required=False, field="notes"),
+    }
 
 
 def _completed(now: datetime, who: Who, **outcome) -> dict:
@@ -97,30 +143,63 @@ def record_school_outcome(
     """Students recorded and not recorded (with why). The school's pending count becomes what
     is left: the unrecorded students, or the old estimate less those recorded if larger."""
     _expect_recordable(visit, version, today, VisitKind.SCHOOL)
-    recorded = _count(outcome.recorded, "recorded", required=True)
-    not_recorded = _count(outcome.not_recorded, "not_recorded", required=False)
-    reason = clean_reason(outcome.reason, required=not_recorded > 0, field="reason")
-    notes = clean_reason(outcome.notes, required=False, field="notes")
+    figures = _school_figures(outcome)
+    before = visit.school.students_pending
     save(
         session,
         visit,
-        _completed(
-            now,
-            who,
-            students_recorded=recorded,
-            students_not_recorded=not_recorded,
-            not_recorded_reason=reason,
-            notes=notes,
-        ),
+        _completed(now, who, **figures, students_pending_before=before),
         rule=Action.RECORD_OUTCOME,
         today=today,
         now=now,
         who=who,
         action="visit.outcome",
     )
-    before = visit.school.students_pending
-    left = not_recorded if before is None else max(before - recorded, not_recorded)
+    left = _students_left(before, figures["students_recorded"], figures["students_not_recorded"])
     set_students_pending(session, visit, left, now=now, who=who)
+
+
+def correct_school_outcome(
+    session: Session,
+    visit: Visit,
+    outcome: SchoolOutcome,
+    *,
+    reason: str | None,
+    now: datetime,
+    today: date,
+    who: Who,
+    version: int | None,
+) -> None:
+    """Put a recorded school outcome right. The school's count still to record is worked out
+    again from the count before the visit — unless a later visit of the school has an outcome
+    since, which counted from this one (its count stands)."""
+    _expect_recordable(visit, version, today, VisitKind.SCHOOL, Action.CORRECT_OUTCOME)
+    figures = _school_figures(outcome)
+    _correct(session, visit, figures, reason, now=now, today=today, who=who)
+    if not _later_outcome(session, visit):
+        left = _students_left(
+            visit.students_pending_before,
+            figures["students_recorded"],
+            figures["students_not_recorded"],
+        )
+        set_students_pending(session, visit, left, now=now, who=who)
+
+
+def _later_outcome(session: Session, visit: Visit) -> bool:
+    """Whether another visit of the same school got its outcome after this one."""
+    return (
+        session.scalar(
+            select(Visit.id)
+            .where(
+                Visit.school_id == visit.school_id,
+                Visit.id != visit.id,
+                Visit.status == VisitStatus.COMPLETED,
+                Visit.completed_at > visit.completed_at,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def record_home_outcome(
@@ -147,6 +226,34 @@ def record_home_outcome(
         who=who,
         action="visit.outcome",
     )
+    _resident_after(session, visit, outcome, notes, now=now, who=who)
+    return RESIDENT_AFTER[outcome]
+
+
+def correct_home_outcome(
+    session: Session,
+    visit: Visit,
+    outcome: HomeOutcome,
+    *,
+    notes: str | None,
+    reason: str | None,
+    now: datetime,
+    today: date,
+    who: Who,
+    version: int | None,
+) -> ResidentStatus:
+    """Put a recorded home outcome right; the resident's request follows the new outcome (a
+    resident recorded after all leaves the queue, one not at home after all joins it again)."""
+    _expect_recordable(visit, version, today, VisitKind.HOME, Action.CORRECT_OUTCOME)
+    notes = clean_reason(notes, required=False, field="notes")
+    changes = {"home_outcome": outcome, "notes": notes}
+    _correct(session, visit, changes, reason, now=now, today=today, who=who)
+    _resident_after(session, visit, outcome, notes, now=now, who=who)
+    return RESIDENT_AFTER[outcome]
+
+
+def _resident_after(session, visit: Visit, outcome: HomeOutcome, notes, *, now, who) -> None:
+    """The resident's request after a home visit's outcome."""
     resident = visit.resident
     after = RESIDENT_AFTER[outcome]
     if resident.status is not after:
@@ -159,4 +266,3 @@ def record_home_outcome(
         if notes:
             reason = f"{reason} {notes}"
         change_status(session, resident, after, reason[:500], now=now, actor=who.actor)
-    return after

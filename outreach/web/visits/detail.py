@@ -7,11 +7,13 @@ from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
 from outreach import permissions
+from outreach.domain.nik import age_on
 from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import office_today
@@ -20,9 +22,11 @@ from outreach.models import Team, Visit, VisitKind, utcnow
 from outreach.scheduling.lifecycle import Action
 from outreach.services.audit import record_event
 from outreach.services.mail import mail_configured, send_mail
+from outreach.services.residents.queue import list_resident_visits
 from outreach.services.visits.changes import allowed
 from outreach.services.visits.lifecycle import cancel_visit, confirm_visit, mark_missed
 from outreach.services.visits.links import (
+    family_whatsapp_url,
     invitation,
     invitation_subject,
     issue_link,
@@ -86,6 +90,18 @@ def _forms(visit: Visit, today: date, given: dict) -> dict:
     return forms
 
 
+def _family(visit: Visit, today: date) -> dict:
+    """What a home visit's page shows of the resident and the family."""
+    resident = visit.resident
+    if resident is None:
+        return {}
+    return {
+        "age": age_on(resident.birth_on, today) if resident.birth_on else None,
+        "resident_visits": list_resident_visits(db.session, resident),
+        "family_whatsapp": family_whatsapp_url(visit),
+    }
+
+
 def render_detail(visit: Visit, status: int = 200, **given):
     today = office_today()
     link = liaison_link(visit) if visit.kind is VisitKind.SCHOOL else None
@@ -99,6 +115,7 @@ def render_detail(visit: Visit, status: int = 200, **given):
         link=link,
         whatsapp=whatsapp_url(visit, link) if link else None,
         can_mail=mail_configured(current_app.config),
+        **_family(visit, today),
     ), status
 
 
@@ -112,13 +129,38 @@ def detail(visit_id: int):
     return render_detail(visit)
 
 
-def _act(visit: Visit, name: str, form, call, done: str, field: str):
+# What each action tells the coordinator, by the kind of visit: a home visit speaks of the family.
+DONE = {
+    ("confirm", VisitKind.SCHOOL): _l("Visit confirmed: the school agreed to the day."),
+    ("confirm", VisitKind.HOME): _l("Visit confirmed: the family agreed to the day."),
+    ("move", VisitKind.SCHOOL): _l(
+        "Visit moved: the new day is proposed to the school. Send it the new link."
+    ),
+    ("move", VisitKind.HOME): _l(
+        "Visit moved: the new day is proposed to the family. Call them to agree it."
+    ),
+    ("cancel", VisitKind.SCHOOL): _l("Visit cancelled."),
+    ("cancel", VisitKind.HOME): _l(
+        "Visit cancelled: the resident waits in the home-visit queue again."
+    ),
+    ("missed", VisitKind.SCHOOL): _l("Visit marked as missed."),
+    ("missed", VisitKind.HOME): _l(
+        "Visit marked as missed: the resident waits in the home-visit queue again."
+    ),
+    ("reassign", VisitKind.SCHOOL): _l("Visit given to another team."),
+    ("reassign", VisitKind.HOME): _l(
+        "Visit given to another team: it is their last stop that day."
+    ),
+}
+
+
+def _act(visit: Visit, name: str, form, call, field: str):
     """Validate the action's form, run the service, commit and redirect; else show again."""
     if form.validate_on_submit():
         outcome = attempt(form, lambda: call(form), field)
         if outcome.ok:
             db.session.commit()
-            flash(done, "success")
+            flash(str(DONE[name, visit.kind]), "success")
             target = outcome.result if isinstance(outcome.result, Visit) else visit
             return redirect(url_for("visits.detail", visit_id=target.id))
         if outcome.stale:
@@ -145,7 +187,6 @@ def confirm(visit_id: int):
             students_expected=f.students_expected.data,
             start_time=f.start_time.data,
         ),
-        _("Visit confirmed."),
         "students_expected",
     )
 
@@ -178,7 +219,6 @@ def move(visit_id: int):
             reason=f.reason.data,
             start_time=f.start_time.data,
         ),
-        _("Visit moved: the new day is proposed to the school."),
         "on",
     )
 
@@ -199,7 +239,6 @@ def cancel(visit_id: int):
             who=acting_user(),
             version=f.seen_version,
         ),
-        _("Visit cancelled."),
         "reason",
     )
 
@@ -220,7 +259,6 @@ def missed(visit_id: int):
             who=acting_user(),
             version=f.seen_version,
         ),
-        _("Visit marked as missed."),
         "reason",
     )
 
@@ -244,7 +282,6 @@ def reassign(visit_id: int):
             settings=plan_settings(),
             version=f.seen_version,
         ),
-        _("Visit given to another team."),
         "team",
     )
 

@@ -104,6 +104,14 @@ class HomeOutcomeForm(VersionForm):
     notes = _reason(_l("Notes"), required=False)
 
 
+class CorrectSchoolOutcomeForm(SchoolOutcomeForm):
+    correction = _reason(_l("Why is it corrected?"), required=True)
+
+
+class CorrectHomeOutcomeForm(HomeOutcomeForm):
+    correction = _reason(_l("Why is it corrected?"), required=True)
+
+
 BULK_ACTIONS = ("confirm", "move", "reassign", "cancel")
 
 

@@ -72,7 +72,8 @@ def liaison_notice(visit: Visit) -> Notice | None:
 
 
 def outcome_notice(visit: Visit, today: date) -> Notice | None:
-    """Why the outcome form is not shown, as the lifecycle refuses it (None when it is)."""
+    """Why the outcome form is not shown, as the lifecycle refuses it (None when it is; a
+    recorded outcome is shown itself, not told)."""
     why = refusal(state_of(visit), Action.RECORD_OUTCOME, today)
     if why is Refusal.DAY_NOT_COME:
         return Notice(
@@ -82,8 +83,6 @@ def outcome_notice(visit: Visit, today: date) -> Notice | None:
                 date=long_date(visit.visit_on),
             ),
         )
-    if visit.status is VisitStatus.COMPLETED:
-        return Notice("success", _("The outcome of this visit is already recorded."))
     if visit.status is VisitStatus.CANCELLED:
         return Notice("secondary", _with_reason(_("This visit was cancelled."), visit))
     if visit.status is VisitStatus.MOVED:

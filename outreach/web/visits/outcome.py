@@ -1,6 +1,10 @@
-"""The field officer's one-screen outcome form, on a phone, at the door or the school gate."""
+"""The field officer's one-screen outcome form, on a phone, at the door or the school gate;
+once recorded, what was recorded, and its correction (a coordinator any time, the officer on
+the day they recorded it)."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,28 +13,73 @@ from wtforms import SelectChoice
 
 from outreach import permissions
 from outreach.extensions import db
-from outreach.i18n import office_today
+from outreach.i18n import office_date, office_today
 from outreach.labels import HOME_OUTCOME_LABELS
 from outreach.models import HomeOutcome, ResidentStatus, Visit, VisitKind, utcnow
+from outreach.scheduling.lifecycle import Action
+from outreach.services.visits.changes import allowed
 from outreach.services.visits.outcomes import (
     SchoolOutcome,
+    correct_home_outcome,
+    correct_school_outcome,
     record_home_outcome,
     record_school_outcome,
 )
 from outreach.web.forms import attempt
 from outreach.web.visits import bp
 from outreach.web.visits.common import acting_user, visit_or_404
-from outreach.web.visits.forms import HomeOutcomeForm, SchoolOutcomeForm
+from outreach.web.visits.forms import (
+    CorrectHomeOutcomeForm,
+    CorrectSchoolOutcomeForm,
+    HomeOutcomeForm,
+    SchoolOutcomeForm,
+)
+
+FORMS = {
+    (VisitKind.SCHOOL, False): SchoolOutcomeForm,
+    (VisitKind.HOME, False): HomeOutcomeForm,
+    (VisitKind.SCHOOL, True): CorrectSchoolOutcomeForm,
+    (VisitKind.HOME, True): CorrectHomeOutcomeForm,
+}
 
 
-def _form(visit: Visit, posted: bool):
-    cls = SchoolOutcomeForm if visit.kind is VisitKind.SCHOOL else HomeOutcomeForm
-    form = cls() if posted else cls(formdata=None, version=str(visit.version))
+def may_correct(visit: Visit, today: date) -> bool:
+    """Whether the current user may correct the visit's recorded outcome today."""
+    return Action.CORRECT_OUTCOME in allowed(visit, today) and permissions.can_correct_outcome(
+        current_user,
+        visit,
+        today=today,
+        recorded_on=office_date(visit.completed_at) if visit.completed_at else None,
+    )
+
+
+def _form(visit: Visit, posted: bool, correcting: bool):
+    cls = FORMS[visit.kind, correcting]
+    if posted:
+        form = cls()
+    elif correcting:  # what was recorded, ready to put right
+        form = cls(formdata=None, version=str(visit.version), **_recorded(visit))
+    else:
+        form = cls(formdata=None, version=str(visit.version))
     if visit.kind is VisitKind.HOME:
         form.outcome.choices = [
             SelectChoice(outcome.value, HOME_OUTCOME_LABELS[outcome]) for outcome in HomeOutcome
         ]
     return form
+
+
+def _recorded(visit: Visit) -> dict:
+    if visit.kind is VisitKind.SCHOOL:
+        return {
+            "recorded": visit.students_recorded,
+            "not_recorded": visit.students_not_recorded,
+            "reason": visit.not_recorded_reason,
+            "notes": visit.notes,
+        }
+    return {
+        "outcome": visit.home_outcome.value if visit.home_outcome else None,
+        "notes": visit.notes,
+    }
 
 
 def _after(visit: Visit) -> str:
@@ -43,56 +92,66 @@ def _after(visit: Visit) -> str:
 @bp.route("/<int:visit_id>/outcome", methods=["GET", "POST"])
 def outcome(visit_id: int):
     visit = visit_or_404(visit_id, permissions.can_record_outcome)
+    today = office_today()
+    correcting = visit.has_outcome
+    can_correct = correcting and may_correct(visit, today)
     posted = request.method == "POST"
-    form = _form(visit, posted)
-    if posted and form.validate_on_submit():
-        done = attempt(form, lambda: _record(visit, form), "notes")
-        if done.ok:
-            db.session.commit()
-            flash(_done_message(visit, done.result), "success")
-            return redirect(_after(visit))
-        if done.stale:
+    form = _form(visit, posted, correcting)
+    if posted:
+        if correcting and not can_correct:
+            flash(_("The outcome can no longer be corrected here: ask the coordinator."), "warning")
             return redirect(url_for("visits.outcome", visit_id=visit.id))
-        db.session.expire_all()
-        visit = db.session.get(Visit, visit.id)
+        if form.validate_on_submit():
+            done = attempt(
+                form,
+                lambda: _save(visit, form, correcting),
+                "correction" if correcting else "notes",
+            )
+            if done.ok:
+                db.session.commit()
+                flash(_done_message(visit, done.result, correcting), "success")
+                return redirect(_after(visit))
+            if done.stale:
+                return redirect(url_for("visits.outcome", visit_id=visit.id))
+            db.session.expire_all()
+            visit = db.session.get(Visit, visit.id)
     return render_template(
-        "visits/outcome.html", visit=visit, form=form, today=office_today(), back=_after(visit)
+        "visits/outcome.html",
+        visit=visit,
+        form=form,
+        today=today,
+        back=_after(visit),
+        can_correct=can_correct,
     ), (422 if form.errors else 200)
 
 
-def _record(visit: Visit, form):
-    now, today, who = utcnow(), office_today(), acting_user()
-    if visit.kind is VisitKind.SCHOOL:
-        return record_school_outcome(
-            db.session,
-            visit,
-            SchoolOutcome(
-                recorded=form.recorded.data,
-                not_recorded=form.not_recorded.data or 0,
-                reason=form.reason.data,
-                notes=form.notes.data,
-            ),
-            now=now,
-            today=today,
-            who=who,
-            version=form.seen_version,
-        )
-    return record_home_outcome(
-        db.session,
-        visit,
-        HomeOutcome(form.outcome.data),
+def _school_outcome(form) -> SchoolOutcome:
+    return SchoolOutcome(
+        recorded=form.recorded.data,
+        not_recorded=form.not_recorded.data or 0,
+        reason=form.reason.data,
         notes=form.notes.data,
-        now=now,
-        today=today,
-        who=who,
-        version=form.seen_version,
     )
 
 
-def _done_message(visit: Visit, result) -> str:
+def _save(visit: Visit, form, correcting: bool):
+    """Record the outcome, or correct the one recorded (with the form's reason)."""
+    kwargs = dict(now=utcnow(), today=office_today(), who=acting_user(), version=form.seen_version)
+    if correcting:
+        kwargs["reason"] = form.correction.data
+    if visit.kind is VisitKind.SCHOOL:
+        save = correct_school_outcome if correcting else record_school_outcome
+        return save(db.session, visit, _school_outcome(form), **kwargs)
+    save = correct_home_outcome if correcting else record_home_outcome
+    return save(db.session, visit, HomeOutcome(form.outcome.data), notes=form.notes.data, **kwargs)
+
+
+def _done_message(visit: Visit, result, corrected: bool) -> str:
     if result is ResidentStatus.WAITING:  # a home visit whose resident waits again
         return _(
             "Outcome saved. %(name)s is back in the queue for another visit.",
             name=visit.subject_name,
         )
+    if corrected:
+        return _("Outcome corrected for %(name)s.", name=visit.subject_name)
     return _("Outcome saved for %(name)s.", name=visit.subject_name)
