@@ -318,9 +318,9 @@ def successors_of(session: Session, visits: list[Visit]) -> dict[int, Visit]:
     }
 
 
-def list_team_day(session: Session, team_id: int, day: date) -> list[Visit]:
-    """A team's visits on one day, schools first, then homes in route order; cancelled and
-    moved ones left out."""
+def _team_visits(session: Session, team_id: int, first: date, last: date) -> list[Visit]:
+    """A team's visits from ``first`` to ``last``, day by day: schools first (school hours are
+    the morning), then the homes in route order; cancelled and moved ones left out."""
     return list(
         session.scalars(
             select(Visit)
@@ -330,11 +330,12 @@ def list_team_day(session: Session, team_id: int, day: date) -> list[Visit]:
             )
             .where(
                 Visit.team_id == team_id,
-                Visit.visit_on == day,
+                Visit.visit_on >= first,
+                Visit.visit_on <= last,
                 Visit.holds_place,
             )
             .order_by(
-                # Schools first (school hours are the morning), then the homes in route order.
+                Visit.visit_on,
                 case((Visit.kind == VisitKind.SCHOOL, 0), else_=1),
                 Visit.start_time.nulls_last(),
                 Visit.route_order.nulls_last(),
@@ -342,6 +343,33 @@ def list_team_day(session: Session, team_id: int, day: date) -> list[Visit]:
             )
         )
     )
+
+
+def list_team_day(session: Session, team_id: int, day: date) -> list[Visit]:
+    """A team's visits on one day, in the order the team goes."""
+    return _team_visits(session, team_id, day, day)
+
+
+@dataclass(frozen=True)
+class TeamDay:
+    day: date
+    visits: list[Visit]
+
+
+def list_team_coming_days(
+    session: Session, team_id: int, today: date, *, is_working_day, days: int
+) -> list[TeamDay]:
+    """The ``days`` working days after today (``is_working_day``: the office's calendar), each
+    with the team's visits in route order; a day off with visits on it is shown too."""
+    ahead, last = [], today
+    while len(ahead) < days and last < today + timedelta(days=62):  # a calendar with no day off
+        last += timedelta(days=1)
+        if is_working_day(last):
+            ahead.append(last)
+    by_day: dict[date, list[Visit]] = {day: [] for day in ahead}
+    for visit in _team_visits(session, team_id, today + timedelta(days=1), last):
+        by_day.setdefault(visit.visit_on, []).append(visit)
+    return [TeamDay(day, by_day[day]) for day in sorted(by_day)]
 
 
 def list_team_overdue(session: Session, team_id: int, today: date, *, days: int = 14):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -16,7 +17,9 @@ from outreach.i18n import office_today
 from outreach.models import MONTH_STATUSES, VisitStatus
 from outreach.services.overview import get_office_overview
 from outreach.services.reference import kelurahan_of
+from outreach.services.planning.inputs import PlanSettings, working_calendar
 from outreach.services.visits.queries import (
+    list_team_coming_days,
     list_team_day,
     list_team_overdue,
     school_visits_for_liaison,
@@ -27,6 +30,17 @@ from outreach.web.forms import KECAMATAN_CODE
 from outreach.web.main.dashboard import coverage_charts, recordings_charts
 
 bp = Blueprint("main", __name__)
+
+
+COMING_DAYS = 5  # working days an officer sees ahead
+
+
+def _coming_days(team_id: int, today):
+    settings = PlanSettings.from_config(current_app.config)
+    calendar = working_calendar(db.session, today, today + timedelta(days=31), settings)
+    return list_team_coming_days(
+        db.session, team_id, today, is_working_day=calendar.is_working_day, days=COMING_DAYS
+    )
 
 
 @bp.route("/")
@@ -51,6 +65,7 @@ def home():
         return render_template(
             "main/home_officer.html",
             stops=list_team_day(db.session, team_id, today) if team_id else [],
+            coming=_coming_days(team_id, today) if team_id else [],
             overdue=list_team_overdue(db.session, team_id, today) if team_id else [],
             today=today,
         )
