@@ -16,8 +16,8 @@ from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import MONTH_STATUSES, VisitStatus
 from outreach.services.overview import get_office_overview
-from outreach.services.reference import kelurahan_of
 from outreach.services.planning.inputs import PlanSettings, working_calendar
+from outreach.services.reference import kelurahan_of
 from outreach.services.visits.queries import (
     list_team_coming_days,
     list_team_day,
