@@ -162,13 +162,52 @@ def test_asking_for_a_day_with_room_moves_the_visit_at_once_confirmed(db_session
     assert "team" not in event.changes  # the same team goes; a new team would be named
 
 
-def test_asking_for_a_full_or_closed_day_leaves_a_request_for_the_coordinator(
+def test_asking_for_a_full_day_leaves_a_request_for_the_coordinator(
     db_session, school_visit, make_school
 ):
     # The only team does one school a day: 10 December is taken by another school.
     add_visit(db_session, school=make_school(), team=school_visit.team, on=date(2026, 12, 10))
-    for day in (date(2026, 12, 10), date(2026, 12, 12)):  # full; a Saturday
-        result = request_other_day(
+    result = request_other_day(
+        db_session,
+        school_visit,
+        on=date(2026, 12, 10),
+        reason=None,
+        now=utcnow(),
+        today=TODAY,
+        who=LINK,
+        settings=SETTINGS,
+        version=None,
+    )
+    assert result.left_for_coordinator and result.moved_to is None
+    db_session.commit()
+    assert school_visit.status is VisitStatus.PROPOSED
+    assert school_visit.requested_visit_on == date(2026, 12, 10)
+    assert len(events(db_session, school_visit, "visit.request")) == 1
+
+
+@pytest.mark.parametrize(
+    ("day", "says"),
+    [
+        (date(2026, 12, 12), "Sabtu"),  # the teams do not go out on Saturdays
+        (date(2026, 12, 9), "Rapat kantor"),  # an office closure, named
+        (date(2026, 12, 3), "Minggu, 6 Desember 2026"),  # within the lead time (5 days)
+        (date(2027, 1, 5), "Kamis, 31 Desember 2026"),  # outside the visit's month
+    ],
+)
+def test_a_day_the_rules_refuse_is_refused_with_the_reason_and_nothing_is_written(
+    db_session, school_visit, day, says
+):
+    db_session.add(
+        OfficeClosure(
+            closed_on=date(2026, 12, 9),
+            name="Rapat kantor",
+            kind=ClosureKind.LOCAL,
+            source=ClosureSource.USER,
+        )
+    )
+    db_session.commit()
+    with pytest.raises(DomainError) as refused:
+        request_other_day(
             db_session,
             school_visit,
             on=day,
@@ -179,11 +218,11 @@ def test_asking_for_a_full_or_closed_day_leaves_a_request_for_the_coordinator(
             settings=SETTINGS,
             version=None,
         )
-        assert result.left_for_coordinator and result.moved_to is None
-    db_session.commit()
+    assert says in str(refused.value.message) and refused.value.field == "on"
+    db_session.rollback()
     assert school_visit.status is VisitStatus.PROPOSED
-    assert school_visit.requested_visit_on == date(2026, 12, 12)
-    assert len(events(db_session, school_visit, "visit.request")) == 2
+    assert school_visit.requested_visit_on is None
+    assert events(db_session, school_visit, "visit.request") == []
 
 
 def test_the_day_offered_to_the_liaison_respects_closures_blackouts_and_capacity(

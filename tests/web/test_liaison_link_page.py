@@ -9,7 +9,15 @@ import pytest
 from sqlalchemy import select
 
 from outreach.i18n import long_date, office_today
-from outreach.models import ConfirmationChannel, Visit, VisitStatus, utcnow
+from outreach.models import (
+    ClosureKind,
+    ClosureSource,
+    ConfirmationChannel,
+    OfficeClosure,
+    Visit,
+    VisitStatus,
+    utcnow,
+)
 from outreach.services.visits.changes import Who
 from outreach.services.visits.links import issue_link
 from tests.services.visit_helpers import add_visit
@@ -102,28 +110,64 @@ def test_choosing_a_day_with_room_moves_the_visit_and_opens_the_new_days_page(
     assert response.headers["Location"] != url
     moved_page = unescape(client.get(response.headers["Location"]).get_data(as_text=True))
     assert long_date(day) in moved_page and "Tanggal ini sudah dikonfirmasi" in moved_page
+    # the link the liaison had shows the new day, confirmed
     old = unescape(client.get(url).get_data(as_text=True))
     assert "Kunjungan ini sudah dipindahkan" in old
+    assert long_date(day) in old and "Tanggal ini sudah dikonfirmasi" in old
 
 
-def test_another_day_outside_the_offer_is_left_as_a_request(client, db_session, visit):
-    url = link_for(db_session, visit)
+def _ask(client, url, visit, day):
     page = client.get(url).get_data(as_text=True)
-    wanted = visit.visit_on + timedelta(days=40)
-    response = client.post(
+    return client.post(
         url,
         data={
             "answer": "request",
             "request-csrf_token": tokens(page)["request"],
             "request-version": visit.version,
             "request-day": "other",
-            "request-other_day": wanted.isoformat(),
+            "request-other_day": day.isoformat(),
         },
         follow_redirects=True,
     )
+
+
+def test_a_day_the_rules_refuse_is_refused_on_the_page_with_the_reason(client, db_session, visit):
+    closed = next_month_weekdays()[4]
+    db_session.add(
+        OfficeClosure(
+            closed_on=closed, name="Rapat kerja daerah", kind=ClosureKind.LOCAL,
+            source=ClosureSource.USER,
+        )
+    )  # fmt: skip
+    db_session.commit()
+    url = link_for(db_session, visit)
+    for day, says in (
+        (closed, "Kantor tutup pada hari itu: Rapat kerja daerah."),
+        (visit.visit_on + timedelta(days=40), "Pilih hari antara"),  # another month
+    ):
+        response = _ask(client, url, visit, day)
+        page = unescape(response.get_data(as_text=True))
+        assert response.status_code == 422 and says in page
+        # the days offered are only the possible ones: the closed day is not among them
+        radios = re.findall(r'<input[^>]*type="radio"[^>]*>', page)
+        offered = [re.search(r'value="([^"]+)"', radio).group(1) for radio in radios]
+        assert offered and closed.isoformat() not in offered
+    db_session.expire_all()
+    kept = db_session.get(Visit, visit.id)
+    assert kept.requested_visit_on is None and kept.status is VisitStatus.PROPOSED
+
+
+def test_a_full_day_is_left_as_a_request_for_the_coordinator(
+    client, db_session, visit, make_school
+):
+    full = next_month_weekdays()[5]
+    for _ in range(visit.team.school_visits_per_day):
+        add_visit(db_session, school=make_school(), team=visit.team, on=full)
+    url = link_for(db_session, visit)
+    response = _ask(client, url, visit, full)
     assert "Koordinator akan memeriksanya" in unescape(response.get_data(as_text=True))
     db_session.expire_all()
-    assert db_session.get(Visit, visit.id).requested_visit_on == wanted
+    assert db_session.get(Visit, visit.id).requested_visit_on == full
 
 
 def test_declining_needs_a_reason(client, db_session, visit):

@@ -26,7 +26,7 @@ from outreach.services.visits.changes import (
     expect_version,
     save,
 )
-from outreach.services.visits.moves import move_visit
+from outreach.services.visits.moves import DayNotPossible, move_visit
 
 STUDENTS_MAX = 10_000
 
@@ -100,6 +100,12 @@ def confirm_visit(
     return newly
 
 
+def earliest_for_liaison(today: date, settings: PlanSettings) -> date:
+    """The first day a liaison may ask for: the planner's lead time on (tomorrow at least),
+    so the team has as much notice as a planned visit gives the school."""
+    return today + timedelta(days=max(1, settings.lead_days))
+
+
 @dataclass
 class DateRequest:
     """What became of a request for another day: moved at once, or left for the coordinator."""
@@ -124,13 +130,13 @@ def request_other_day(
     version: int | None,
     students_expected: int | None = None,
 ) -> DateRequest:
-    """The liaison asks for ``on``: when it is a possible day with room (from tomorrow on), the
-    visit moves there at once, confirmed; otherwise the request waits for the coordinator."""
+    """The liaison asks for ``on``: when the planning rules allow it (from the lead time on, a
+    day the teams go out, no closure, no blackout) and a team has room, the visit moves there
+    at once, confirmed. A day the rules refuse is refused with the reason; a full day is left
+    as a request for the coordinator, who may still find a team."""
     expect_version(visit, version)
     expect_allowed(visit, Action.REQUEST_OTHER_DAY, today)
     reason = clean_reason(reason, required=False)
-    if on <= today:
-        raise DomainError(_l("Choose a day after today."), field="on")
     if on == visit.visit_on:
         raise DomainError(_l("The visit is already on that day."), field="on")
     expected = expected_students(session, visit, students_expected, now=now, who=who)
@@ -146,9 +152,11 @@ def request_other_day(
             version=None,
             reason=reason or _("Asked for by the school."),
             confirmed=True,
-            earliest=today + timedelta(days=1),
+            earliest=earliest_for_liaison(today, settings),
             students_expected=expected.get("students_expected"),
         )
+    except DayNotPossible:
+        raise
     except DomainError as refused:
         if refused.field != "on":
             raise

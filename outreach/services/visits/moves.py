@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from outreach.database import lock_for_check
 from outreach.errors import DomainError
-from outreach.i18n import long_date
+from outreach.i18n import long_date, weekday_name
 from outreach.models import (
     Kelurahan,
+    OfficeClosure,
     Resident,
     Team,
     Visit,
@@ -34,6 +35,13 @@ from outreach.services.visits.changes import (
 )
 
 FULLY_BOOKED = _l("Every team of the area is fully booked that day.")
+
+
+class DayNotPossible(DomainError):
+    """The day is outside what the planning rules allow at all (outside the window, a day the
+    office does not go out, a closure, a blackout) — unlike a full day, no one can make room."""
+
+
 # A home visit can move this far ahead; a school's monthly visit stays in its month.
 HOME_MOVE_DAYS = 31
 
@@ -198,7 +206,7 @@ def _option_on(session, visit, on, *, today, settings, earliest) -> tuple[MoveOp
     if on == visit.visit_on:
         raise DomainError(_l("The visit is already on that day."), field="on")
     if not first <= on <= last:
-        raise DomainError(
+        raise DayNotPossible(
             _l(
                 "Choose a day from %(first)s to %(last)s.",
                 first=long_date(first),
@@ -207,11 +215,23 @@ def _option_on(session, visit, on, *, today, settings, earliest) -> tuple[MoveOp
             field="on",
         )
     move = move_input(session, visit, first_on=first, last_on=last, settings=settings)
+    if on in move.calendar.closures:
+        names = session.scalars(
+            select(OfficeClosure.name)
+            .where(OfficeClosure.closed_on == on)
+            .order_by(OfficeClosure.name)
+        )
+        raise DayNotPossible(
+            _l("The office is closed that day: %(names)s.", names=", ".join(names)), field="on"
+        )
     if not move.calendar.is_working_day(on):
-        raise DomainError(_l("The office does not go out on that day."), field="on")
+        raise DayNotPossible(
+            _l("The teams do not go out on %(weekday)s.", weekday=weekday_name(on.isoweekday())),
+            field="on",
+        )
     for blackout in move.blackouts:
         if blackout.covers(on):
-            raise DomainError(
+            raise DayNotPossible(
                 _l("The school cannot be visited that day: %(reason)s.", reason=blackout.reason),
                 field="on",
             )

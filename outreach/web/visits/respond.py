@@ -3,7 +3,7 @@ month — from the signed link (no account) or from a liaison account. One page,
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -20,6 +20,7 @@ from outreach.services.visits.changes import Who, allowed
 from outreach.services.visits.lifecycle import (
     confirm_visit,
     decline_month,
+    earliest_for_liaison,
     request_other_day,
 )
 from outreach.services.visits.moves import options_for
@@ -64,7 +65,7 @@ def _forms(visit: Visit, today: date, posted: str | None) -> dict:
             visit,
             today=today,
             settings=plan_settings(),
-            earliest=today + timedelta(days=1),
+            earliest=earliest_for_liaison(today, plan_settings()),
         )
         forms["request"].day.choices = day_choices(nearest(options, visit.visit_on)) + [
             SelectChoice(OTHER_DAY, _("Another day (write it below)"))
@@ -133,18 +134,23 @@ def _answer(answer: str, form, visit: Visit, who: Who, today: date):
             on = date.fromisoformat(form.day.data)
         except ValueError:
             raise DomainError(_("Choose a day."), field="day") from None
-    return request_other_day(
-        db.session,
-        visit,
-        on=on,
-        reason=form.reason.data,
-        now=now,
-        today=today,
-        who=who,
-        settings=plan_settings(),
-        version=form.seen_version,
-        students_expected=form.students_expected.data,
-    )
+    try:
+        return request_other_day(
+            db.session,
+            visit,
+            on=on,
+            reason=form.reason.data,
+            now=now,
+            today=today,
+            who=who,
+            settings=plan_settings(),
+            version=form.seen_version,
+            students_expected=form.students_expected.data,
+        )
+    except DomainError as refused:
+        if refused.field == "on":  # said where the day was chosen
+            refused.field = "other_day" if form.day.data == OTHER_DAY else "day"
+        raise
 
 
 def render_respond(visit: Visit, who: Who, *, forms: dict | None = None, status: int = 200):
