@@ -181,6 +181,7 @@ AUDIT_ACTION_LABELS = {
     "visit.outcome_correct": _l("Outcome corrected"),
     "visit.link": _l("Liaison link made"),
     "visit.link_mail": _l("Liaison link e-mailed"),
+    "visit.link_whatsapp": _l("Liaison link sent on WhatsApp"),
     "team.feed_renew": _l("Calendar link made"),
     "team.feed_revoke": _l("Calendar link switched off"),
     "school.feed_renew": _l("Calendar link made"),

@@ -1,5 +1,6 @@
 """moved visits: a status of their own (no longer "cancelled" with a successor); the school's
-count still to record before an outcome, kept on the visit so a correction can work it out again
+count still to record before an outcome, kept on the visit so a correction can work it out again;
+when the liaison's link was last sent
 
 Revision ID: 0009
 Revises: 0008
@@ -137,8 +138,10 @@ def _alter_visits(statuses, *, add_column: bool, recreate: str) -> None:
         batch_op.create_check_constraint(op.f('ck_visits_visit_status'), _status_check(statuses))
         if add_column:
             batch_op.add_column(sa.Column('students_pending_before', sa.Integer(), nullable=True))
+            batch_op.add_column(sa.Column('link_sent_at', sa.DateTime(timezone=True), nullable=True))
         else:
             batch_op.drop_column('students_pending_before')
+            batch_op.drop_column('link_sent_at')
 
 
 def _rebuild(statuses, *, add_column: bool, away: str) -> None:

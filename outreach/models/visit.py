@@ -166,6 +166,8 @@ class Visit(Base):
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     students_expected: Mapped[int | None] = mapped_column(Integer)
     link_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the coordinator last sent the link (WhatsApp opened, or e-mailed) to the liaison.
+    link_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of the liaison's signed link: a new link replaces it, so the old one stops working.
     link_nonce: Mapped[str | None] = mapped_column(String(32))
     # iCalendar identity: a moved visit keeps its predecessor's UID and raises its SEQUENCE, so a

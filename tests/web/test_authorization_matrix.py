@@ -94,6 +94,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str | int]] = {
     ("visits.reassign", "POST"): MANAGES_VISIT_A,
     ("visits.new_link", "POST"): MANAGES_VISIT_A,
     ("visits.mail_link", "POST"): MANAGES_VISIT_A,
+    ("visits.whatsapp_link", "POST"): MANAGES_VISIT_A,
     ("visits.outcome", "GET"): RECORDS_VISIT_A,
     ("visits.outcome", "POST"): RECORDS_VISIT_A,
     ("visits.respond", "POST"): ANSWERS_FOR_SCHOOL_X,
@@ -111,6 +112,7 @@ COORDINATOR_AREAS = (
     "visits.index",
     "visits.calendar",
     "visits.export",
+    "visits.links",
 )
 UPLOADS = {"import_preview": UPLOADER, "import_discard": DISCARDS}
 

@@ -174,9 +174,13 @@ def test_the_coordinator_makes_the_liaison_link_and_a_new_one_replaces_it(
     page = unescape(get(client, f"/visits/{visit.id}"))
     link = re.search(r'data-testid="link-field"[^>]*|value="([^"]+/l/[^"]+)"', page)
     first = re.search(r'value="(http[^"]+/l/[^"]+)"', page).group(1)
-    wa = re.search(r'href="(https://wa.me/[^"]+)"', page).group(1)
-    assert wa.startswith("https://wa.me/6281234567890?text=Halo%20Bu%20Rina")
     assert link is not None
+    # WhatsApp opens with the ready message, and the sending is noted
+    sent = client.post(f"/visits/{visit.id}/link/whatsapp")
+    assert sent.status_code == 303
+    assert sent.headers["Location"].startswith("https://wa.me/6281234567890?text=Halo%20Bu%20Rina")
+    db_session.expire_all()
+    assert db_session.get(type(visit), visit.id).link_sent_at is not None
     client.post(f"/visits/{visit.id}/link")
     second = re.search(
         r'value="(http[^"]+/l/[^"]+)"', unescape(get(client, f"/visits/{visit.id}"))

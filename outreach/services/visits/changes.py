@@ -32,7 +32,14 @@ REASON_MAX = 500
 CALENDAR_FIELDS = frozenset({"status", "visit_on", "start_time", "team_id"})
 # Bookkeeping columns, written by stamp() without raising the version.
 STAMPS = frozenset(
-    {"unconfirmed_flagged_at", "reminder_sent_at", "outcome_due_at", "link_nonce", "link_issued_at"}
+    {
+        "unconfirmed_flagged_at",
+        "reminder_sent_at",
+        "outcome_due_at",
+        "link_nonce",
+        "link_issued_at",
+        "link_sent_at",
+    }
 )
 
 

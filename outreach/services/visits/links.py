@@ -20,8 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from outreach.domain.phone import whatsapp_number
-from outreach.i18n import long_date
+from outreach.i18n import long_date, office_date
 from outreach.models import School, Visit, VisitKind, VisitStatus
+from outreach.scheduling.calendar import next_month
 from outreach.scheduling.lifecycle import Action
 from outreach.services.audit import record_event
 from outreach.services.visits.changes import Who, expect_allowed, stamp
@@ -178,3 +179,51 @@ def family_whatsapp_url(visit: Visit) -> str | None:
     if not (phone and phone.startswith(MOBILE_PREFIX)):
         return None  # no number, or a landline: WhatsApp needs a mobile
     return f"https://wa.me/{whatsapp_number(phone)}?text={quote(family_message(visit))}"
+
+
+def month_invitations(session: Session, month: date, *, today: date) -> list[Visit]:
+    """The month's school visits still waiting for the school's answer (proposed, their day
+    not passed): the ones whose liaison gets a link, in day order."""
+    return list(
+        session.scalars(
+            select(Visit)
+            .options(joinedload(Visit.school), joinedload(Visit.team))
+            .where(
+                Visit.kind == VisitKind.SCHOOL,
+                Visit.status == VisitStatus.PROPOSED,
+                Visit.visit_on >= max(month, today),
+                Visit.visit_on < next_month(month),
+            )
+            .order_by(Visit.visit_on, Visit.team_id, Visit.id)
+        )
+    )
+
+
+def make_month_links(
+    session: Session, month: date, *, now: datetime, today: date, who: Who, secret: str
+) -> int:
+    """A link for every visit of :func:`month_invitations` that has none yet, in one action;
+    links already made are kept (a liaison may have them). Returns how many were made."""
+    made = 0
+    for visit in month_invitations(session, month, today=today):
+        if not visit.link_nonce:
+            issue_link(session, visit, now=now, today=today, who=who, secret=secret)
+            made += 1
+    return made
+
+
+def record_link_sent(
+    session: Session, visit: Visit, *, now: datetime, who: Who, how: str, to: str | None = None
+) -> None:
+    """The coordinator sent the link (``how``: "whatsapp" or "mail"): when, for the list of the
+    month's links, and who, for the audit log."""
+    expect_allowed(visit, Action.SEND_LINK, office_date(now))
+    stamp(session, [visit.id], link_sent_at=now)
+    record_event(
+        session,
+        now=now,
+        actor=who.actor,
+        action=f"visit.link_{how}",
+        entity=visit,
+        changes={"to": to} if to else None,
+    )

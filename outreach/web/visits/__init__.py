@@ -8,6 +8,7 @@ bp = Blueprint("visits", __name__, url_prefix="/visits")
 from outreach.web.visits import (  # noqa: E402,F401  (the routes)
     detail,
     exports,
+    links,
     outcome,
     respond,
     sheet,

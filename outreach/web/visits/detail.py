@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,20 +17,14 @@ from outreach.domain.nik import age_on
 from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import office_today
-from outreach.links import public_url
 from outreach.models import Team, Visit, VisitKind, utcnow
 from outreach.scheduling.lifecycle import Action
-from outreach.services.audit import record_event
-from outreach.services.mail import mail_configured, send_mail
+from outreach.services.mail import mail_configured
 from outreach.services.residents.queue import list_resident_visits
 from outreach.services.visits.changes import allowed
 from outreach.services.visits.lifecycle import cancel_visit, confirm_visit, mark_missed
 from outreach.services.visits.links import (
     family_whatsapp_url,
-    invitation,
-    invitation_subject,
-    issue_link,
-    link_token,
     whatsapp_url,
 )
 from outreach.services.visits.moves import move_visit, options_for, reassign_visit, teams_for_day
@@ -45,6 +39,7 @@ from outreach.web.visits.common import (
     visit_or_404,
 )
 from outreach.web.visits.forms import CancelForm, ConfirmVisitForm, MoveForm, ReassignForm
+from outreach.web.visits.links import liaison_link
 from outreach.web.visits.respond import render_respond
 
 
@@ -52,11 +47,6 @@ def _coordinated(visit_id: int) -> Visit:
     visit = visit_or_404(visit_id, permissions.can_see_visit)
     require(permissions.can_coordinate)
     return visit
-
-
-def liaison_link(visit: Visit) -> str | None:
-    token = link_token(visit, current_app.config["SECRET_KEY"])
-    return public_url("liaison.respond", token=token) if token else None
 
 
 def _forms(visit: Visit, today: date, given: dict) -> dict:
@@ -284,67 +274,3 @@ def reassign(visit_id: int):
         ),
         "team",
     )
-
-
-@bp.route("/<int:visit_id>/link", methods=["POST"])
-def new_link(visit_id: int):
-    """Issue the liaison's link (a new one replaces the old, which stops working)."""
-    visit = _coordinated(visit_id)
-    form = ConfirmForm(prefix="link")
-    if not form.validate_on_submit():
-        abort(400)
-    today = office_today()
-    if Action.SEND_LINK not in allowed(visit, today):
-        flash(_("A link can only be sent for a school visit that is still open."), "warning")
-        return redirect(url_for("visits.detail", visit_id=visit.id))
-    replaced = bool(visit.link_nonce)
-    secret = current_app.config["SECRET_KEY"]
-    issue_link(db.session, visit, now=utcnow(), today=today, who=acting_user(), secret=secret)
-    db.session.commit()
-    flash(
-        _("New link made: the previous one no longer works.")
-        if replaced
-        else _("Link made: copy it or send it on WhatsApp."),
-        "success",
-    )
-    return redirect(url_for("visits.detail", visit_id=visit.id, _anchor="liaison-link"))
-
-
-@bp.route("/<int:visit_id>/link/mail", methods=["POST"])
-def mail_link(visit_id: int):
-    """E-mail the current link to the school's liaison."""
-    visit = _coordinated(visit_id)
-    form = ConfirmForm(prefix="link")
-    if not form.validate_on_submit():
-        abort(400)
-    link = liaison_link(visit)
-    email = visit.school.liaison_email if visit.school else None
-    sendable = Action.SEND_LINK in allowed(visit, office_today())
-    if not (sendable and link and email and mail_configured(current_app.config)):
-        flash(_("Make the link first, and give the school's liaison an e-mail address."), "warning")
-        return redirect(url_for("visits.detail", visit_id=visit.id))
-    try:
-        send_mail(
-            current_app.config,
-            to=email,
-            subject=invitation_subject(visit),
-            body=invitation(visit, link),
-        )
-    except Exception:  # noqa: BLE001 - the mail server's refusal is shown, not raised
-        current_app.logger.exception("link mail for visit %d not sent", visit.id)
-        flash(
-            _("The mail server did not accept the message. Try again later, or use WhatsApp."),
-            "danger",
-        )
-        return redirect(url_for("visits.detail", visit_id=visit.id))
-    record_event(
-        db.session,
-        now=utcnow(),
-        actor=current_user._get_current_object(),
-        action="visit.link_mail",
-        entity=visit,
-        changes={"to": email},
-    )
-    db.session.commit()
-    flash(_("Link sent by e-mail to %(email)s.", email=email), "success")
-    return redirect(url_for("visits.detail", visit_id=visit.id, _anchor="liaison-link"))
