@@ -179,6 +179,7 @@ AUDIT_ACTION_LABELS = {
     "visit.missed": _l("Marked as missed"),
     "visit.outcome": _l("Outcome recorded"),
     "visit.outcome_correct": _l("Outcome corrected"),
+    "visit.follow_up": _l("Follow-up planned"),
     "visit.link": _l("Liaison link made"),
     "visit.link_mail": _l("Liaison link e-mailed"),
     "visit.link_whatsapp": _l("Liaison link sent on WhatsApp"),
@@ -299,6 +300,7 @@ VISIT_FIELD_LABELS = {
     "home_outcome": _l("Outcome"),
     "notes": _l("Notes"),
     "moved_to": _l("New visit"),
+    "follow_up_on": _l("Day of the new visit"),
     "to": _l("Sent to"),
 }
 
@@ -327,7 +329,7 @@ def visit_change(name: str, value) -> str:
             return str(VISIT_STATUS_LABELS[VisitStatus(value)])
         if name == "home_outcome":
             return str(HOME_OUTCOME_LABELS[HomeOutcome(value)])
-        if name in ("visit_on", "requested_visit_on"):
+        if name in ("visit_on", "requested_visit_on", "follow_up_on"):
             return long_date(date.fromisoformat(value))
         if name == "start_time":  # stored "08:30:00", read "08.30"
             return value[:5].replace(":", ".")

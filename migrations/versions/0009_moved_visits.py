@@ -1,6 +1,6 @@
 """moved visits: a status of their own (no longer "cancelled" with a successor); the school's
 count still to record before an outcome, kept on the visit so a correction can work it out again;
-when the liaison's link was last sent
+when the liaison's link was last sent; the visit a follow-up follows
 
 Revision ID: 0009
 Revises: 0008
@@ -139,7 +139,13 @@ def _alter_visits(statuses, *, add_column: bool, recreate: str) -> None:
         if add_column:
             batch_op.add_column(sa.Column('students_pending_before', sa.Integer(), nullable=True))
             batch_op.add_column(sa.Column('link_sent_at', sa.DateTime(timezone=True), nullable=True))
+            batch_op.add_column(sa.Column('follows_id', sa.Integer(), nullable=True))
+            batch_op.create_foreign_key(
+                batch_op.f('fk_visits_follows_id_visits'), 'visits', ['follows_id'], ['id']
+            )
         else:
+            batch_op.drop_constraint(batch_op.f('fk_visits_follows_id_visits'), type_='foreignkey')
+            batch_op.drop_column('follows_id')
             batch_op.drop_column('students_pending_before')
             batch_op.drop_column('link_sent_at')
 

@@ -153,6 +153,8 @@ class Visit(Base):
     # First day of the month this visit belongs to, for monthly-plan visits only.
     plan_month: Mapped[date | None] = mapped_column(Date)
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    # A follow-up of a missed or past visit points at it (a new visit, not a move).
+    follows_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
 
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -201,7 +203,8 @@ class Visit(Base):
     school: Mapped[School | None] = relationship()
     resident: Mapped[Resident | None] = relationship()
     team: Mapped[Team] = relationship()
-    replaces: Mapped[Visit | None] = relationship(remote_side=[id])
+    replaces: Mapped[Visit | None] = relationship(remote_side=[id], foreign_keys=[replaces_id])
+    follows: Mapped[Visit | None] = relationship(remote_side=[id], foreign_keys=[follows_id])
     confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
 

@@ -42,6 +42,7 @@ class Action(enum.StrEnum):
     MARK_MISSED = "mark_missed"
     RECORD_OUTCOME = "record_outcome"
     CORRECT_OUTCOME = "correct_outcome"  # a recorded outcome put right, with the reason
+    FOLLOW_UP = "follow_up"  # a new visit for the same school or resident, after this one
 
 
 class Refusal(enum.Enum):
@@ -80,6 +81,7 @@ RULES: dict[Action, Rule] = {
     Action.MARK_MISSED: Rule(OPEN, _FROM_THE_DAY),
     Action.RECORD_OUTCOME: Rule(frozenset({PROPOSED, CONFIRMED, MISSED}), _FROM_THE_DAY),
     Action.CORRECT_OUTCOME: Rule(frozenset({COMPLETED}), _FROM_THE_DAY),
+    Action.FOLLOW_UP: Rule(frozenset({COMPLETED, MISSED}), _FROM_THE_DAY),
 }
 
 

@@ -206,3 +206,31 @@ def test_only_a_recorded_outcome_can_be_corrected(db_session, make_team, make_sc
             who=OFFICER,
             version=visit.version,
         )
+
+
+def test_a_missed_visit_is_followed_up_once_on_a_possible_day(db_session, make_team, make_school):
+    from outreach.services.planning.inputs import PlanSettings
+    from outreach.services.visits.lifecycle import mark_missed
+    from outreach.services.visits.moves import follow_up_of, follow_up_options, follow_up_visit
+
+    settings = PlanSettings(lead_days=0)
+    visit = add_visit(db_session, school=make_school(), team=make_team(), on=DAY)
+    mark_missed(db_session, visit, reason="Mobil rusak", now=utcnow(), today=DAY, who=OFFICER,
+                version=None)  # fmt: skip
+    options = follow_up_options(db_session, visit, today=DAY, settings=settings)
+    assert options and all(DAY < option.on <= DAY + timedelta(days=31) for option in options)
+    saturday = date(2026, 12, 12)
+    assert saturday not in {option.on for option in options}
+    with pytest.raises(DomainError):
+        follow_up_visit(db_session, visit, on=saturday, now=utcnow(), today=DAY, who=OFFICER,
+                        settings=settings)  # fmt: skip
+    new = follow_up_visit(db_session, visit, on=options[0].on, now=utcnow(), today=DAY,
+                          who=OFFICER, settings=settings, reason="Jadwal ulang")  # fmt: skip
+    db_session.commit()
+    assert (new.follows_id, new.status, new.origin.value) == (visit.id, VisitStatus.PROPOSED,
+                                                               "follow_up")  # fmt: skip
+    assert new.school_id == visit.school_id and follow_up_of(db_session, visit) == new
+    with pytest.raises(DomainError) as twice:
+        follow_up_visit(db_session, visit, on=options[1].on, now=utcnow(), today=DAY,
+                        who=OFFICER, settings=settings)  # fmt: skip
+    assert "sudah" in str(twice.value.message)

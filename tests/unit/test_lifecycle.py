@@ -40,10 +40,10 @@ def actions(kind: str, status: str, today: date) -> set[str]:
         ("home", "proposed", BEFORE, {"confirm", "move", "reassign", "cancel"}),
         ("home", "confirmed", ON,
          {"update_confirmation", "move", "reassign", "cancel", "mark_missed", "record_outcome"}),
-        ("school", "missed", AFTER, {"record_outcome"}),
+        ("school", "missed", AFTER, {"record_outcome", "follow_up"}),
         ("home", "missed", BEFORE, set()),
-        ("school", "completed", ON, {"correct_outcome"}),
-        ("home", "completed", AFTER, {"correct_outcome"}),
+        ("school", "completed", ON, {"correct_outcome", "follow_up"}),
+        ("home", "completed", AFTER, {"correct_outcome", "follow_up"}),
         ("home", "cancelled", AFTER, set()),
         ("school", "moved", BEFORE, set()),
         ("home", "moved", AFTER, set()),
@@ -79,9 +79,10 @@ def test_the_rules_hold_for_every_state_and_day(kind, status, offset):
     if status in ("cancelled", "moved"):
         assert not allowed  # closed for good
     if status == "completed":
-        assert allowed <= {Action.CORRECT_OUTCOME}  # only put right what was recorded
+        assert allowed <= {Action.CORRECT_OUTCOME, Action.FOLLOW_UP}  # put right, or go again
     if status == "missed":
-        assert allowed <= {Action.RECORD_OUTCOME}  # the team may have gone after all
+        # the team may have gone after all, or goes again
+        assert allowed <= {Action.RECORD_OUTCOME, Action.FOLLOW_UP}
     if today < DAY:
         assert not allowed & {Action.MARK_MISSED, Action.RECORD_OUTCOME}
     if today > DAY:

@@ -95,6 +95,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str | int]] = {
     ("visits.new_link", "POST"): MANAGES_VISIT_A,
     ("visits.mail_link", "POST"): MANAGES_VISIT_A,
     ("visits.whatsapp_link", "POST"): MANAGES_VISIT_A,
+    ("visits.follow_up", "POST"): MANAGES_VISIT_A,
     ("visits.outcome", "GET"): RECORDS_VISIT_A,
     ("visits.outcome", "POST"): RECORDS_VISIT_A,
     ("visits.respond", "POST"): ANSWERS_FOR_SCHOOL_X,

@@ -19,6 +19,7 @@ MARKS = {
     "record_outcome": 'data-testid="record-outcome"',
     "send_link": 'data-testid="link-card"',
     "correct_outcome": 'data-testid="correct-link"',
+    "follow_up": 'data-testid="follow-up-card"',
 }
 CLOSED = "tidak ada lagi yang dapat dilakukan"
 
@@ -38,8 +39,8 @@ def coordinator(make_user, login):
         (VisitStatus.CONFIRMED, 0,
          {"move", "reassign", "cancel", "send_link", "mark_missed", "record_outcome"}),
         (VisitStatus.PROPOSED, -2, {"move", "reassign", "cancel", "mark_missed", "record_outcome"}),
-        (VisitStatus.MISSED, -2, {"record_outcome"}),
-        (VisitStatus.COMPLETED, -2, {"correct_outcome"}),
+        (VisitStatus.MISSED, -2, {"record_outcome", "follow_up"}),
+        (VisitStatus.COMPLETED, -2, {"correct_outcome", "follow_up"}),
         (VisitStatus.CANCELLED, 3, set()),
         (VisitStatus.MOVED, 3, set()),
     ],

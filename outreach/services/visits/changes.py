@@ -92,6 +92,7 @@ _NOT_YET = {
     Action.MARK_MISSED: _l("The visit's day has not come yet: cancel or move it instead."),
     Action.RECORD_OUTCOME: _l("The visit's day has not come yet: record the outcome on the day."),
     Action.CORRECT_OUTCOME: _l("The visit's day has not come yet: there is no outcome to correct."),
+    Action.FOLLOW_UP: _l("The visit's day has not come yet: move it instead."),
 }
 
 

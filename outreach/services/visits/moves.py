@@ -13,9 +13,11 @@ from outreach.database import lock_for_check
 from outreach.errors import DomainError
 from outreach.i18n import long_date, weekday_name
 from outreach.models import (
+    OPEN_VISIT_STATUSES,
     Kelurahan,
     OfficeClosure,
     Resident,
+    ResidentStatus,
     Team,
     Visit,
     VisitKind,
@@ -25,6 +27,7 @@ from outreach.models import (
 from outreach.scheduling.calendar import month_start, next_month
 from outreach.scheduling.lifecycle import Action
 from outreach.scheduling.moves import MoveInput, MoveOption, move_options, teams_with_room
+from outreach.services.audit import record_event
 from outreach.services.planning.inputs import PlanSettings, load_inputs
 from outreach.services.visits.changes import (
     Who,
@@ -310,3 +313,114 @@ def reassign_visit(
         action="visit.reassign",
         note={"team": [visit.team.name, team.name]},
     )
+
+
+# A follow-up is planned within this many days.
+FOLLOW_UP_DAYS = 31
+
+
+def follow_up_options(
+    session: Session, visit: Visit, *, today: date, settings: PlanSettings
+) -> list[MoveOption]:
+    """The days (and the team that would go) a follow-up of the visit may take place: from
+    tomorrow to FOLLOW_UP_DAYS ahead, by the planner's rules."""
+    first, last = today + timedelta(days=1), today + timedelta(days=FOLLOW_UP_DAYS)
+    return move_options(move_input(session, visit, first_on=first, last_on=last, settings=settings))
+
+
+def follow_up_of(session: Session, visit: Visit) -> Visit | None:
+    return session.scalar(select(Visit).where(Visit.follows_id == visit.id))
+
+
+def follow_up_visit(
+    session: Session,
+    visit: Visit,
+    *,
+    on: date,
+    now: datetime,
+    today: date,
+    who: Who,
+    settings: PlanSettings,
+    reason: str | None = None,
+) -> Visit:
+    """A new proposed visit for the same school or resident on ``on``, pointing back at the
+    missed or past one (``follows_id``); at most one per visit."""
+    expect_allowed(visit, Action.FOLLOW_UP, today)
+    reason = clean_reason(reason, required=False)
+    earlier = follow_up_of(session, visit)
+    if earlier is not None:
+        raise DomainError(
+            _l(
+                "This visit already has its follow-up, on %(date)s.",
+                date=long_date(earlier.visit_on),
+            ),
+            field="on",
+        )
+    if visit.kind is VisitKind.HOME:
+        _expect_resident_waits(session, visit)
+    option = next(
+        (
+            o
+            for o in follow_up_options(session, visit, today=today, settings=settings)
+            if o.on == on
+        ),
+        None,
+    )
+    if option is None:
+        raise DomainError(
+            _l("That day is not possible: choose one of the days offered."), field="on"
+        )
+    _claim_room(session, visit, option.team_id, on, "on")
+    follow_up = Visit(
+        kind=visit.kind,
+        school_id=visit.school_id,
+        resident_id=visit.resident_id,
+        team_id=option.team_id,
+        visit_on=on,
+        status=VisitStatus.PROPOSED,
+        origin=VisitOrigin.FOLLOW_UP,
+        follows_id=visit.id,
+        students_expected=visit.students_not_recorded or None,
+        route_order=_next_stop(session, option.team_id, on)
+        if visit.kind is VisitKind.HOME
+        else None,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(follow_up)
+    session.flush()
+    record_event(
+        session,
+        now=now,
+        actor=who.actor,
+        action="visit.follow_up",
+        entity=visit,
+        changes={"follow_up_on": on.isoformat(), **({"reason": reason} if reason else {})},
+    )
+    if visit.kind is VisitKind.HOME:
+        # Scheduled, as the home planner leaves a resident it places (the visit is the record).
+        visit.resident.status = ResidentStatus.SCHEDULED
+        visit.resident.updated_at = now
+    return follow_up
+
+
+def _expect_resident_waits(session: Session, visit: Visit) -> None:
+    """A home follow-up is for a resident whose request is still open and who has no other
+    visit planned."""
+    resident = visit.resident
+    if resident.status not in (ResidentStatus.WAITING, ResidentStatus.SCHEDULED):
+        raise DomainError(
+            _l("The resident's request is closed: reopen it on the resident's page first."),
+            field="on",
+        )
+    planned = session.scalar(
+        select(Visit).where(Visit.resident_id == resident.id, Visit.status.in_(OPEN_VISIT_STATUSES))
+    )
+    if planned is not None:
+        raise DomainError(
+            _l(
+                "The resident already has a visit planned, on %(date)s.",
+                date=long_date(planned.visit_on),
+            ),
+            field="on",
+        )

@@ -27,7 +27,15 @@ from outreach.services.visits.links import (
     family_whatsapp_url,
     whatsapp_url,
 )
-from outreach.services.visits.moves import move_visit, options_for, reassign_visit, teams_for_day
+from outreach.services.visits.moves import (
+    follow_up_of,
+    follow_up_options,
+    follow_up_visit,
+    move_visit,
+    options_for,
+    reassign_visit,
+    teams_for_day,
+)
 from outreach.services.visits.queries import successor_of, visit_history
 from outreach.web.access import require
 from outreach.web.forms import ConfirmForm, attempt
@@ -38,7 +46,13 @@ from outreach.web.visits.common import (
     plan_settings,
     visit_or_404,
 )
-from outreach.web.visits.forms import CancelForm, ConfirmVisitForm, MoveForm, ReassignForm
+from outreach.web.visits.forms import (
+    CancelForm,
+    ConfirmVisitForm,
+    FollowUpForm,
+    MoveForm,
+    ReassignForm,
+)
 from outreach.web.visits.links import liaison_link
 from outreach.web.visits.respond import render_respond
 
@@ -59,8 +73,15 @@ def _forms(visit: Visit, today: date, given: dict) -> dict:
         "missed": CancelForm(prefix="missed", formdata=None, version=version),
         "reassign": ReassignForm(prefix="reassign", formdata=None, version=version),
         "link": ConfirmForm(prefix="link", formdata=None),
+        "follow_up": FollowUpForm(prefix="follow_up", formdata=None, version=version),
     }
     forms.update(given)
+    if Action.FOLLOW_UP in allowed(visit, today):
+        teams = dict(db.session.execute(select(Team.id, Team.name)).all())
+        forms["follow_up"].on.choices = day_choices(
+            follow_up_options(db.session, visit, today=today, settings=plan_settings()),
+            with_team=teams,
+        )
     if Action.MOVE in allowed(visit, today):
         settings = plan_settings()
         teams = dict(db.session.execute(select(Team.id, Team.name)).all())
@@ -102,6 +123,7 @@ def render_detail(visit: Visit, status: int = 200, **given):
         forms=_forms(visit, today, given),
         history=visit_history(db.session, visit),
         successor=successor_of(db.session, visit),
+        follow_up=follow_up_of(db.session, visit),
         link=link,
         whatsapp=whatsapp_url(visit, link) if link else None,
         can_mail=mail_configured(current_app.config),
@@ -136,6 +158,12 @@ DONE = {
     ("missed", VisitKind.SCHOOL): _l("Visit marked as missed."),
     ("missed", VisitKind.HOME): _l(
         "Visit marked as missed: the resident waits in the home-visit queue again."
+    ),
+    ("follow_up", VisitKind.SCHOOL): _l(
+        "Follow-up planned: the new day is proposed to the school. Send it the link."
+    ),
+    ("follow_up", VisitKind.HOME): _l(
+        "Follow-up planned: the new day is proposed to the family. Call them to agree it."
     ),
     ("reassign", VisitKind.SCHOOL): _l("Visit given to another team."),
     ("reassign", VisitKind.HOME): _l(
@@ -273,4 +301,28 @@ def reassign(visit_id: int):
             version=f.seen_version,
         ),
         "team",
+    )
+
+
+@bp.route("/<int:visit_id>/follow-up", methods=["POST"])
+def follow_up(visit_id: int):
+    """A new visit for the same school or resident after a missed or past one."""
+    visit = _coordinated(visit_id)
+    form = FollowUpForm(prefix="follow_up")
+    form.on.choices = [SelectChoice(request.form.get("follow_up-on", ""), "")]  # the service checks
+    return _act(
+        visit,
+        "follow_up",
+        form,
+        lambda f: follow_up_visit(
+            db.session,
+            visit,
+            on=_day(f.on.data),
+            now=utcnow(),
+            today=office_today(),
+            who=acting_user(),
+            settings=plan_settings(),
+            reason=f.reason.data,
+        ),
+        "on",
     )

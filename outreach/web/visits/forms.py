@@ -77,6 +77,11 @@ class MoveForm(VersionForm):
     reason = _reason(_l("Reason"), required=False)
 
 
+class FollowUpForm(VersionForm):
+    on = SelectField(_l("Day of the new visit"), validators=[InputRequired(_l("Choose a day."))])
+    reason = _reason(_l("Note (optional)"), required=False)
+
+
 class CancelForm(VersionForm):
     reason = _reason(_l("Reason"), required=True)
 
