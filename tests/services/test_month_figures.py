@@ -121,3 +121,25 @@ def test_the_moved_tab_lists_the_moved_visits_apart(db_session):
     assert moved.total == 2 and all(visit.is_moved for visit in moved.items)
     everything = list_visits(db_session, VisitFilters(month=DECEMBER), today=TODAY, per_page=50)
     assert not any(visit.is_moved for visit in everything.items)
+
+
+@pytest.mark.usefixtures("december")
+def test_the_list_searches_by_school_or_resident_name_and_by_npsn(db_session, make_school):
+    everything = list_visits(db_session, VisitFilters(month=DECEMBER), today=TODAY, per_page=50)
+    school_visit = next(visit for visit in everything.items if visit.school)
+    home_visit = next(visit for visit in everything.items if visit.resident)
+
+    def found(q):
+        page = list_visits(db_session, VisitFilters(month=DECEMBER, q=q), today=TODAY)
+        counts = count_by_status(db_session, VisitFilters(month=DECEMBER, q=q), today=TODAY)
+        assert page.total == month_total(counts)  # the tabs count what the search shows
+        return {visit.id for visit in page.items}
+
+    assert school_visit.id in found(school_visit.school.npsn)
+    assert found(school_visit.school.npsn) == {
+        v.id for v in everything.items if v.school_id == school_visit.school_id
+    }
+    assert school_visit.id in found(school_visit.school.name.upper()[4:])
+    assert home_visit.id in found(home_visit.resident.name.lower())
+    assert found("%") == found("_") == set()  # wildcards are taken as text: no match
+    assert found("Tidak Ada Sekolah Seperti Ini") == set()

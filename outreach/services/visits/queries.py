@@ -3,10 +3,11 @@ day. Each is a fixed number of queries, however many visits there are."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Select, case, func, or_, select, union_all
+from sqlalchemy import Select, case, false, func, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from outreach.models import (
@@ -27,6 +28,8 @@ from outreach.scheduling.calendar import month_start, next_month
 from outreach.services.paging import Page, paginate_by_key
 from outreach.services.visits.sweeps import CONFIRM_WINDOW_DAYS
 
+NPSN = re.compile(r"\d{8}")
+WILDCARDS = re.compile(r"[%_\\]")
 # A visit with its school or resident, the kecamatan it lies in, and its team.
 _WITH_PLACE = (
     joinedload(Visit.school).joinedload(School.kecamatan),
@@ -46,6 +49,7 @@ class VisitFilters:
     overdue: bool = False  # past their day without an outcome (any month)
     requests: bool = False  # coming visits whose school asked for another day (any month)
     soon: bool = False  # proposed, from today to CONFIRM_WINDOW_DAYS ahead (any month)
+    q: str = ""  # a school's or resident's name (any part), or a school's NPSN
 
 
 def _kecamatan_code():
@@ -86,6 +90,8 @@ def _filtered(filters: VisitFilters, today: date, *, every_status: bool = False)
         query = query.where(Visit.team_id == filters.team_id)
     if filters.kind:
         query = query.where(Visit.kind == VisitKind(filters.kind))
+    if filters.q:
+        query = _searched(query, filters.q)
     if filters.kecamatan:  # joined only then: counting a month's visits needs no join
         query = (
             query.outerjoin(School, School.id == Visit.school_id)
@@ -94,6 +100,25 @@ def _filtered(filters: VisitFilters, today: date, *, every_status: bool = False)
             .where(_kecamatan_code() == filters.kecamatan)
         )
     return query
+
+
+def _searched(query: Select, text: str) -> Select:
+    """Visits of the school with that NPSN (eight digits), or whose school's or resident's
+    name holds the text, whatever the case."""
+    if NPSN.fullmatch(text):
+        return query.where(Visit.school_id.in_(select(School.id).where(School.npsn == text)))
+    words = WILDCARDS.sub("", text.lower())  # typed text is matched as text
+    if not words:
+        return query.where(false())
+    pattern = f"%{words}%"
+    return query.where(
+        or_(
+            Visit.school_id.in_(select(School.id).where(func.lower(School.name).like(pattern))),
+            Visit.resident_id.in_(
+                select(Resident.id).where(func.lower(Resident.name).like(pattern))
+            ),
+        )
+    )
 
 
 def list_visits(

@@ -168,6 +168,22 @@
     all.addEventListener("change", function () {
       var boxes = document.querySelectorAll("input[name='" + all.dataset.selectAll + "']:not(:disabled)");
       boxes.forEach(function (box) { box.checked = all.checked; });
+      boxes.forEach(function (box) { box.dispatchEvent(new Event("change", { bubbles: true })); });
     });
+  });
+
+  // <div data-bulk-bar="ids">: shown only while some row is ticked, with how many.
+  document.querySelectorAll("[data-bulk-bar]").forEach(function (bar) {
+    var name = bar.dataset.bulkBar;
+    var count = bar.querySelector("[data-bulk-count]");
+    var update = function () {
+      var ticked = document.querySelectorAll("input[name='" + name + "']:checked").length;
+      bar.hidden = ticked === 0 && !bar.querySelector(".is-invalid");
+      if (count) { count.textContent = count.dataset.template.replace("%n", ticked); }
+    };
+    document.addEventListener("change", function (event) {
+      if (event.target.name === name) { update(); }
+    });
+    update();
   });
 })();

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from outreach import permissions
+from outreach.domain.text import clean_line
 from outreach.extensions import db
 from outreach.i18n import office_today, weekday_name
 from outreach.models import Team, VisitKind, VisitStatus, utcnow
@@ -63,6 +64,7 @@ def _filters(today: date) -> VisitFilters:
         overdue=request.args.get("overdue") == "1",
         requests=request.args.get("requests") == "1",
         soon=request.args.get("soon") == "1",
+        q=clean_line(request.args.get("q", ""))[:80],
     )
 
 
