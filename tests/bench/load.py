@@ -73,13 +73,15 @@ def _wait_for(port: int, web: subprocess.Popen) -> None:
     while time.monotonic() < deadline:
         if web.poll() is not None:
             raise RuntimeError("gunicorn stopped at start; see its log in the bench folder")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             connection.request("GET", "/healthz")
             if connection.getresponse().status == 200:
                 return
         except OSError:
             time.sleep(0.3)
+        finally:
+            connection.close()  # an unclosed socket is a ResourceWarning, an error in the tests
     raise RuntimeError("gunicorn did not answer /healthz within 60 s")
 
 
