@@ -264,7 +264,7 @@ VISIT_ORIGIN_LABELS = {
     VisitOrigin.MONTHLY_PLAN: _l("Monthly plan"),
     VisitOrigin.MANUAL: _l("Added by hand"),
     VisitOrigin.FOLLOW_UP: _l("Follow-up"),
-    VisitOrigin.MOVED: _l("Moved"),
+    VisitOrigin.MOVED: _l("Moved here from another day"),
     VisitOrigin.HOME_PLAN: _l("Home-visit plan"),
 }
 

@@ -423,3 +423,37 @@ class TestLinkByMail:
         (message,) = FakeSMTP.sent
         assert message["To"] == "operator@sman9.sch.id"
         assert "/l/" in message.get_content() and message.get_content().startswith("Halo Bu Sari,")
+
+
+@pytest.mark.parametrize("version", ["abc", "", None])
+def test_a_change_without_a_readable_version_is_refused_not_saved_unchecked(
+    client, db_session, coordinator, team, school, days, version
+):
+    visit = add_visit(db_session, school=school, team=team, on=days[1])
+    data = {"confirm-students_expected": "30"}
+    if version is not None:
+        data["confirm-version"] = version
+    response = client.post(f"/visits/{visit.id}/confirm", data=data, follow_redirects=True)
+    assert "Orang lain baru saja mengubah kunjungan ini" in unescape(
+        response.get_data(as_text=True)
+    )
+    db_session.expire_all()
+    assert db_session.get(Visit, visit.id).status is VisitStatus.PROPOSED
+
+
+def test_a_reason_too_long_is_refused_in_indonesian(
+    client, db_session, coordinator, team, school, days
+):
+    visit = add_visit(db_session, school=school, team=team, on=days[1])
+    response = client.post(
+        f"/visits/{visit.id}/cancel",
+        data={"cancel-version": visit.version, "cancel-reason": "x" * 501},
+    )
+    assert response.status_code == 422
+    assert "Paling banyak 500 karakter." in response.get_data(as_text=True)
+
+
+def test_the_whatsapp_redirect_is_allowed_by_the_pages_own_policy(client, coordinator):
+    policy = client.get("/visits").headers["Content-Security-Policy"]
+    form_action = next(part for part in policy.split("; ") if part.startswith("form-action"))
+    assert "https://wa.me" in form_action and "https://api.whatsapp.com" in form_action

@@ -63,6 +63,12 @@ def _coordinated(visit_id: int) -> Visit:
     return visit
 
 
+def _with_placeholder(choices: list) -> list:
+    """A day list that starts unchosen (one careless click must not move a visit to today);
+    empty when there is no day to choose."""
+    return [SelectChoice("", _("— choose a day —")), *choices] if choices else []
+
+
 def _forms(visit: Visit, today: date, given: dict) -> dict:
     """The action forms for the visit's state; ``given`` ones (with errors) are kept."""
     version = str(visit.version)
@@ -78,15 +84,19 @@ def _forms(visit: Visit, today: date, given: dict) -> dict:
     forms.update(given)
     if Action.FOLLOW_UP in allowed(visit, today):
         teams = dict(db.session.execute(select(Team.id, Team.name)).all())
-        forms["follow_up"].on.choices = day_choices(
-            follow_up_options(db.session, visit, today=today, settings=plan_settings()),
-            with_team=teams,
+        forms["follow_up"].on.choices = _with_placeholder(
+            day_choices(
+                follow_up_options(db.session, visit, today=today, settings=plan_settings()),
+                with_team=teams,
+            )
         )
     if Action.MOVE in allowed(visit, today):
         settings = plan_settings()
         teams = dict(db.session.execute(select(Team.id, Team.name)).all())
-        forms["move"].on.choices = day_choices(
-            options_for(db.session, visit, today=today, settings=settings), with_team=teams
+        forms["move"].on.choices = _with_placeholder(
+            day_choices(
+                options_for(db.session, visit, today=today, settings=settings), with_team=teams
+            )
         )
         if visit.requested_visit_on and not forms["move"].on.data:
             forms["move"].on.data = visit.requested_visit_on.isoformat()
@@ -116,12 +126,14 @@ def _family(visit: Visit, today: date) -> dict:
 def render_detail(visit: Visit, status: int = 200, **given):
     today = office_today()
     link = liaison_link(visit) if visit.kind is VisitKind.SCHOOL else None
+    history = visit_history(db.session, visit)
     return render_template(
         "visits/detail.html",
         visit=visit,
         today=today,
         forms=_forms(visit, today, given),
-        history=visit_history(db.session, visit),
+        history=history,
+        chain_days={str(v.id): v.visit_on for v in history.chain},
         successor=successor_of(db.session, visit),
         follow_up=follow_up_of(db.session, visit),
         link=link,

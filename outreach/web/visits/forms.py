@@ -25,11 +25,13 @@ class VersionForm(Form):
     version = HiddenField()
 
     @property
-    def seen_version(self) -> int | None:
+    def seen_version(self) -> int:
+        """The version the page showed; one that cannot be read is no version at all (0), so
+        the change is refused as made on an old page — never saved unchecked."""
         try:
             return int(self.version.data)
         except (TypeError, ValueError):
-            return None
+            return 0
 
 
 def _students(label):
@@ -41,7 +43,7 @@ def _students(label):
 
 
 def _reason(label, required: bool):
-    validators = [Length(max=REASON_MAX)]
+    validators = [Length(max=REASON_MAX, message=_l("At most %(max)d characters."))]
     validators.insert(0, DataRequired(_l("Say why.")) if required else Optional())
     return TextAreaField(
         label, validators=validators, render_kw={"rows": 2, "maxlength": REASON_MAX}

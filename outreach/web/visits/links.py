@@ -12,7 +12,7 @@ from flask_babel import ngettext
 
 from outreach import permissions
 from outreach.extensions import db
-from outreach.i18n import office_today
+from outreach.i18n import long_date, office_today
 from outreach.links import public_url
 from outreach.models import Visit, utcnow
 from outreach.scheduling.calendar import month_start, next_month
@@ -94,7 +94,7 @@ def links():
         rows=rows,
         missing=sum(1 for _visit, link in rows if link is None),
         copy_all="\n".join(
-            f"{visit.school.name} · {visit.visit_on.isoformat()}: {link}"
+            f"{visit.school.name} · {long_date(visit.visit_on)}: {link}"
             for visit, link in rows
             if link
         ),
