@@ -61,7 +61,7 @@ def test_a_home_visit_is_confirmed_and_moved_in_a_familys_words(
         page.goto(f"{live_server}/visits/{visit.id}")
         page.click("[data-testid=confirm-form] button[type=submit]")
         assert "keluarga setuju" in page.inner_text(".alert-success")
-        page.select_option("#move-on", index=0)
+        page.select_option("#move-on", index=1)  # the first is "choose a day"
         page.fill("#move-reason", "Keluarga minta hari lain")
         page.click("[data-testid=move-form] button[type=submit]")
         notice = page.inner_text(".alert-success")
