@@ -1,6 +1,6 @@
 """moved visits: a status of their own (no longer "cancelled" with a successor); the school's
 count still to record before an outcome, kept on the visit so a correction can work it out again;
-when the liaison's link was last sent; the visit a follow-up follows
+when the liaison's link was last sent; the visit a follow-up follows; a team's phone
 
 Revision ID: 0009
 Revises: 0008
@@ -170,6 +170,8 @@ def _rebuild(statuses, *, add_column: bool, away: str) -> None:
 
 def upgrade():
     _rebuild((*STATUSES, 'moved'), add_column=True, away=AWAY['upgrade'])
+    with op.batch_alter_table('teams', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('phone', sa.String(length=20), nullable=True))
     op.execute(
         "UPDATE visits SET status = 'moved' WHERE status = 'cancelled' AND EXISTS "
         "(SELECT 1 FROM visits AS later WHERE later.replaces_id = visits.id)"
@@ -178,6 +180,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('teams', schema=None) as batch_op:
+        batch_op.drop_column('phone')
     op.execute("UPDATE visits SET status = 'cancelled' WHERE status = 'moved'")
     _rebuild(STATUSES, add_column=False, away=AWAY['downgrade'])
     _recount_days(AWAY['downgrade'])

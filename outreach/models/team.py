@@ -38,6 +38,8 @@ class Team(Base):
     # Where the team sets out from each day (the office, by default), for route ordering.
     start_lat: Mapped[float | None] = mapped_column(Float)
     start_lng: Mapped[float | None] = mapped_column(Float)
+    # The number a school's liaison or a family calls about a visit (the team's or the office's).
+    phone: Mapped[str | None] = mapped_column(String(20))
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -27,6 +27,7 @@ class TeamValues:
     start_lat: float | None = None
     start_lng: float | None = None
     is_active: bool = True
+    phone: str | None = None  # normalised (domain.phone), or none
 
 
 def get_team_by_name(session: Session, name: str) -> Team | None:
@@ -80,6 +81,7 @@ def _snapshot(team: Team) -> dict:
         "home_visits_per_day": team.home_visits_per_day,
         "kecamatan": [k.code for k in team.kecamatan],
         "start": f"{team.start_lat}, {team.start_lng}" if team.start_lat is not None else None,
+        "phone": team.phone,
         "is_active": team.is_active,
     }
 
@@ -95,9 +97,16 @@ def create_team(
     kecamatan_codes: Sequence[str] = (),
     start_lat: float | None = None,
     start_lng: float | None = None,
+    phone: str | None = None,
 ) -> Team:
     values = TeamValues(
-        name, school_visits_per_day, home_visits_per_day, kecamatan_codes, start_lat, start_lng
+        name,
+        school_visits_per_day,
+        home_visits_per_day,
+        kecamatan_codes,
+        start_lat,
+        start_lng,
+        phone=phone,
     )
     kecamatan = _checked(session, values, None)
     team = Team(
@@ -107,6 +116,7 @@ def create_team(
         kecamatan=kecamatan,
         start_lat=values.start_lat,
         start_lng=values.start_lng,
+        phone=values.phone or None,
         created_at=now,
     )
     session.add(team)
@@ -128,6 +138,7 @@ def update_team(
     team.home_visits_per_day = values.home_visits_per_day
     team.kecamatan = kecamatan
     team.start_lat, team.start_lng = values.start_lat, values.start_lng
+    team.phone = values.phone or None
     team.is_active = values.is_active
     changes = diff(before, _snapshot(team))
     session.flush()

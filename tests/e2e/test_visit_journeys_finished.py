@@ -3,7 +3,7 @@ phone: a home visit confirmed and moved in a family's words, an outcome recorded
 corrected (and the report following), a month's links sent from one page, the officer's
 coming days."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -175,5 +175,57 @@ def test_a_months_links_are_sent_from_one_page_and_the_officer_sees_the_coming_d
         assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         screenshot(phone, "day-sheet-phone")
         assert not errors
+    finally:
+        context.close()
+
+
+def test_a_liaison_is_refused_a_closed_day_then_moves_and_sees_the_new_day(
+    browser, live_server, db_session, make_team, make_school, screenshot
+):
+    from outreach.models import ClosureKind, ClosureSource, OfficeClosure, utcnow
+    from outreach.services.visits.changes import Who
+    from outreach.services.visits.links import issue_link
+
+    days = next_month_weekdays()
+    team = make_team(name="Tim Perekaman Utara", school_visits_per_day=2)
+    team.phone = "+6273621234"
+    closed = days[4]
+    db_session.add(
+        OfficeClosure(closed_on=closed, name="Rapat kerja daerah", kind=ClosureKind.LOCAL,
+                      source=ClosureSource.USER)
+    )  # fmt: skip
+    db_session.commit()
+    visit = add_visit(
+        db_session, school=make_school(name="SMA Negeri 5 Kota Bengkulu"), team=team, on=days[1]
+    )
+    token = issue_link(
+        db_session, visit, now=utcnow(), today=office_today(), who=Who("test"),
+        secret="test-secret-key-not-for-production",
+    )  # fmt: skip
+    db_session.commit()
+    context = browser.new_context(viewport=PHONE, locale="id-ID", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/l/{token}")
+        call = page.inner_text("[data-testid=liaison-call]")
+        assert "Tim Perekaman Utara" in call
+        assert page.get_attribute("[data-testid=liaison-call] a", "href") == "tel:+6273621234"
+        page.click("[data-testid=answer-request] summary")
+        page.check("input[name=request-day][value=other]")
+        page.fill("#request-other_day", closed.isoformat())
+        page.click("[data-testid=request-day]")
+        assert "Kantor tutup pada hari itu: Rapat kerja daerah." in page.inner_text("main")
+        screenshot(page, "liaison-closed-day-refused-phone")
+        offered = page.locator("input[name=request-day]:not([value=other])").first
+        new_day = offered.get_attribute("value")
+        offered.check()
+        page.click("[data-testid=request-day]")
+        page.wait_for_selector("[data-testid=liaison-confirmed]")
+        page.goto(f"{live_server}/l/{token}")  # the link the liaison was sent
+        moved = page.inner_text("main")
+        assert "sudah dipindahkan" in moved and "sudah dikonfirmasi" in moved
+        assert long_date(date.fromisoformat(new_day)) in moved
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        screenshot(page, "liaison-old-link-new-day-phone")
     finally:
         context.close()

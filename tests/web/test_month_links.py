@@ -72,3 +72,21 @@ def test_only_a_coordinator_sends_links(client, db_session, make_user, login, mo
     assert client.post(f"/visits/{waiting[0].id}/link/whatsapp").status_code in (403, 404)
     db_session.expire_all()
     assert db_session.get(Visit, waiting[0].id).link_nonce is None
+
+
+def test_a_teams_phone_is_kept_and_a_wrong_one_refused(
+    client, db_session, make_user, login, make_team
+):
+    team = make_team(name="Tim Utara")
+    login(make_user(Role.COORDINATOR))
+    form = {
+        "name": "Tim Utara", "school_visits_per_day": "2", "home_visits_per_day": "6",
+        "kecamatan": ["17.71.01"], "is_active": "y",
+    }  # fmt: skip
+    refused = client.post(f"/teams/{team.id}/edit", data={**form, "phone": "12"})
+    assert refused.status_code == 422
+    client.post(f"/teams/{team.id}/edit", data={**form, "phone": "(0736) 21234"})
+    db_session.expire_all()
+    assert db_session.get(type(team), team.id).phone == "+6273621234"
+    page = unescape(client.get(f"/teams/{team.id}").get_data(as_text=True))
+    assert 'href="tel:+6273621234"' in page

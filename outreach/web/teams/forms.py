@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
+from outreach.domain.phone import normalise_phone
 from outreach.domain.values import parse_coordinates, parse_whole_number
 from outreach.services.teams import MAX_VISITS_PER_DAY
 from outreach.web.forms import CheckboxesField, Form, SelectField
@@ -38,6 +39,11 @@ class TeamForm(Form):
         _l("Starting point (optional)"),
         validators=[Optional(), domain_check(parse_coordinates)],
         render_kw={"placeholder": "-3.7956, 102.2592", "autocomplete": "off"},
+    )
+    phone = StringField(
+        _l("Phone for schools and families (optional)"),
+        validators=[Optional(), domain_check(partial(normalise_phone, landline=True))],
+        render_kw={"inputmode": "tel", "autocomplete": "off", "placeholder": "0736 21234"},
     )
     is_active = BooleanField(_l("Active (planned for)"), default=True)
 

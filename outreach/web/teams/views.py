@@ -77,6 +77,7 @@ def _values(form: TeamForm) -> TeamValues:
         start_lat=lat,
         start_lng=lng,
         is_active=form.is_active.data,
+        phone=form.phone.data or None,
     )
 
 
@@ -97,6 +98,7 @@ def new():
                 kecamatan_codes=values.kecamatan_codes,
                 start_lat=values.start_lat,
                 start_lng=values.start_lng,
+                phone=values.phone,
             ),
             "name",
         )
