@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
@@ -32,8 +33,13 @@ MIMETYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
 
 
 def neutralise(value: object) -> object:
-    """Text that a spreadsheet would run as a formula (= + - @ …) is prefixed with ' ."""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+    """Text that a spreadsheet would run as a formula (= + - @ …) is prefixed with ' ; control
+    characters a workbook cannot hold (stored before typed text was cleaned) are left out, so
+    one bad cell never stops a month's export."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value.startswith(("=", "+", "-", "@", "\t", "\r")):
         return "'" + value
     return value
 

@@ -52,12 +52,18 @@ def month_days(first: date) -> list[date]:
     return [first + timedelta(days=offset) for offset in range((end - first).days)]
 
 
+MONTH_YEARS = (1900, 2999)  # the years a month given as text may belong to
+
+
 def parse_month(text: str) -> date:
     """ "2026-12" → date(2026, 12, 1); ValueError for anything else."""
     parts = text.strip().split("-")
     if len(parts) != 2 or len(parts[0]) != 4 or len(parts[1]) != 2:
         raise ValueError(f"not a month in the form YYYY-MM: {text!r}")
-    return date(int(parts[0]), int(parts[1]), 1)
+    year = int(parts[0])
+    if not MONTH_YEARS[0] <= year <= MONTH_YEARS[1]:  # a month before and after must exist
+        raise ValueError(f"a month of a year from {MONTH_YEARS[0]} to {MONTH_YEARS[1]}: {text!r}")
+    return date(year, int(parts[1]), 1)
 
 
 @dataclass(frozen=True)

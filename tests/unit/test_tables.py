@@ -114,3 +114,15 @@ def test_formulas_are_neutralised_in_both_file_kinds():
     sheet = load_workbook(io.BytesIO(xlsx_bytes(["name"], [["=1+1"]], title="T"))).active
     assert sheet["A2"].value == "'=1+1" and sheet["A2"].data_type == "s"
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+
+
+def test_a_control_character_stored_earlier_never_stops_a_workbook():
+    import io
+
+    from openpyxl import load_workbook
+
+    from outreach.spreadsheets import xlsx_bytes
+
+    body = xlsx_bytes(["reason"], [["a\x00b\x07c\x1b"], ["=1+1"]], title="t")
+    sheet = load_workbook(io.BytesIO(body)).active
+    assert [row[0].value for row in sheet.iter_rows(min_row=2)] == ["abc", "'=1+1"]

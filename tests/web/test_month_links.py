@@ -90,3 +90,17 @@ def test_a_teams_phone_is_kept_and_a_wrong_one_refused(
     assert db_session.get(type(team), team.id).phone == "+6273621234"
     page = unescape(client.get(f"/teams/{team.id}").get_data(as_text=True))
     assert 'href="tel:+6273621234"' in page
+
+
+def test_an_unreadable_month_makes_no_links_and_no_month_breaks_a_page(
+    client, db_session, make_user, login, month_visits
+):
+    month, waiting, *_ = month_visits
+    login(make_user(Role.COORDINATOR))
+    assert client.post("/visits/links?month=abc").status_code == 400
+    db_session.expire_all()
+    assert all(db_session.get(Visit, visit.id).link_nonce is None for visit in waiting)
+    for page in ("/visits/links", "/visits", "/visits/calendar"):
+        for odd in ("9999-12", "0001-01"):
+            assert client.get(f"{page}?month={odd}").status_code == 200, (page, odd)
+    assert client.get("/visits/export.xlsx?month=9999-12").status_code == 400

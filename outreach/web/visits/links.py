@@ -65,7 +65,8 @@ def links():
     """The month's proposed school visits, each with its liaison and the ways to send the link;
     POST makes the links still missing, all at once."""
     require(permissions.can_coordinate)
-    month, today = requested_month(), office_today()
+    # Links are made only for the month asked for: an unreadable one is refused, not replaced.
+    month, today = requested_month(strict=request.method == "POST"), office_today()
     form = ConfirmForm(prefix="links")
     if request.method == "POST":
         if not form.validate_on_submit():
