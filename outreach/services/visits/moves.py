@@ -155,12 +155,12 @@ def move_visit(
             raise DomainError(_l("That team has no room on that day."), field="team")
         option = MoveOption(on, team_id)
     _claim_room(session, visit, option.team_id, on, "on" if team_id is None else "team")
-    successor = Visit(
-        kind=visit.kind,
-        school_id=visit.school_id,
-        resident_id=visit.resident_id,
-        team_id=option.team_id,
-        visit_on=on,
+    successor = _new_visit(
+        session,
+        visit,
+        option.team_id,
+        on,
+        now=now,
         start_time=start_time or visit.start_time,
         status=VisitStatus.CONFIRMED if confirmed else VisitStatus.PROPOSED,
         origin=VisitOrigin.MOVED,
@@ -169,11 +169,6 @@ def move_visit(
         students_expected=visit.students_expected
         if students_expected is None
         else students_expected,
-        route_order=_next_stop(session, option.team_id, on)
-        if visit.kind is VisitKind.HOME
-        else None,
-        created_at=now,
-        updated_at=now,
     )
     if confirmed:
         successor.confirmed_at = now
@@ -200,6 +195,22 @@ def move_visit(
     session.add(successor)
     session.flush()
     return successor
+
+
+def _new_visit(session: Session, visit: Visit, team_id: int, on: date, *, now, **values) -> Visit:
+    """A new visit for the same school or resident as ``visit``, by ``team_id`` on ``on`` (a
+    home visit as the team's last stop that day): what a move and a follow-up both create."""
+    return Visit(
+        kind=visit.kind,
+        school_id=visit.school_id,
+        resident_id=visit.resident_id,
+        team_id=team_id,
+        visit_on=on,
+        route_order=_next_stop(session, team_id, on) if visit.kind is VisitKind.HOME else None,
+        created_at=now,
+        updated_at=now,
+        **values,
+    )
 
 
 def _option_on(session, visit, on, *, today, settings, earliest) -> tuple[MoveOption, MoveInput]:
@@ -371,21 +382,16 @@ def follow_up_visit(
             _l("That day is not possible: choose one of the days offered."), field="on"
         )
     _claim_room(session, visit, option.team_id, on, "on")
-    follow_up = Visit(
-        kind=visit.kind,
-        school_id=visit.school_id,
-        resident_id=visit.resident_id,
-        team_id=option.team_id,
-        visit_on=on,
+    follow_up = _new_visit(
+        session,
+        visit,
+        option.team_id,
+        on,
+        now=now,
         status=VisitStatus.PROPOSED,
         origin=VisitOrigin.FOLLOW_UP,
         follows_id=visit.id,
         students_expected=visit.students_not_recorded or None,
-        route_order=_next_stop(session, option.team_id, on)
-        if visit.kind is VisitKind.HOME
-        else None,
-        created_at=now,
-        updated_at=now,
     )
     session.add(follow_up)
     session.flush()

@@ -60,6 +60,14 @@ def _sendable(visit: Visit) -> bool:
     return Action.SEND_LINK in allowed(visit, office_today())
 
 
+def _not_sendable(visit: Visit) -> bool:
+    """Whether the visit no longer takes a link (said to the coordinator)."""
+    if _sendable(visit):
+        return False
+    flash(_("A link can only be sent for a school visit that is still open."), "warning")
+    return True
+
+
 @bp.route("/links", methods=["GET", "POST"])
 def links():
     """The month's proposed school visits, each with its liaison and the ways to send the link;
@@ -115,8 +123,7 @@ def new_link(visit_id: int):
     form = ConfirmForm(prefix="link")
     if not form.validate_on_submit():
         abort(400)
-    if not _sendable(visit):
-        flash(_("A link can only be sent for a school visit that is still open."), "warning")
+    if _not_sendable(visit):
         return redirect(url_for("visits.detail", visit_id=visit.id))
     replaced = bool(visit.link_nonce)
     secret = current_app.config["SECRET_KEY"]
@@ -141,8 +148,7 @@ def whatsapp_link(visit_id: int):
     form = ConfirmForm(prefix="link")
     if not form.validate_on_submit():
         abort(400)
-    if not _sendable(visit):
-        flash(_("A link can only be sent for a school visit that is still open."), "warning")
+    if _not_sendable(visit):
         return _back(visit)
     now, who = utcnow(), acting_user()
     if not visit.link_nonce:
