@@ -5,7 +5,7 @@ import re
 from sqlalchemy import select
 
 from outreach.models import AuditEvent, Role, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, field_errors
 
 
 def form(**overrides):
@@ -57,6 +57,23 @@ def test_bad_input_is_named_on_the_field_and_nothing_is_written(
         assert response.status_code == 200, data
         page = response.get_data(as_text=True)
         assert "is-invalid" in page and message in page, (data, message)
+    db_session.rollback()
+    assert db_session.scalar(select(User).where(User.username == "petugas.baru")) is None
+
+
+def test_a_new_account_starts_with_no_role_chosen_and_one_must_be_chosen(
+    client, db_session, make_user, login
+):
+    login(make_user(Role.ADMIN))
+    page = client.get("/admin/users/new").get_data(as_text=True)
+    role_select = re.search(r'<select[^>]*name="role".*?</select>', page, flags=re.S).group(0)
+    options = re.findall(r"<option ([^>]*)>([^<]*)</option>", role_select)
+    assert options[0] == ('selected value=""', "— pilih peran —")
+    assert not [label for attributes, label in options[1:] if "selected" in attributes]
+    for data in (form(role=""), {k: v for k, v in form().items() if k != "role"}):
+        response = client.post("/admin/users/new", data=data)
+        assert response.status_code == 200
+        assert field_errors(response.get_data(as_text=True)) == ["Pilih peran orang tersebut."]
     db_session.rollback()
     assert db_session.scalar(select(User).where(User.username == "petugas.baru")) is None
 

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, SelectChoice, StringField
+from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import DataRequired, Optional, Regexp
 
-from outreach.labels import ROLE_LABELS
-from outreach.models import Role
 from outreach.web.auth.forms import NewPasswordForm
 from outreach.web.forms import Form, SelectField
 from outreach.web.validators import TextLength
-
-
-def role_choices() -> list[SelectChoice]:
-    return [SelectChoice(role.value, str(ROLE_LABELS[role])) for role in Role]
 
 
 class _AccountFields(Form):
@@ -22,7 +16,10 @@ class _AccountFields(Form):
         _l("Full name"),
         validators=[DataRequired(_l("Enter the person's name.")), TextLength(max=120)],
     )
-    role = SelectField(_l("Role"))
+    # Empty when not sent at all, so that it gets the same message as the empty choice.
+    role = SelectField(
+        _l("Role"), default="", validators=[DataRequired(_l("Choose the person's role."))]
+    )
     team = SelectField(_l("Team (field officers)"), validators=[Optional()])
     school = SelectField(_l("School (liaison officers)"), validators=[Optional()])
     email = EmailField(_l("Email (optional)"), validators=[Optional(), TextLength(max=255)])

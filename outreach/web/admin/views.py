@@ -19,8 +19,8 @@ from outreach.web.admin.forms import (
     PasswordResetForm,
     UserCreateForm,
     UserEditForm,
-    role_choices,
 )
+from outreach.web.choices import enum_choices
 from outreach.web.forms import attempt
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -32,7 +32,8 @@ def admins_only():
 
 
 def _fill_choices(form) -> None:
-    form.role.choices = role_choices()
+    # An empty first choice: a new account's role is chosen, never the top of the list.
+    form.role.choices = enum_choices(ROLE_LABELS, _("— choose a role —"))
     form.team.choices = [SelectChoice("", _("— none —"))] + [
         SelectChoice(str(team.id), team.name) for team in list_teams(db.session)
     ]
