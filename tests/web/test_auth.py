@@ -157,6 +157,58 @@ def test_anonymous_language_choice_lives_in_the_session(client):
     assert "Username" in page and '<html lang="en">' in page
 
 
+@pytest.mark.parametrize(("saved", "picked"), [("id", "en"), ("en", "id")])
+def test_the_language_picked_on_the_login_page_is_kept_at_login_and_saved(
+    client, db_session, make_user, saved, picked
+):
+    user = make_user()
+    db_session.get(User, user.id).locale = saved
+    db_session.commit()
+    client.get("/login")
+    client.post("/language", data={"locale": picked, "next": "/login"})
+    home = client.post(
+        "/login", data={"username": user.username, "password": PASSWORD}, follow_redirects=True
+    )
+    assert f'<html lang="{picked}">' in home.get_data(as_text=True)
+    db_session.rollback()
+    assert db_session.get(User, user.id).locale == picked
+    # The next login elsewhere, without touching the switch, speaks the saved language.
+    other = client.application.test_client()
+    page = other.post(
+        "/login", data={"username": user.username, "password": PASSWORD}, follow_redirects=True
+    )
+    assert f'<html lang="{picked}">' in page.get_data(as_text=True)
+
+
+def test_without_the_switch_the_login_gives_the_accounts_language(client, db_session, make_user):
+    english, indonesian = make_user(), make_user()
+    db_session.get(User, english.id).locale = "en"
+    db_session.commit()
+    # The first logs in and out: the login page stays in their English, untouched.
+    client.post("/login", data={"username": english.username, "password": PASSWORD})
+    client.post("/logout")
+    assert '<html lang="en">' in client.get("/login").get_data(as_text=True)
+    # The next person on the same browser gets their own account's language, which stays.
+    home = client.post(
+        "/login",
+        data={"username": indonesian.username, "password": PASSWORD},
+        follow_redirects=True,
+    )
+    assert '<html lang="id">' in home.get_data(as_text=True)
+    db_session.rollback()
+    assert db_session.get(User, indonesian.id).locale == "id"
+
+
+def test_a_failed_login_keeps_the_picked_language_for_the_next_try(client, db_session, make_user):
+    user = make_user()
+    client.post("/language", data={"locale": "en", "next": "/login"})
+    wrong = client.post("/login", data={"username": user.username, "password": "salah"})
+    assert "Wrong username or password." in wrong.get_data(as_text=True)
+    client.post("/login", data={"username": user.username, "password": PASSWORD})
+    db_session.rollback()
+    assert db_session.get(User, user.id).locale == "en"
+
+
 def test_logins_and_failures_are_audited_with_the_address(client, db_session, make_user):
     user = make_user()
     client.post("/login", data={"username": user.username, "password": "salah"})

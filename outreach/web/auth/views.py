@@ -21,6 +21,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from outreach.extensions import db, limiter
+from outreach.i18n import SUPPORTED_LOCALES
 from outreach.models import User, utcnow
 from outreach.services.users import authenticate, change_own_password, normalise_username
 from outreach.web.access import public
@@ -28,6 +29,9 @@ from outreach.web.auth.forms import ChangePasswordForm, LanguageForm, LoginForm,
 from outreach.web.forms import attempt
 
 bp = Blueprint("auth", __name__)
+
+# In the session of someone not logged in who picked a language with the switch.
+LOCALE_CHOSEN = "locale_chosen"
 
 
 def init_login(app, login_manager) -> None:
@@ -95,6 +99,11 @@ def login():
             now=utcnow(),
             remote_addr=request.remote_addr,
         )
+        picked = session.get("locale") if session.get(LOCALE_CHOSEN) else None
+        if user is not None and picked in SUPPORTED_LOCALES:
+            # The language picked on the login page is the one the user wants: it carries on
+            # past the login and is saved, so the next login on another device uses it too.
+            user.locale = picked
         db.session.commit()
         if user is not None:
             session.clear()
@@ -129,6 +138,8 @@ def language():
         if current_user.is_authenticated:
             current_user.locale = form.locale.data
             db.session.commit()
+        else:  # picked on the login page: kept at the login (not the language a logout left)
+            session[LOCALE_CHOSEN] = True
         session["locale"] = form.locale.data
     return redirect(safe_next(form.next.data) or url_for("main.home"))
 
