@@ -1,5 +1,6 @@
 """Teams, office closures, the plan pages and the jobs page, through the test client."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -300,6 +301,27 @@ def test_a_month_outside_the_list_is_not_planned(client, coordinator, db_session
     page = client.get("/plan?month=bulan-depan")
     assert page.status_code == 200 and "alert-warning" in text(page)
     assert db_session.scalar(select(func.count()).select_from(Visit)) == 0
+
+
+def test_the_month_list_starts_at_this_month_and_a_past_month_is_not_planned(
+    client, coordinator, db_session, planned_city
+):
+    this_month = office_today().replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    page = text(client.get("/plan"))
+    month_select = page.split('name="month"')[1].split("</select>")[0]
+    offered = re.findall(r'value="(\d{4}-\d{2})"', month_select)
+    assert offered[0] == this_month.strftime("%Y-%m") and len(offered) == 13
+    assert last_month.strftime("%Y-%m") not in offered
+    assert client.post("/plan", data={"month": last_month.strftime("%Y-%m")}).status_code == 400
+    asked = text(client.get(f"/plan?month={last_month:%Y-%m}"))
+    assert "bulan ini atau salah satu dari dua belas bulan sesudahnya" in asked
+    assert db_session.scalar(select(func.count()).select_from(Visit)) == 0
+    # An empty month's report and visit list offer its plan only when it can still be made.
+    for page_url in ("/reports", "/visits"):
+        for month, offered in ((last_month, False), (this_month, True)):
+            shown = text(client.get(f"{page_url}?month={month:%Y-%m}"))
+            assert (f"/plan?month={month:%Y-%m}" in shown) is offered, (page_url, month)
 
 
 def test_the_home_plan_page_previews_routes_and_creates_the_visits(

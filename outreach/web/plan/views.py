@@ -30,10 +30,9 @@ def _settings() -> PlanSettings:
 
 
 def _month_choices(today: date) -> list[SelectChoice]:
-    """From last month to a year ahead."""
-    first = month_start(month_start(today) - timedelta(days=1))
-    months = [first]
-    for _step in range(13):
+    """This month and the twelve after it: a month gone by is not planned any more."""
+    months = [month_start(today)]
+    for _step in range(12):
         months.append(next_month(months[-1]))
     return [SelectChoice(m.strftime("%Y-%m"), month_name(m).capitalize()) for m in months]
 
@@ -59,7 +58,9 @@ def index():
         form.month.data = next_month(today).strftime("%Y-%m")
     elif not form.validate():
         form.month.data = next_month(today).strftime("%Y-%m")
-        flash(_("Choose a month from the list."), "warning")
+        flash(
+            _("Choose a month from the list: this month or one of the twelve after it."), "warning"
+        )
     month = date.fromisoformat(form.month.data + "-01")
     preview = preview_school_plan(db.session, month=month, today=today, settings=_settings())
     create_form = CreateMonthForm(formdata=None, month=form.month.data)
