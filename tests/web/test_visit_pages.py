@@ -144,6 +144,60 @@ def test_moving_from_the_visit_page_links_the_new_visit_and_a_stale_form_is_refu
     assert db_session.get(Visit, new.id).status is VisitStatus.PROPOSED
 
 
+def chosen(page: str, name: str) -> tuple[list[str], list[str]]:
+    """The values a select offers and the ones it has selected."""
+    select_html = re.search(rf'<select[^>]*name="{name}".*?</select>', page, flags=re.S).group(0)
+    options = re.findall(r'<option ([^>]*?)value="([^"]*)"', select_html)
+    selected = [value for attrs, value in options if "selected" in attrs]
+    return [value for _, value in options], selected
+
+
+def test_every_picker_that_changes_a_visit_starts_unchosen(
+    client, db_session, coordinator, team, school, days, make_team
+):
+    """One careless click moves no visit to the first day, gives it to no team and applies no
+    bulk action: each list opens on its empty 'choose' line."""
+    other = make_team(name="Tim Selatan", school_visits_per_day=2)
+    visit = add_visit(db_session, school=school, team=team, on=days[1])
+    missed = add_visit(
+        db_session,
+        school=school,
+        team=team,
+        on=office_today() - timedelta(days=2),
+        status=VisitStatus.MISSED,
+    )
+    page = unescape(get(client, f"/visits/{visit.id}"))
+    for name, blank in (("move-on", "— pilih hari —"), ("reassign-team", "— pilih tim —")):
+        offered, selected = chosen(page, name)
+        assert offered[0] == "" and len(offered) > 1 and selected in ([], [""]), name
+        assert f'value="">{blank}</option>' in page, name
+    assert str(other.id) in chosen(page, "reassign-team")[0]
+    offered, selected = chosen(unescape(get(client, f"/visits/{missed.id}")), "follow_up-on")
+    assert offered[0] == "" and len(offered) > 1 and selected in ([], [""])
+    month = days[1].strftime("%Y-%m")
+    offered, selected = chosen(get(client, f"/visits?month={month}"), "action")
+    assert offered[0] == "" and selected in ([], [""])
+    # Sent as it opens, nothing happens and the reason is said.
+    response = client.post(
+        f"/visits/{visit.id}/reassign",
+        data={"reassign-team": "", "reassign-version": visit.version},
+    )
+    assert response.status_code == 422
+    assert "Pilih tim." in field_errors(response.get_data(as_text=True))
+    page = client.post(
+        f"/visits?month={month}", data={"ids": [visit.id], "action": ""}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Pilih tindakan untuk kunjungan yang dipilih." in unescape(page)
+    db_session.expire_all()
+    assert db_session.get(Visit, visit.id).team_id == team.id
+    assert db_session.get(Visit, visit.id).status is VisitStatus.PROPOSED
+    # The day the school asked for is the one exception: it is named above the form, chosen.
+    visit.requested_visit_on = days[3]
+    db_session.commit()
+    page = unescape(get(client, f"/visits/{visit.id}"))
+    assert chosen(page, "move-on")[1] == [days[3].isoformat()]
+
+
 def test_a_refused_action_shows_the_reason_on_its_field(
     client, db_session, coordinator, team, school, days
 ):

@@ -63,10 +63,11 @@ def _coordinated(visit_id: int) -> Visit:
     return visit
 
 
-def _with_placeholder(choices: list) -> list:
-    """A day list that starts unchosen (one careless click must not move a visit to today);
-    empty when there is no day to choose."""
-    return [SelectChoice("", _("— choose a day —")), *choices] if choices else []
+def _with_placeholder(choices: list, blank: str | None = None) -> list:
+    """A list that starts unchosen — a day by default, or ``blank`` — so that one careless
+    click moves no visit to the first day nor gives it to the first team; empty when there
+    is nothing to choose."""
+    return [SelectChoice("", blank or _("— choose a day —")), *choices] if choices else []
 
 
 def _forms(visit: Visit, today: date, given: dict) -> dict:
@@ -104,10 +105,13 @@ def _forms(visit: Visit, today: date, given: dict) -> dict:
             choice.value == visit.requested_visit_on.isoformat()
             for choice in forms["move"].on.choices
         )
-        forms["reassign"].team.choices = [
-            SelectChoice(str(team.id), team.name)
-            for team in teams_for_day(db.session, visit, settings=settings)
-        ]
+        forms["reassign"].team.choices = _with_placeholder(
+            [
+                SelectChoice(str(team.id), team.name)
+                for team in teams_for_day(db.session, visit, settings=settings)
+            ],
+            _("— choose a team —"),
+        )
     return forms
 
 

@@ -81,6 +81,7 @@ def _teams() -> list:
 def _bulk_form() -> BulkForm:
     form = BulkForm()
     form.action.choices = [
+        SelectChoice("", _("— choose an action —")),  # none taken by a careless Apply
         SelectChoice("confirm", _("Confirm (by phone)")),
         SelectChoice("move", _("Move to the day below")),
         SelectChoice("reassign", _("Give to the team below")),
