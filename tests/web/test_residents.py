@@ -232,9 +232,16 @@ def test_a_birth_date_unlike_the_nik_saves_with_a_warning(client, coordinator):
 
 
 def test_status_change_with_a_reason(client, coordinator, db_session, siti):
+    page = text(client.get(f"/residents/{siti.id}"))
+    status_select = page.split('name="status"')[1].split("</select>")[0]
+    assert status_select.count("selected") == 1  # the empty first line, nothing else
+    assert '<option selected value="">— pilih status baru —</option>' in status_select
     refused = client.post(f"/residents/{siti.id}/status", data={"status": "recorded", "reason": ""})
     assert refused.status_code == 422
     assert "Sebutkan alasan perubahan status." in field_errors(text(refused))
+    refused = client.post(f"/residents/{siti.id}/status", data={"status": "", "reason": "Pindah"})
+    assert refused.status_code == 422
+    assert field_errors(text(refused)) == ["Pilih status baru."]
     done = client.post(
         f"/residents/{siti.id}/status",
         data={"status": "recorded", "reason": "Direkam di rumah"},

@@ -121,7 +121,9 @@ class FindNikForm(Form):
 
 
 class StatusForm(Form):
-    status = SelectField(_l("New status"))
+    status = SelectField(
+        _l("New status"), default="", validators=[DataRequired(_l("Choose the new status."))]
+    )
     reason = StringField(
         _l("Reason"),
         validators=[DataRequired(_l("Say why the status changes.")), TextLength(max=500)],
@@ -129,7 +131,9 @@ class StatusForm(Form):
     )
 
     def fill_choices(self, current) -> None:
-        self.status.choices = [
+        """The statuses it may change to, after an empty first choice: a careless click
+        changes nothing."""
+        self.status.choices = [SelectChoice("", str(_l("— choose the new status —")))] + [
             SelectChoice(status.value, str(RESIDENT_STATUS_LABELS[status]))
             for status in MANUAL_STATUSES
             if status is not current
