@@ -1,13 +1,15 @@
 """The main navigation: one table of entries, each shown to the roles its predicate admits.
 
-An entry appears only once its endpoint exists, so each area's blueprint lights up its own
-entry when it is registered.
+The daily work sits in the bar itself; what a coordinator opens less often is grouped in two
+menus (figures, and the office's settings), so the bar fits from 1200 px and folds into one
+menu below. An entry appears only once its endpoint exists, so each area's blueprint lights
+up its own entry when it is registered; a menu with no entry for the user is not drawn.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
@@ -24,39 +26,92 @@ class NavEntry:
     allowed: Callable[..., bool]
 
 
+@dataclass(frozen=True)
+class NavMenu:
+    label: str
+    icon: str
+    entries: tuple[NavEntry, ...] = field(default=())
+
+
 def _anyone(user) -> bool:
     return bool(user.is_authenticated)
 
 
-NAV_ENTRIES = (
+_COORDINATORS = permissions.can_coordinate
+_ADMINS = permissions.can_manage_users
+
+
+NAV_ITEMS: tuple[NavEntry | NavMenu, ...] = (
     NavEntry("main.home", _l("Home"), "house", _anyone),
-    NavEntry("visits.calendar", _l("Calendar"), "calendar3", permissions.can_coordinate),
-    NavEntry("visits.index", _l("Visits"), "list-check", permissions.can_coordinate),
-    NavEntry("plan.index", _l("Plan"), "diagram-3", permissions.can_coordinate),
-    NavEntry("schools.index", _l("Schools"), "building", permissions.can_coordinate),
-    NavEntry("residents.index", _l("Residents"), "people", permissions.can_coordinate),
-    NavEntry("teams.index", _l("Teams"), "person-badge", permissions.can_coordinate),
-    NavEntry("coverage.index", _l("Coverage"), "graph-up", permissions.can_coordinate),
-    NavEntry("reports.index", _l("Reports"), "bar-chart", permissions.can_coordinate),
-    NavEntry("admin.users", _l("Users"), "person-gear", permissions.can_manage_users),
+    NavEntry("visits.calendar", _l("Calendar"), "calendar3", _COORDINATORS),
+    NavEntry("visits.index", _l("Visits"), "list-check", _COORDINATORS),
+    NavEntry("plan.index", _l("Plan"), "diagram-3", _COORDINATORS),
+    NavEntry("schools.index", _l("Schools"), "building", _COORDINATORS),
+    NavEntry("residents.index", _l("Residents"), "people", _COORDINATORS),
+    NavMenu(
+        _l("Reports"),
+        "bar-chart",
+        (
+            NavEntry("coverage.index", _l("Coverage"), "graph-up", _COORDINATORS),
+            NavEntry("reports.index", _l("Monthly report"), "bar-chart", _COORDINATORS),
+        ),
+    ),
+    NavMenu(
+        _l("Settings"),
+        "gear",
+        (
+            NavEntry("teams.index", _l("Teams"), "person-badge", _COORDINATORS),
+            NavEntry("closures.index", _l("Office closures"), "calendar-x", _COORDINATORS),
+            NavEntry("admin.users", _l("Users"), "person-gear", _ADMINS),
+            NavEntry("admin.jobs", _l("Scheduled jobs"), "clock-history", _ADMINS),
+        ),
+    ),
+)
+NAV_ENTRIES: tuple[NavEntry, ...] = tuple(
+    entry
+    for item in NAV_ITEMS
+    for entry in (item.entries if isinstance(item, NavMenu) else (item,))
 )
 
 
 def nav_entries() -> list[dict]:
-    """The entries the current user may see, with which one is active."""
+    """The bar's items the current user may see, in order: an entry is a dict with its
+    endpoint, label, icon and whether it is the page's own; a menu has ``entries`` instead of
+    an endpoint, and is active when one of its entries is."""
     if not current_user.is_authenticated:
         return []
     endpoints = current_app.view_functions
-    shown = [e for e in NAV_ENTRIES if e.endpoint in endpoints and e.allowed(current_user)]
-    return [
-        {
+
+    def shown(entry: NavEntry) -> bool:
+        return entry.endpoint in endpoints and entry.allowed(current_user)
+
+    visible = [entry for entry in NAV_ENTRIES if shown(entry)]
+    active = _active_entry(visible, request.endpoint or "")
+
+    def drawn(entry: NavEntry) -> dict:
+        return {
             "endpoint": entry.endpoint,
             "label": entry.label,
             "icon": entry.icon,
-            "active": entry is _active_entry(shown, request.endpoint or ""),
+            "active": entry is active,
         }
-        for entry in shown
-    ]
+
+    items: list[dict] = []
+    for item in NAV_ITEMS:
+        if isinstance(item, NavMenu):
+            entries = [drawn(entry) for entry in item.entries if shown(entry)]
+            if entries:
+                items.append(
+                    {
+                        "label": item.label,
+                        "icon": item.icon,
+                        "entries": entries,
+                        "active": any(entry["active"] for entry in entries),
+                    }
+                )
+        elif shown(item):
+            items.append(drawn(item))
+    return items
 
 
 def _active_entry(entries: list[NavEntry], endpoint: str) -> NavEntry | None:

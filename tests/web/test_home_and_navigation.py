@@ -1,5 +1,6 @@
 """Each role's home page and navigation, the health check and the error pages."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -11,8 +12,9 @@ from outreach.web.navigation import NAV_ENTRIES
 
 
 def nav_links(page: str) -> list[str]:
-    nav = page.split('data-testid="main-nav"', 1)[1].split("</ul>", 1)[0]
-    return [part.split('"', 1)[0] for part in nav.split('href="')[1:]]
+    """The pages the main navigation links to, menus included, in order."""
+    nav = page.split('data-testid="main-nav"', 1)[1].split('data-testid="user-menu"', 1)[0]
+    return re.findall(r'class="(?:nav-link|dropdown-item)[^"]*" href="(/[^"]*)"', nav)
 
 
 @pytest.mark.parametrize(
@@ -27,10 +29,12 @@ def nav_links(page: str) -> list[str]:
                 "/plan",
                 "/schools",
                 "/residents",
-                "/teams",
                 "/coverage",
                 "/reports",
+                "/teams",
+                "/closures",
                 "/admin/users",
+                "/admin/jobs",
             ],
         ),
         (
@@ -42,9 +46,10 @@ def nav_links(page: str) -> list[str]:
                 "/plan",
                 "/schools",
                 "/residents",
-                "/teams",
                 "/coverage",
                 "/reports",
+                "/teams",
+                "/closures",
             ],
         ),
         (Role.OFFICER, ["/"]),
