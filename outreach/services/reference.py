@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from outreach.domain.regions import Region, RegionIndex
 from outreach.models import ClosureKind, ClosureSource, Kecamatan, Kelurahan, OfficeClosure
 from outreach.scheduling.calendar import Closure, national_closures
+from outreach.scheduling.routes import Point, distance_km
 
 
 @dataclass
@@ -80,6 +81,48 @@ def kelurahan_of(session: Session, kecamatan_code: str) -> list[tuple[str, str]]
         .order_by(Kelurahan.name)
     )
     return [(code, name) for code, name in rows]
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a point lies, in names people know: the kelurahan whose centre is nearest (None
+    where only kecamatan centres are known) and its kecamatan."""
+
+    kecamatan: str
+    kelurahan: str | None = None
+
+
+# How far from a point a region's centre is looked for (degrees, about 11 km): enough for a city
+# or regency, a handful of rows even from the country's 83,000 kelurahan.
+NEAR = 0.1
+
+
+def nearest_place(session: Session, lat: float, lng: float) -> Place | None:
+    """The kelurahan (else the kecamatan) whose centre is nearest the point, or None when no
+    region's centre lies within NEAR of it."""
+    rows = (
+        session.execute(
+            select(Kelurahan.lat, Kelurahan.lng, Kecamatan.name, Kelurahan.name)
+            .join(Kecamatan, Kelurahan.kecamatan_code == Kecamatan.code)
+            .where(*_near(Kelurahan, lat, lng))
+        ).all()
+        or session.execute(
+            select(Kecamatan.lat, Kecamatan.lng, Kecamatan.name).where(*_near(Kecamatan, lat, lng))
+        ).all()
+    )
+    if not rows:
+        return None
+    here = Point(lat, lng)
+    nearest = min(rows, key=lambda row: (distance_km(here, Point(row[0], row[1])), row[2:]))
+    return Place(*nearest[2:])
+
+
+def _near(region, lat: float, lng: float) -> tuple:
+    """The region's centre within NEAR of the point, either way."""
+    return (
+        region.lat.between(lat - NEAR, lat + NEAR),
+        region.lng.between(lng - NEAR, lng + NEAR),
+    )
 
 
 def load_closures(session: Session, years: Iterable[int]) -> LoadResult:

@@ -11,7 +11,13 @@ from outreach.models import (
     Kelurahan,
     OfficeClosure,
 )
-from outreach.services.reference import load_closures, load_regions, reload_closures
+from outreach.services.reference import (
+    Place,
+    load_closures,
+    load_regions,
+    nearest_place,
+    reload_closures,
+)
 
 
 def count(session, model):
@@ -92,3 +98,14 @@ def test_reloading_a_year_restores_the_package_days_and_keeps_local_closures(db_
     days = set(db_session.scalars(select(OfficeClosure.closed_on)))
     assert date(2026, 12, 24) in days and date(2026, 3, 3) in days
     assert count(db_session, OfficeClosure) == 17 + 8 + 1
+
+
+def test_a_point_is_named_by_the_nearest_kelurahan_else_kecamatan_centre(db_session):
+    load_regions(db_session)
+    # Pagar Dewa's centre, a few metres off.
+    assert nearest_place(db_session, -3.8407, 102.3207) == Place("Selebar", "Pagar Dewa")
+    assert nearest_place(db_session, -4.5, 101.5) is None  # in the sea, far from every centre
+    for kelurahan in db_session.scalars(select(Kelurahan)):
+        kelurahan.lat = kelurahan.lng = None
+    db_session.flush()
+    assert nearest_place(db_session, -3.8407, 102.3207) == Place("Selebar")

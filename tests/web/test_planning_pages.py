@@ -108,7 +108,7 @@ def test_a_coordinator_creates_and_edits_a_team(client, coordinator, db_session)
     assert [k.code for k in team.kecamatan] == ["17.71.01", "17.71.02"]
     assert (team.start_lat, team.start_lng) == (-3.7928, 102.2655)
     page = text(client.get(f"/teams/{team.id}"))
-    assert "Tim Perekaman 3" in page and "-3.7928, 102.2655" in page
+    assert "Tim Perekaman 3" in page and "Kelurahan Kebun Dahri" in page
 
     edited = {**TEAM, "kecamatan": ["17.71.09"], "school_visits_per_day": "1"}
     del edited["is_active"]
@@ -117,6 +117,24 @@ def test_a_coordinator_creates_and_edits_a_team(client, coordinator, db_session)
     assert [k.code for k in team.kecamatan] == ["17.71.09"] and team.is_active is False
     event = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "team.update")).one()
     assert set(event.changes) == {"school_visits_per_day", "kecamatan", "is_active"}
+
+
+def test_a_teams_starting_point_reads_as_a_place_with_a_map_not_as_coordinates(
+    client, coordinator, db_session, make_team
+):
+    office = make_team(name="Tim Kantor", start_lat=-3.7928, start_lng=102.2655)
+    far = make_team(name="Tim Laut", start_lat=-4.5, start_lng=101.5)  # in the sea, far off
+    page = text(client.get(f"/teams/{office.id}"))
+    start = page.split('data-testid="team-start">')[1].split("</dd>")[0]
+    shown = " ".join(re.sub(r"<[^>]+>", " ", start).split())
+    assert shown == "Sekitar Kelurahan Kebun Dahri, Kecamatan Ratu Samban Peta"
+    assert "-3.7928" not in shown and "102.2655" not in shown
+    map_link = re.search(r'<a [^>]*data-testid="map-link"[^>]*>', start).group(0)
+    assert "query=-3.7928%2C102.2655" in map_link and 'target="_blank"' in map_link
+    page = text(client.get(f"/teams/{far.id}"))
+    start = page.split('data-testid="team-start">')[1].split("</dd>")[0]
+    assert "Jauh dari kelurahan mana pun" in start and 'data-testid="map-link"' in start
+    assert "-4.5" not in re.sub(r"<[^>]+>", " ", start)
 
 
 @pytest.mark.parametrize(

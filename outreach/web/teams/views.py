@@ -14,6 +14,7 @@ from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import Kecamatan, Team, User, utcnow
 from outreach.services.audit import list_events_for
+from outreach.services.reference import nearest_place
 from outreach.services.teams import (
     TeamValues,
     add_member,
@@ -154,6 +155,11 @@ def _render_detail(team: Team, member_form: MemberForm, status: int = 200):
     return render_template(
         "teams/detail.html",
         team=team,
+        start_place=(
+            nearest_place(db.session, team.start_lat, team.start_lng)
+            if team.start_lat is not None and team.start_lng is not None
+            else None
+        ),
         days=list_team_days(db.session, team, today, today + timedelta(days=DAYS_AHEAD)),
         member_form=member_form,
         events=list_events_for(db.session, team),
