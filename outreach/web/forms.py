@@ -91,6 +91,11 @@ class SelectField(_SelectField):
     widget = Select()
 
 
+def example(text: str):
+    """A placeholder that reads as an example ("mis. 0812 3456 7890"), never as a value."""
+    return _l("e.g. %(example)s", example=text)
+
+
 KECAMATAN_CODE = r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}$"
 
 
@@ -120,7 +125,11 @@ class KecamatanField(SelectField):
         if self.required_message:  # a form saves it: it must name a real kecamatan
             self.validators.append(known_kecamatan)
         self.widget = widgets.TextInput()
-        self.render_kw = {"placeholder": "17.71.01", "inputmode": "decimal", "maxlength": 8}
+        self.render_kw = {
+            "placeholder": example("17.71.01"),
+            "inputmode": "decimal",
+            "maxlength": 8,
+        }
 
     def _value(self) -> str:
         return self.data or ""

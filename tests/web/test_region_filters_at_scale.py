@@ -28,7 +28,7 @@ def test_the_school_list_filters_by_a_kecamatan_code(
     make_school(name="SMA Di Kampung Melayu", kecamatan_code="17.71.02", kelurahan_code=None)
 
     page = client.get("/schools").get_data(as_text=True)
-    assert 'placeholder="17.71.01"' in page and "Kode kecamatan" in page
+    assert 'placeholder="mis. 17.71.01"' in page and "Kode kecamatan" in page
     assert "<option" not in page.split('id="kecamatan"')[1].split(">")[0]
 
     page = client.get("/schools?kecamatan=17.71.02").get_data(as_text=True)

@@ -20,7 +20,7 @@ from outreach.labels import (
 from outreach.models import DisabilityKind, RequestChannel, ResidentCategory, Sex
 from outreach.services.residents.status import MANUAL_STATUSES
 from outreach.web.choices import enum_choices
-from outreach.web.forms import DateInput, Form, KecamatanField, SelectField
+from outreach.web.forms import DateInput, Form, KecamatanField, SelectField, example
 from outreach.web.validators import TextLength, domain_check, in_kecamatan
 
 
@@ -86,12 +86,16 @@ class ResidentForm(Form):
     coordinates = StringField(
         _l("Coordinates (optional)"),
         validators=[Optional(), domain_check(parse_coordinates)],
-        render_kw={"placeholder": "-3.8011, 102.2655", "autocomplete": "off"},
+        render_kw={"placeholder": example("-3.8011, 102.2655"), "autocomplete": "off"},
     )
     phone = StringField(
         _l("Phone"),
         validators=[Optional(), domain_check(lambda raw: normalise_phone(raw, landline=True))],
-        render_kw={"inputmode": "tel", "autocomplete": "off", "placeholder": "0812 3456 7890"},
+        render_kw={
+            "inputmode": "tel",
+            "autocomplete": "off",
+            "placeholder": example("0812 3456 7890"),
+        },
     )
     contact_name = StringField(_l("Contact person"), validators=[Optional(), TextLength(max=120)])
     contact_relation = StringField(

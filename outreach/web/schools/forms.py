@@ -15,7 +15,14 @@ from outreach.domain.phone import normalise_phone
 from outreach.domain.schools import clean_npsn
 from outreach.domain.values import clean_email, parse_coordinates, parse_whole_number
 from outreach.web.auth.forms import NewPasswordForm
-from outreach.web.forms import CheckboxesField, DateInput, Form, KecamatanField, SelectField
+from outreach.web.forms import (
+    CheckboxesField,
+    DateInput,
+    Form,
+    KecamatanField,
+    SelectField,
+    example,
+)
 from outreach.web.validators import TextLength, domain_check, in_kecamatan
 
 
@@ -56,7 +63,7 @@ class SchoolForm(Form):
     coordinates = StringField(
         _l("Coordinates (optional)"),
         validators=[Optional(), domain_check(parse_coordinates)],
-        render_kw={"placeholder": "-3.8452, 102.3204", "autocomplete": "off"},
+        render_kw={"placeholder": example("-3.8452, 102.3204"), "autocomplete": "off"},
     )
     liaison_name = StringField(
         _l("Liaison officer's name"), validators=[Optional(), TextLength(max=120)]
@@ -64,7 +71,11 @@ class SchoolForm(Form):
     liaison_phone = StringField(
         _l("Liaison's mobile (WhatsApp)"),
         validators=[Optional(), domain_check(normalise_phone)],
-        render_kw={"inputmode": "tel", "autocomplete": "off", "placeholder": "0812 3456 7890"},
+        render_kw={
+            "inputmode": "tel",
+            "autocomplete": "off",
+            "placeholder": example("0812 3456 7890"),
+        },
     )
     liaison_email = EmailField(
         _l("Liaison's e-mail"), validators=[Optional(), domain_check(clean_email)]

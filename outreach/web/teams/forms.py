@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Optional
 from outreach.domain.phone import normalise_phone
 from outreach.domain.values import parse_coordinates, parse_whole_number
 from outreach.services.teams import MAX_VISITS_PER_DAY
-from outreach.web.forms import CheckboxesField, Form, SelectField
+from outreach.web.forms import CheckboxesField, Form, SelectField, example
 from outreach.web.validators import TextLength, domain_check
 
 _per_day = domain_check(partial(parse_whole_number, maximum=MAX_VISITS_PER_DAY))
@@ -38,12 +38,12 @@ class TeamForm(Form):
     start = StringField(
         _l("Starting point (optional)"),
         validators=[Optional(), domain_check(parse_coordinates)],
-        render_kw={"placeholder": "-3.7956, 102.2592", "autocomplete": "off"},
+        render_kw={"placeholder": example("-3.7956, 102.2592"), "autocomplete": "off"},
     )
     phone = StringField(
         _l("Phone for schools and families (optional)"),
         validators=[Optional(), domain_check(partial(normalise_phone, landline=True))],
-        render_kw={"inputmode": "tel", "autocomplete": "off", "placeholder": "0736 21234"},
+        render_kw={"inputmode": "tel", "autocomplete": "off", "placeholder": example("0736 21234")},
     )
     is_active = BooleanField(_l("Active (planned for)"), default=True)
 
