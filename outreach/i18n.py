@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_interval, get_day_names
@@ -93,6 +93,19 @@ def office_time(value: datetime | None, locale: str | None = None) -> str:
     return f"{clock} {_ZONE_ABBREVIATIONS.get(zone_name, local.tzname() or '')}".strip()
 
 
+def clock(value: time | str | None, locale: str | None = None) -> str:
+    """A time of day at the office, as people read it: "08.30 WIB" ("08:30 WIB" in English).
+    Takes a stored "08:30:00" too; "" for nothing; never the seconds."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = time.fromisoformat(value)
+    zone_name = current_app.config["OUTREACH_TIMEZONE"]
+    separator = "." if (locale or _locale()) == "id" else ":"
+    zone = _ZONE_ABBREVIATIONS.get(zone_name, "")
+    return f"{value.hour:02d}{separator}{value.minute:02d} {zone}".strip()
+
+
 def office_datetime(value: datetime | None, locale: str | None = None) -> str:
     """ "Senin, 3 Agustus 2026 08.30 WIB"."""
     if value is None:
@@ -151,6 +164,7 @@ def register_filters(app) -> None:
         weekday_name=weekday_name,
         month_name=month_name,
         office_time=office_time,
+        clock=clock,
         office_datetime=office_datetime,
         number=number,
         percent=percent,

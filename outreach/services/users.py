@@ -52,7 +52,7 @@ def _check_binding(role: Role, team: Team | None, school: School | None) -> None
     if team is not None and role is not Role.OFFICER:
         raise DomainError(_l("Only field officers belong to a team."), field="team")
     if school is not None and role is not Role.LIAISON:
-        raise DomainError(_l("Only school liaison officers are bound to a school."), field="school")
+        raise DomainError(_l("Only school liaisons are bound to a school."), field="school")
 
 
 def get_user_by_username(session: Session, username: str) -> User | None:

@@ -1,12 +1,12 @@
 """Each role's home page and navigation, the health check and the error pages."""
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from outreach.i18n import long_date, number, office_time, office_today
+from outreach.i18n import clock, long_date, number, office_time, office_today
 from outreach.models import AuditEvent, Role, User, Visit, VisitKind, VisitOrigin, VisitStatus
 from outreach.web.navigation import NAV_ENTRIES
 
@@ -202,6 +202,17 @@ def test_times_are_shown_in_wib(app):
     instant = datetime(2026, 8, 3, 1, 30, tzinfo=UTC)
     assert office_time(instant, locale="id") == "08.30 WIB"
     assert office_time(instant, locale="en") == "08:30 WIB"
+
+
+def test_a_time_of_day_reads_without_seconds_and_with_its_zone(app):
+    from outreach.labels import visit_change
+
+    assert clock(time(8, 30), locale="id") == "08.30 WIB"
+    assert clock(time(13, 5, 59), locale="en") == "13:05 WIB"
+    assert clock("08:30:00", locale="id") == "08.30 WIB"
+    assert clock(None) == ""
+    with app.test_request_context():
+        assert visit_change("start_time", "08:30:00") == "08.30 WIB"
 
 
 def test_numbers_are_grouped_the_indonesian_way(app):

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from outreach.domain.phone import whatsapp_number
-from outreach.i18n import long_date, office_date
+from outreach.i18n import clock, long_date, office_date
 from outreach.models import School, Visit, VisitKind, VisitStatus
 from outreach.scheduling.calendar import next_month
 from outreach.scheduling.lifecycle import Action
@@ -153,7 +153,7 @@ def family_message(visit: Visit) -> str:
         name = resident.contact_name or resident.name
         when = long_date(visit.visit_on, "id")
         if visit.start_time:
-            when = _("%(date)s at %(time)s", date=when, time=visit.start_time.strftime("%H.%M"))
+            when = _("%(date)s at %(time)s", date=when, time=clock(visit.start_time, "id"))
         lines = [
             _("Hello %(name)s,", name=name),
             _(

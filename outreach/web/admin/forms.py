@@ -21,7 +21,7 @@ class _AccountFields(Form):
         _l("Role"), default="", validators=[DataRequired(_l("Choose the person's role."))]
     )
     team = SelectField(_l("Team (field officers)"), validators=[Optional()])
-    school = SelectField(_l("School (liaison officers)"), validators=[Optional()])
+    school = SelectField(_l("School (for school liaisons)"), validators=[Optional()])
     email = EmailField(_l("Email (optional)"), validators=[Optional(), TextLength(max=255)])
 
 

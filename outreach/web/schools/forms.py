@@ -66,7 +66,7 @@ class SchoolForm(Form):
         render_kw={"placeholder": example("-3.8452, 102.3204"), "autocomplete": "off"},
     )
     liaison_name = StringField(
-        _l("Liaison officer's name"), validators=[Optional(), TextLength(max=120)]
+        _l("School liaison's name"), validators=[Optional(), TextLength(max=120)]
     )
     liaison_phone = StringField(
         _l("Liaison's mobile (WhatsApp)"),
