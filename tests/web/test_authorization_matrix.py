@@ -100,6 +100,8 @@ EXPECTED: dict[tuple[str, str], dict[str, str | int]] = {
     ("visits.outcome", "POST"): RECORDS_VISIT_A,
     ("visits.respond", "POST"): ANSWERS_FOR_SCHOOL_X,
     ("visits.day_sheet", "GET"): TEAM_A_DAY,
+    # Noting a usual school break from the plan's preview: as every plan page, coordinators'.
+    ("plan.add_break", "POST"): COORDINATORS,
 }
 # Everything else belongs to the coordinators (and admins).
 COORDINATOR_AREAS = (

@@ -39,6 +39,7 @@ from outreach.scheduling.school_plan import (
 )
 from outreach.services.audit import record_event
 from outreach.services.planning.inputs import PlanSettings, load_inputs
+from outreach.services.schools.breaks import month_breaks
 
 # Subjects listed by name in a PlanRun's details; beyond this only the counts are kept.
 DETAIL_LIMIT = 1000
@@ -166,6 +167,12 @@ def plan_schools(
             "already_planned": preview.already_planned,
             "skipped": _details(preview.left_out("skipped")),
             "unplaced": _details(preview.left_out("unplaced")),
+            # Usual school breaks no all-schools blackout noted: its report says so.
+            "breaks_not_noted": [
+                check.school_break.key
+                for check in month_breaks(session, month=month, today=today, settings=settings)
+                if not check.is_noted
+            ],
         },
     )
     session.add(run)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectChoice
+from wtforms import HiddenField, SelectChoice, StringField
+from wtforms.validators import DataRequired
 
 from outreach.services.planning.homes import MAX_DAYS
 from outreach.web.forms import DateInput, Form, SelectField
+from outreach.web.schools.forms import BlackoutForm
+from outreach.web.validators import TextLength
 
 
 class MonthForm(Form):
@@ -41,4 +44,16 @@ class CreateHomeForm(Form):
     start = DateInput(_l("First day"))
     days = SelectField(
         _l("Length"), choices=[SelectChoice(str(n), str(n)) for n in range(1, MAX_DAYS + 1)]
+    )
+
+
+class SchoolBreakForm(BlackoutForm):
+    """A usual school break to note as an all-schools blackout, from the month's preview:
+    which break (``key``), the month to go back to, its days and its name."""
+
+    key = HiddenField()
+    month = HiddenField()
+    reason = StringField(
+        _l("Name"),
+        validators=[DataRequired(_l("Give the break a name.")), TextLength(max=200)],
     )

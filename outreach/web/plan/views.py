@@ -12,15 +12,29 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from outreach.extensions import db
-from outreach.i18n import month_name, office_today
+from outreach.i18n import long_date, month_name, office_today
 from outreach.models import PlanKind, PlanRun, PlanTrigger, utcnow
 from outreach.scheduling.calendar import month_start, next_month
+from outreach.scheduling.school_breaks import BreakCheck, SchoolBreak, break_from_key
 from outreach.services.planning.homes import MAX_DAYS, plan_home, preview_home_visits
 from outreach.services.planning.inputs import PlanSettings
 from outreach.services.planning.schools import plan_schools, preview_school_plan
+from outreach.services.schools.breaks import (
+    BreakAlreadyNoted,
+    add_school_break,
+    break_name,
+    month_breaks,
+)
 from outreach.web.forms import attempt
 from outreach.web.plan import bp
-from outreach.web.plan.forms import CreateHomeForm, CreateMonthForm, HomePeriodForm, MonthForm
+from outreach.web.plan.forms import (
+    CreateHomeForm,
+    CreateMonthForm,
+    HomePeriodForm,
+    MonthForm,
+    SchoolBreakForm,
+)
+from outreach.web.schools.blackouts import warn_of_visits_in
 
 HISTORY = 20
 
@@ -61,17 +75,102 @@ def index():
         flash(
             _("Choose a month from the list: this month or one of the twelve after it."), "warning"
         )
+    return _school_page(form)
+
+
+def _school_page(form: MonthForm, break_form: SchoolBreakForm | None = None, status: int = 200):
+    """The month's preview; with ``break_form``, that break's form as it was refused."""
+    today = office_today()
     month = date.fromisoformat(form.month.data + "-01")
-    preview = preview_school_plan(db.session, month=month, today=today, settings=_settings())
+    settings = _settings()
+    preview = preview_school_plan(db.session, month=month, today=today, settings=settings)
     create_form = CreateMonthForm(formdata=None, month=form.month.data)
     create_form.month.choices = form.month.choices
+    checks = month_breaks(db.session, month=month, today=today, settings=settings)
     return render_template(
         "plan/schools.html",
         form=form,
         create_form=create_form,
         preview=preview,
         history=_history(PlanKind.SCHOOL_MONTH),
-    )
+        breaks=[_break_entry(check, form.month.data, break_form) for check in checks],
+    ), status
+
+
+def _break_entry(check: BreakCheck, month: str, refused: SchoolBreakForm | None) -> dict:
+    """A usual break for the page: its name, and for one not noted the form that notes it,
+    prefilled with the usual days (or as it was refused)."""
+    school_break = check.school_break
+    entry = {"check": check, "name": break_name(school_break), "form": None}
+    if not check.is_noted:
+        if refused is not None and refused.key.data == school_break.key:
+            entry["form"] = refused
+        else:
+            entry["form"] = SchoolBreakForm(
+                formdata=None,
+                key=school_break.key,
+                month=month,
+                first_on=school_break.first_on,
+                last_on=school_break.last_on,
+                reason=entry["name"],
+            )
+    return entry
+
+
+def _offered_break(form: SchoolBreakForm, month_form: MonthForm) -> SchoolBreak:
+    """The break a posted form names, in a month of the list; 400 for one no page offered."""
+    try:
+        school_break = break_from_key(form.key.data or "")
+    except ValueError:
+        abort(400)
+    if form.month.data not in {choice.value for choice in month_form.month.choices}:
+        abort(400)
+    first = date.fromisoformat(form.month.data + "-01")
+    if not school_break.overlaps(first, next_month(first) - timedelta(days=1)):
+        abort(400)  # a break of another month: that month's preview offers it
+    return school_break
+
+
+@bp.route("/breaks", methods=["POST"])
+def add_break():
+    """Note a month's usual school break as an all-schools blackout, in one step, then back to
+    the month's preview, which leaves those days out."""
+    form = SchoolBreakForm()
+    month_form = MonthForm(formdata=None, month=form.month.data)
+    month_form.month.choices = _month_choices(office_today())
+    school_break = _offered_break(form, month_form)
+    if form.validate_on_submit():
+        done = attempt(
+            form,
+            lambda: add_school_break(
+                db.session,
+                now=utcnow(),
+                actor=current_user,
+                school_break=school_break,
+                first_on=form.first_on.data,
+                last_on=form.last_on.data,
+                reason=form.reason.data,
+            ),
+            "first_on",
+        )
+        if isinstance(done.error, BreakAlreadyNoted):  # noted meanwhile: the preview says how
+            flash(str(done.error.message), "info")
+            return redirect(url_for("plan.index", month=form.month.data))
+        if done.ok:
+            db.session.commit()
+            blackout = done.result.blackout
+            flash(
+                _(
+                    "%(name)s noted: %(first)s – %(last)s. The plan leaves these days out.",
+                    name=blackout.reason,
+                    first=long_date(blackout.first_on),
+                    last=long_date(blackout.last_on),
+                ),
+                "success",
+            )
+            warn_of_visits_in(blackout, None)
+            return redirect(url_for("plan.index", month=form.month.data))
+    return _school_page(month_form, break_form=form, status=422)
 
 
 @bp.route("", methods=["POST"])
@@ -172,4 +271,16 @@ def create_home():
 def run(run_id: int):
     """One plan run: when, by whom, what it created, and every subject left out with why."""
     plan_run = db.get_or_404(PlanRun, run_id)
-    return render_template("plan/run.html", run=plan_run)
+    return render_template("plan/run.html", run=plan_run, breaks=_breaks_not_noted(plan_run))
+
+
+def _breaks_not_noted(plan_run: PlanRun) -> list[dict]:
+    """The usual school breaks the run found no blackout for, named, with their usual days."""
+    found = []
+    for key in (plan_run.details or {}).get("breaks_not_noted", []):
+        try:
+            school_break = break_from_key(key)
+        except ValueError:  # not written by this version: nothing to say about it
+            continue
+        found.append({"name": break_name(school_break), "usual": school_break})
+    return found

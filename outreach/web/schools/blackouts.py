@@ -49,10 +49,16 @@ def _add(form: BlackoutForm, school):
         )
     else:
         flash(_("Blackout period %(period)s added.", period=period), "success")
+    warn_of_visits_in(result.blackout, school)
+    return result
+
+
+def warn_of_visits_in(blackout: SchoolBlackout, school) -> None:
+    """Flash how many planned visits fall in a period just added, if any."""
     clashing = count_open_visits(
         db.session,
-        result.blackout.first_on,
-        result.blackout.last_on,
+        blackout.first_on,
+        blackout.last_on,
         school_id=school.id if school else None,
         schools_only=school is None,
     )
@@ -65,7 +71,6 @@ def _add(form: BlackoutForm, school):
             ),
             "warning",
         )
-    return result
 
 
 @bp.route("/<int:school_id>/blackouts", methods=["POST"])
