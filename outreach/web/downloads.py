@@ -33,10 +33,12 @@ def workbook_download(sheets: Sequence[Sheet], *, stem: str) -> Response:
     return attachment(workbook_bytes(sheets), XLSX, f"{stem}.xlsx")
 
 
-def attachment(body: bytes, mimetype: str, filename: str) -> Response:
+def attachment(body: bytes, content_type: str, filename: str) -> Response:
+    """``body`` as the file ``filename``, its ``content_type`` sent as given: given as a
+    mimetype, Werkzeug would add a second charset to "text/csv; charset=utf-8"."""
     return Response(
         body,
-        mimetype=mimetype,
+        content_type=content_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 

@@ -8,7 +8,7 @@ from html import unescape
 from pathlib import Path
 
 from tests.conftest import PASSWORD
-from tests.web.world import address, routes
+from tests.web.world import every_page
 
 CSS = Path(__file__).resolve().parents[2] / "outreach" / "static" / "css" / "app.css"
 EXAMPLE = re.compile(r"^(mis\.|misalnya) ")
@@ -21,23 +21,11 @@ def placeholders(html: str) -> list[str]:
 def test_every_placeholder_on_every_page_reads_as_an_example(app, client, world):
     seen, wrong = [], []
     for visitor in ("coordinator", "admin"):
-        user = world["users"][visitor]
-        assert (
-            client.post(
-                "/login", data={"username": user.username, "password": PASSWORD}
-            ).status_code
-            == 302
-        )
-        for endpoint, method in routes(app):
-            if method != "GET" or endpoint.startswith(("feeds.", "liaison.")):
-                continue
-            response = client.get(address(app, world, endpoint))
+        for endpoint, response in every_page(app, client, world, visitor):
             if response.mimetype == "text/html":
                 found = placeholders(response.get_data(as_text=True))
                 seen += found
                 wrong += [f"{endpoint}: {text!r}" for text in found if not EXAMPLE.match(text)]
-            response.close()
-        client.post("/logout")
     assert len(seen) >= 8  # the forms of teams, schools, residents, closures, coverage…
     assert not wrong, "\n".join(wrong)
 

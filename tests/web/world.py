@@ -26,6 +26,7 @@ from outreach.models import (
 from outreach.services.visits.changes import Who
 from outreach.services.visits.feeds import new_feed_token
 from outreach.services.visits.links import issue_link
+from tests.conftest import PASSWORD
 from tests.services.visit_helpers import add_visit
 from tests.web.visit_fixtures import next_month_weekdays
 
@@ -133,3 +134,17 @@ def address(app, world, endpoint: str) -> str:
         values["team"] = world["team_a"]
     with app.test_request_context():
         return url_for(endpoint, **values)
+
+
+def every_page(app, client, world, visitor: str):
+    """(endpoint, response) for every GET route, asked as ``visitor`` (logged in through the
+    form, logged out after); the feeds and the liaison page with their tokens."""
+    user = world["users"][visitor]
+    response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    for endpoint, method in routes(app):
+        if method == "GET":
+            response = client.get(address(app, world, endpoint))
+            yield endpoint, response
+            response.close()
+    client.post("/logout")
