@@ -81,3 +81,36 @@ def test_indonesian_plurals_keep_the_number_the_english_plural_shows():
         and "%(num)" not in (message.string[0] if message.string else "")
     ]
     assert lost == []
+
+
+# Words docs/GLOSSARY.md replaced with one name: (language, forbidden pattern, the glossary's word).
+GLOSSARY_REPLACED = (
+    ("id", r"\bpenghubung\b", "operator sekolah"),
+    ("id", r"\bPIC\b", "operator sekolah"),
+    ("id", r"\bnomor ponsel\b", "nomor HP"),
+    ("id", r"\bpenutupan\b", "hari libur / libur lokal"),
+    ("id", r"\bblackout\b", "periode tanpa kunjungan"),
+    ("id", r"\bemail\b", "e-mail"),
+    ("en", r"\bliaison officers?\b", "school liaison"),
+    ("en", r"\bAlready recorded\b", "Recorded before"),
+)
+
+
+def test_the_interface_uses_the_glossarys_words():
+    import re
+
+    texts = {"en": [], "id": []}
+    for message in catalogue("id"):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        texts["en"].extend(ids)
+        texts["id"].extend(s for s in strings if s)
+    found = [
+        f"{language}: {text!r} (say {word!r})"
+        for language, pattern, word in GLOSSARY_REPLACED
+        for text in texts[language]
+        if re.search(pattern, text, re.IGNORECASE)
+    ]
+    assert found == []
