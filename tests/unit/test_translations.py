@@ -90,7 +90,7 @@ GLOSSARY_REPLACED = (
     ("id", r"\bnomor ponsel\b", "nomor HP"),
     ("id", r"\bpenutupan\b", "hari libur / libur lokal"),
     ("id", r"\bblackout\b", "periode tanpa kunjungan"),
-    ("id", r"\bemail\b", "e-mail"),
+    ("id", r"(?<!%\()\bemail\b", "e-mail"),
     ("en", r"\bliaison officers?\b", "school liaison"),
     ("en", r"\bAlready recorded\b", "Recorded before"),
 )
@@ -114,3 +114,20 @@ def test_the_interface_uses_the_glossarys_words():
         if re.search(pattern, text, re.IGNORECASE)
     ]
     assert found == []
+
+
+def test_each_translation_keeps_the_placeholders_of_its_english():
+    """A translation naming a placeholder the code does not pass raises at render (a 500)."""
+    import re
+
+    placeholder = re.compile(r"%\((\w[\w-]*)\)[sd]")
+    wrong = []
+    for locale in ("id", "en"):
+        for message in catalogue(locale):
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            wanted = set(placeholder.findall(" ".join(ids)))
+            for text in strings:
+                if text and not set(placeholder.findall(text)) <= wanted:
+                    wrong.append(f"{locale}: {text!r} for {ids[0]!r}")
+    assert wrong == []

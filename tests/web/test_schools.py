@@ -170,7 +170,7 @@ def test_a_coordinator_registers_a_school(client, coordinator, db_session):
         ("npsn", "", "Masukkan NPSN."),
         ("name", "", "Masukkan nama sekolah."),
         ("liaison_phone", "0736 21234", "Masukkan nomor HP Indonesia, misalnya 0812 3456 7890."),
-        ("liaison_email", "rina@", "Masukkan alamat email, misalnya nama@sekolah.sch.id."),
+        ("liaison_email", "rina@", "Masukkan alamat e-mail, misalnya nama@sekolah.sch.id."),
         (
             "coordinates",
             "102.3204, -3.8452",
