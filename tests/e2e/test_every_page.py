@@ -1,7 +1,7 @@
 """Every page each role can reach fits every width, and says nothing in a machine's words.
 
 On the demo data (so the pages are full), each role follows its navigation and then the first
-link of each kind on every page it finds, two steps deep: the visit list leads to a visit, the
+link of each kind on every page it finds, three steps deep: the visit list leads to a visit, the
 visit to its outcome form. Each page is laid out at every width from a small phone to a wide
 screen and must not be wider than the window (a table too wide scrolls in its own box); its
 text must not show a setting's name, a package's name, a time with seconds or a bare ISO date.
@@ -52,7 +52,7 @@ def shape(path: str) -> str:
     return "/".join(re.sub(r"^(\d+|[A-Za-z0-9_-]{20,})$", "*", part) for part in parts) or "/"
 
 
-def crawl(page, base: str, start: list[str], depth: int = 2) -> list[str]:
+def crawl(page, base: str, start: list[str], depth: int = 3) -> list[str]:
     """The pages reachable from ``start`` through in-app links, one page per kind."""
     seen_shapes: set[str] = set()
     found: list[str] = []
