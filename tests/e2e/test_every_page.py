@@ -4,7 +4,8 @@ On the demo data (so the pages are full), each role follows its navigation and t
 link of each kind on every page it finds, three steps deep: the visit list leads to a visit, the
 visit to its outcome form. Each page is laid out at every width from a small phone to a wide
 screen and must not be wider than the window (a table too wide scrolls in its own box); its
-text must not show a setting's name, a package's name, a time with seconds or a bare ISO date.
+text must not show a setting's name, a package's name, a time with seconds, a bare ISO date
+or bare coordinates.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from outreach.services.visits.links import issue_link
 
 WIDTHS = (320, 390, 768, 1024, 1280, 1366, 1920)
 DEMO_PASSWORD = "jemputbola2026"  # noqa: S105  (the demo accounts', printed by demo-data)
-ROLES = ("admin", "koordinator", "petugas1", "operator.sman3")
+# Each role in Indonesian; the coordinator's pages also in English, which follows the glossary too.
+ROLES = ("admin", "koordinator", "petugas1", "operator.sman3", "koordinator:en")
 
 # Pages a crawl must not open: they change something, download a file or leave the app.
 SKIPPED = re.compile(
@@ -30,10 +32,12 @@ SKIPPED = re.compile(
 )
 SETTING_NAME = re.compile(r"\b[A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+\b")
 PACKAGES = re.compile(
-    r"\b(holidays|apscheduler|sqlalchemy|flask|openpyxl|babel|werkzeug|jinja|python)\b", re.I
+    r"\b(paket|package) \w+|\b(apscheduler|sqlalchemy|flask|openpyxl|werkzeug|jinja2?|gunicorn)\b",
+    re.I,
 )
 SECONDS = re.compile(r"\b\d{1,2}[:.]\d{2}[:.]\d{2}\b")
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+COORDINATES = re.compile(r"-?\d{1,3}\.\d{4,},\s*-?\d{1,3}\.\d{4,}")  # groups have 3
 WIDER_THAN_WINDOW = """() => {
   const width = window.innerWidth;
   if (document.documentElement.scrollWidth <= width) return null;
@@ -91,6 +95,7 @@ def faults_of(page, base: str, path: str) -> list[str]:
         ("a package's name", PACKAGES),
         ("a time with seconds", SECONDS),
         ("a date not in words", ISO_DATE),
+        ("bare coordinates", COORDINATES),
     ):
         if match := pattern.search(text):
             faults.append(
@@ -125,11 +130,17 @@ def log_in(browser, base: str, username: str):
 def test_every_page_of_a_role_fits_every_width_and_speaks_to_people(
     browser, live_server, demo, username, screenshot
 ):
+    username, _, language = username.partition(":")
     context, page = log_in(browser, live_server, username)
+    if language:
+        page.click("[data-testid=user-menu]")
+        page.click(f"[data-testid=lang-{language}]")
+        page.wait_for_load_state()
+        assert page.get_attribute("html", "lang") == language
     for width in (390, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(live_server + "/")
-        screenshot(page, f"home-{username.split('.')[0]}-{width}")
+        screenshot(page, f"home-{username.split('.')[0]}{language and '-' + language}-{width}")
     pages = crawl(page, live_server, ["/"])
     assert len(pages) >= (10 if username in ("admin", "koordinator") else 2), pages
     faults = [fault for path in pages for fault in faults_of(page, live_server, path)]
