@@ -6,9 +6,10 @@ officer and the liaison tap on a phone is 44 × 44 px at least.
 PAGES is the one list of what axe checks: a new page or form gets a line there. Each line says
 who opens it, its address (with the ids of the world below) and, for a form, the submit button
 to press with the form left empty, so the form is checked again as it is shown refused, with its
-messages; or the navigation's menu to open (folded into one on a phone), where only the
-navigation is checked. Closed <details> are opened first: axe skips what is hidden, and the
-liaison's and the outcome's forms live in them.
+messages; the controls to press first (a menu, a folded panel, a box to tick), and the part of
+the page checked when not all of it (the navigation, for its menus: folded into one on a
+phone). Closed <details> are opened first: axe skips what is hidden, and the liaison's and the
+outcome's forms live in them.
 
 Every violation found is written, with its rule, impact, element and page, to
 test-artifacts/axe-<width>.json; the moderate and minor ones are kept there without failing.
@@ -43,7 +44,8 @@ class Page:
     path: str  # formatted with the world's ids
     submit: str | None = None  # a form's submit button, pressed with the form as it is
     status: int = 200
-    menu: tuple[str, ...] = ()  # the navigation's menu, opened: only the navigation is checked
+    press: tuple[str, ...] = ()  # clicked first, each where it shows: a menu, a folded panel
+    only: str | None = None  # the part of the page checked, when not all of it
 
 
 # The navigation's menus, opened: folded into one menu on a phone, where the toggler shows.
@@ -62,7 +64,7 @@ PAGES: tuple[Page, ...] = (
     Page("anonymous", "/l/not-a-link", status=404),
     # The admin.
     Page("admin", "/"),
-    Page("admin", "/", menu=USER_MENU),
+    Page("admin", "/", press=USER_MENU, only=NAVIGATION),
     Page("admin", "/admin/users"),
     Page("admin", "/admin/users/new", submit="main form [type=submit]"),
     Page("admin", "/admin/users/{user_id}"),
@@ -70,9 +72,9 @@ PAGES: tuple[Page, ...] = (
     Page("admin", "/account/password", submit="main form [type=submit]"),
     # The coordinator: the office's pages and every form.
     Page("coordinator", "/"),
-    Page("coordinator", "/", menu=FIRST_MENU),
-    Page("coordinator", "/", menu=SECOND_MENU),
-    Page("coordinator", "/", menu=USER_MENU),
+    Page("coordinator", "/", press=FIRST_MENU, only=NAVIGATION),
+    Page("coordinator", "/", press=SECOND_MENU, only=NAVIGATION),
+    Page("coordinator", "/", press=USER_MENU, only=NAVIGATION),
     Page("coordinator", "/schools"),
     Page("coordinator", "/schools/new", submit="main form[method=post] [type=submit]"),
     Page("coordinator", "/schools/{school_id}"),
@@ -100,7 +102,13 @@ PAGES: tuple[Page, ...] = (
     Page("coordinator", "/plan"),
     Page("coordinator", "/plan/home"),
     Page("coordinator", "/plan/runs/{run_id}"),
-    Page("coordinator", "/visits"),
+    # The visit list with its filters unfolded (on a phone) and a visit ticked: the bulk bar.
+    Page(
+        "coordinator",
+        "/visits",
+        press=("[data-testid=filter-toggle]", "[name=ids] >> nth=0"),
+        submit="[data-testid=bulk-submit]",
+    ),
     Page("coordinator", "/visits/calendar"),
     Page("coordinator", "/visits/links"),
     # A proposed school visit: confirm, move, give to another team, cancel, the link.
@@ -113,7 +121,7 @@ PAGES: tuple[Page, ...] = (
     Page("coordinator", "/account/password"),
     # The officer on the day: the stops, a school's and a home's outcome forms, the sheet.
     Page("officer", "/"),
-    Page("officer", "/", menu=USER_MENU),
+    Page("officer", "/", press=USER_MENU, only=NAVIGATION),
     Page("officer", "/visits/{today_school_id}"),
     Page("officer", "/visits/{today_school_id}/outcome", submit="[data-testid=save-outcome]"),
     Page("officer", "/visits/{today_home_id}/outcome", submit="[data-testid=save-outcome]"),
@@ -121,7 +129,7 @@ PAGES: tuple[Page, ...] = (
     Page("officer", "/account/password"),
     # The school liaison with an account.
     Page("liaison", "/"),
-    Page("liaison", "/", menu=USER_MENU),
+    Page("liaison", "/", press=USER_MENU, only=NAVIGATION),
 )
 
 
@@ -224,7 +232,7 @@ OPEN_DETAILS = "document.querySelectorAll('details').forEach(d => { d.open = tru
 
 def walk(browser, live_server, places, pages, viewport):
     """Opens each page in turn as its visitor (one browser context each), its closed
-    <details> opened and its menu clicked open: yields (page, where, tab)."""
+    <details> opened and its controls pressed: yields (page, where, tab)."""
     ids, people = places
     for who in dict.fromkeys(page.who for page in pages):
         if who == "anonymous":
@@ -241,12 +249,12 @@ def walk(browser, live_server, places, pages, viewport):
                 response = tab.goto(live_server + path)
                 assert response.status == page.status, f"{where}: {response.status}"
                 tab.evaluate(OPEN_DETAILS)
-                for control in page.menu:  # each clicked where it shows
+                for control in page.press:
                     if tab.locator(control).is_visible():
                         tab.click(control)
-                        tab.wait_for_timeout(400)  # the menu's opening animation
-                if page.menu:
-                    where += ", menu " + " ".join(page.menu[1:])
+                        tab.wait_for_timeout(400)  # a menu's or a panel's opening animation
+                if page.press:
+                    where += ", after " + " ".join(page.press)
                 yield page, where, tab
         finally:
             context.close()
@@ -259,8 +267,7 @@ def test_axe_finds_no_serious_violation_on_any_page_or_form(browser, live_server
     axe = Axe()
     found: list[dict] = []
     for page, where, tab in walk(browser, live_server, places, PAGES, viewport):
-        checked = NAVIGATION if page.menu else None
-        found += violations(axe.run(tab, context=checked).response, where)
+        found += violations(axe.run(tab, context=page.only).response, where)
         if page.submit:
             tab.click(page.submit)
             tab.wait_for_load_state()
@@ -279,13 +286,13 @@ def test_axe_finds_no_serious_violation_on_any_page_or_form(browser, live_server
 # least on a phone. A link inside a sentence is the sentence's; a radio or checkbox is tapped by
 # its label.
 TAP_PAGES = (
-    Page("officer", "/", menu=USER_MENU),
+    Page("officer", "/", press=USER_MENU, only=NAVIGATION),
     Page("officer", "/visits/{today_school_id}"),
     Page("officer", "/visits/{today_school_id}/outcome"),
     Page("officer", "/visits/{today_home_id}/outcome"),
     Page("officer", "/visits/day-sheet?team={team_id}&day={today}"),
     Page("anonymous", "/l/{link}"),
-    Page("liaison", "/", menu=USER_MENU),
+    Page("liaison", "/", press=USER_MENU, only=NAVIGATION),
 )
 SMALL_TARGETS = """() => {
   const small = [];
