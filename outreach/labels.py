@@ -8,7 +8,10 @@ from flask_babel import lazy_gettext as _l
 
 from outreach.i18n import long_date
 from outreach.models import (
+    COMMAND_ACTOR,
+    DEMO_ACTOR,
     LINK_ACTOR,
+    SCHEDULER_ACTOR,
     ClosureKind,
     ConfirmationChannel,
     DisabilityKind,
@@ -349,9 +352,19 @@ JOB_LABELS = {
 }
 
 
+# Who acted when no one was logged in, as every history names them: the one place that maps
+# the stored system actors (models.audit) to people's words.
+SYSTEM_ACTOR_LABELS = {
+    LINK_ACTOR: _l("School liaison, through the link"),
+    SCHEDULER_ACTOR: _l("Automatic scheduler"),
+    COMMAND_ACTOR: _l("Server command"),
+    DEMO_ACTOR: _l("Demo data"),
+}
+
+
 def audit_actor_label(actor: str) -> str:
-    """Who did it, as a history names them: a liaison's link has no account."""
-    return _l("School liaison, through the link") if actor == LINK_ACTOR else actor
+    """Who did it, as a history names them: a user by their username, a system actor in words."""
+    return SYSTEM_ACTOR_LABELS.get(actor, actor)
 
 
 def audit_action_label(action: str) -> str:

@@ -127,6 +127,7 @@ def demo_data_command() -> None:
     result = load_demo_data(
         db.session,
         now=utcnow(),
+        secret=current_app.config["SECRET_KEY"],
         settings=PlanSettings.from_config(current_app.config),
         plan_day=current_app.config["OUTREACH_PLAN_DAY"],
     )

@@ -9,7 +9,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from outreach.models import CoverageSnapshot
+from outreach.demo.timeline import moment
+from outreach.i18n import office_date
+from outreach.models import DEMO_ACTOR, CoverageSnapshot
 from outreach.scheduling.calendar import month_start
 from outreach.services.coverage.figures import CoverageValues, add_snapshot
 
@@ -44,8 +46,10 @@ def month_ends_after(first: date, today: date) -> list[date]:
         month = following
 
 
-def load_demo_coverage(session: Session, *, now: datetime, today: date) -> int:
-    """Add the figures not there yet; returns how many were added."""
+def load_demo_coverage(session: Session, *, now: datetime, set_up: datetime) -> int:
+    """Add the figures not there yet; returns how many were added. The figures from before the
+    app was ``set_up`` were entered then; each later one a few days after its month ended."""
+    today = office_date(now)
     known = set(
         session.scalars(
             select(CoverageSnapshot.as_of).where(CoverageSnapshot.kecamatan_code.is_(None))
@@ -68,6 +72,7 @@ def load_demo_coverage(session: Session, *, now: datetime, today: date) -> int:
         values = CoverageValues(
             as_of=day, kecamatan_code=None, wajib_ktp=wajib, recorded=recorded, source=source
         )
-        add_snapshot(session, values, now=now, today=today, actor="demo-data")
+        entered = max(set_up, min(moment(day + timedelta(days=4), 10), now - timedelta(hours=1)))
+        add_snapshot(session, values, now=entered, today=office_date(entered), actor=DEMO_ACTOR)
         added += 1
     return added

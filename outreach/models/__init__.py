@@ -3,7 +3,13 @@
 The rule of the room: typed SQLAlchemy 2 models with their constraints and nothing else — no
 Flask, no queries, no I/O; every schema change is a migration under ``migrations/``."""
 
-from outreach.models.audit import LINK_ACTOR, AuditEvent
+from outreach.models.audit import (
+    COMMAND_ACTOR,
+    DEMO_ACTOR,
+    LINK_ACTOR,
+    SCHEDULER_ACTOR,
+    AuditEvent,
+)
 from outreach.models.base import Base, utcnow
 from outreach.models.calendar import ClosureKind, ClosureSource, OfficeClosure
 from outreach.models.coverage import CoverageSnapshot
@@ -47,8 +53,11 @@ from outreach.models.visit import (
 
 __all__ = [
     "AWAY_STATUSES",
+    "COMMAND_ACTOR",
+    "DEMO_ACTOR",
     "LINK_ACTOR",
     "MONTH_STATUSES",
+    "SCHEDULER_ACTOR",
     "AuditEvent",
     "Base",
     "ClosureKind",

@@ -9,8 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from outreach.models.base import Base, UTCDateTime, utcnow
 
-# The actor of what a school's liaison answers through their link, without an account.
+# Actors that are not a logged-in user (stored as they are; ``labels.SYSTEM_ACTOR_LABELS``
+# names them to people). The actor of what a school's liaison answers through their link:
 LINK_ACTOR = "liaison-link"
+SCHEDULER_ACTOR = "scheduler"  # the scheduled jobs
+COMMAND_ACTOR = "command"  # a `flask outreach …` command on the server
+DEMO_ACTOR = "demo-data"  # the rows the demo data set invents (`flask outreach demo-data`)
 
 
 class AuditEvent(Base):
@@ -20,7 +24,7 @@ class AuditEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # Who acted when it was not a logged-in user: "scheduler", "command", LINK_ACTOR.
+    # Who acted when it was not a logged-in user: one of the actors above.
     actor: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(60), index=True)
     entity_type: Mapped[str | None] = mapped_column(String(40))
