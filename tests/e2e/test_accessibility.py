@@ -227,6 +227,12 @@ def violations(results: dict, where: str) -> list[dict]:
     return found
 
 
+# A field shown invalid says so (aria-invalid) and names its message (aria-describedby).
+ERRORS_UNSAID = """() => Array.from(document.querySelectorAll(".is-invalid")).filter((field) => {
+  const named = (field.getAttribute("aria-describedby") || "").split(" ")
+    .map((id) => document.getElementById(id)).filter((el) => el && el.innerText.trim());
+  return field.getAttribute("aria-invalid") !== "true" || !named.length;
+}).map((field) => field.outerHTML.slice(0, 120))"""
 OPEN_DETAILS = "document.querySelectorAll('details').forEach(d => { d.open = true; })"
 
 
@@ -266,6 +272,7 @@ def test_axe_finds_no_serious_violation_on_any_page_or_form(browser, live_server
 
     axe = Axe()
     found: list[dict] = []
+    unsaid, refused = [], 0
     for page, where, tab in walk(browser, live_server, places, PAGES, viewport):
         found += violations(axe.run(tab, context=page.only).response, where)
         if page.submit:
@@ -273,6 +280,8 @@ def test_axe_finds_no_serious_violation_on_any_page_or_form(browser, live_server
             tab.wait_for_load_state()
             tab.evaluate(OPEN_DETAILS)
             found += violations(axe.run(tab).response, where + ", refused")
+            unsaid += [f"{where}: {field}" for field in tab.evaluate(ERRORS_UNSAID)]
+            refused += tab.locator("[aria-invalid=true]").count()
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"axe-{viewport['width']}.json").write_text(json.dumps(found, indent=1))
     failing = [f for f in found if f["impact"] in FAILING_IMPACTS]
@@ -280,6 +289,10 @@ def test_axe_finds_no_serious_violation_on_any_page_or_form(browser, live_server
         f"{f['page']}: {f['rule']} ({f['impact']}) at {f['target']}: {f['html']}" for f in failing
     )
     assert not failing, f"{len(failing)} serious or critical axe violations:\n{report}"
+    assert refused > 10, refused
+    assert not unsaid, "fields shown invalid without saying why to a screen reader:\n" + "\n".join(
+        unsaid
+    )
 
 
 # What a thumb taps on the officer's and the liaison's pages and in their menu, 44 × 44 px at
