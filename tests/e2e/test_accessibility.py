@@ -377,3 +377,38 @@ def test_focus_is_seen_on_every_control(browser, live_server, places, viewport):
                 unseen.append(f"{where}: {focused['html']}")
     assert reached > 50, reached
     assert not unseen, "\n".join(unseen)
+
+
+# Colour is never the only signal: a status dot stands beside its status in words, a calendar
+# chip carries its status's icon (its words are there for a screen reader), today says so.
+COLOUR_PAGES = (
+    Page("coordinator", "/"),
+    Page("coordinator", "/schools/{school_id}"),
+    Page("coordinator", "/residents/{resident_id}"),
+    Page("coordinator", "/visits/calendar"),
+)
+COLOUR_ALONE = """() => {
+  const alone = [];
+  for (const dot of document.querySelectorAll(".status-dot")) {
+    if (!dot.parentElement.innerText.trim()) alone.push(dot.parentElement.outerHTML.slice(0, 120));
+  }
+  for (const chip of document.querySelectorAll("a.cal-chip:not(.home)")) {
+    const icon = chip.querySelector("i.bi");
+    if (!icon || !chip.querySelector(".visually-hidden")) alone.push(chip.outerHTML.slice(0, 120));
+  }
+  for (const today of document.querySelectorAll(".cal-cell.today, .cal-list .text-primary")) {
+    const shown = today.offsetParent !== null;
+    if (shown && !today.innerText.includes("Hari ini")) alone.push(today.outerHTML.slice(0, 120));
+  }
+  return alone;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_colour_is_never_the_only_signal(browser, live_server, places, viewport):
+    alone, chips = [], 0
+    for _page, where, tab in walk(browser, live_server, places, COLOUR_PAGES, viewport):
+        alone += [f"{where}: {found}" for found in tab.evaluate(COLOUR_ALONE)]
+        chips += tab.locator("a.cal-chip:not(.home)").count()
+    assert chips >= 2, chips
+    assert not alone, "\n".join(alone)
