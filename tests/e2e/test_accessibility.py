@@ -227,12 +227,17 @@ def violations(results: dict, where: str) -> list[dict]:
     return found
 
 
-# A field shown invalid says so (aria-invalid) and names its message (aria-describedby).
-ERRORS_UNSAID = """() => Array.from(document.querySelectorAll(".is-invalid")).filter((field) => {
-  const named = (field.getAttribute("aria-describedby") || "").split(" ")
-    .map((id) => document.getElementById(id)).filter((el) => el && el.innerText.trim());
-  return field.getAttribute("aria-invalid") !== "true" || !named.length;
-}).map((field) => field.outerHTML.slice(0, 120))"""
+# A field shown invalid says so (aria-invalid) and names its message (aria-describedby); a list
+# of choices refused (a choice-list fieldset with a message) names its message.
+ERRORS_UNSAID = """() => {
+  const said = (field) => (field.getAttribute("aria-describedby") || "").split(" ")
+    .map((id) => document.getElementById(id)).some((el) => el && el.innerText.trim());
+  const fields = Array.from(document.querySelectorAll(".is-invalid"))
+    .filter((field) => field.getAttribute("aria-invalid") !== "true" || !said(field));
+  const groups = Array.from(document.querySelectorAll("fieldset.choice-list"))
+    .filter((group) => group.querySelector(".invalid-feedback") && !said(group));
+  return [...fields, ...groups].map((field) => field.outerHTML.slice(0, 120));
+}"""
 OPEN_DETAILS = "document.querySelectorAll('details').forEach(d => { d.open = true; })"
 
 
