@@ -112,6 +112,16 @@ DISABILITY_LABELS = {
     DisabilityKind.MENTAL: _l("Mental or psychosocial"),
     DisabilityKind.MULTIPLE: _l("Multiple"),
 }
+# A disabled resident whose kind no one has said yet: the officer fills it in at the visit.
+DISABILITY_NOT_KNOWN = _l("Not known yet")
+
+
+def resident_disability_label(resident) -> str:
+    """A resident's kind of disability as people read it: "not known yet" for a disabled
+    resident whose kind is not known; empty for a resident who is not disabled."""
+    if resident.disability is not None:
+        return DISABILITY_LABELS[resident.disability]
+    return DISABILITY_NOT_KNOWN if resident.is_disabled else ""
 
 CHANNEL_LABELS = {
     RequestChannel.PHONE: _l("Phone call"),
@@ -384,6 +394,7 @@ def template_helpers() -> dict:
         "resident_status_label": lambda value: RESIDENT_STATUS_LABELS.get(value, ""),
         "category_label": lambda value: CATEGORY_LABELS.get(value, ""),
         "disability_label": lambda value: DISABILITY_LABELS.get(value, ""),
+        "resident_disability_label": resident_disability_label,
         "channel_label": lambda value: CHANNEL_LABELS.get(value, ""),
         "sex_label": lambda value: SEX_LABELS.get(value, ""),
         "plan_reason_label": lambda value: PLAN_REASON_LABELS.get(value, value),

@@ -97,6 +97,7 @@ def invent_requests(kelurahan: list[Kelurahan], today: date) -> list[Request]:
         birth_on = today - timedelta(days=age_days)
         region = place.kecamatan_code if rng.random() < 0.85 else "16.71.01"  # some moved in
         disabled = not elderly or rng.random() < 0.25
+        kind_known = disabled and rng.random() < 0.7
         given = rng.choice(WOMEN if sex is Sex.FEMALE else MEN)
         relation = rng.choice(contact_relations(age_on(birth_on, today), sex))
         contact_sex = CONTACT_SEX.get(relation) or rng.choice(list(Sex))
@@ -117,7 +118,8 @@ def invent_requests(kelurahan: list[Kelurahan], today: date) -> list[Request]:
                 if elderly
                 else ResidentCategory.DISABILITAS
             ),
-            disability=rng.choice(list(DisabilityKind)) if disabled else None,
+            # A kelurahan's list often does not say the kind: not known yet, for the officer.
+            disability=rng.choice(list(DisabilityKind)) if kind_known else None,
             is_bedridden=rng.random() < 0.25,
             needs_companion=rng.random() < 0.4,
             rt=f"{rng.randint(1, 30):03d}",
@@ -293,6 +295,7 @@ class HomeStory:
                     outcome, notes = possible, note
                     break
                 roll -= share
+        seen = outcome is HomeOutcome.RECORDED and visit.resident.disability_not_known
         record_home_outcome(
             self.session,
             visit,
@@ -302,6 +305,7 @@ class HomeStory:
             today=office_date(when),
             who=self.people.officer(visit),
             version=None,
+            disability=rng.choice(list(DisabilityKind)) if seen else None,  # seen at the door
         )
 
 

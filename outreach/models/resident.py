@@ -124,5 +124,15 @@ class Resident(Base):
     def is_open(self) -> bool:
         return self.status in OPEN_RESIDENT_STATUSES
 
+    @property
+    def is_disabled(self) -> bool:
+        return self.category in (ResidentCategory.DISABILITAS, ResidentCategory.BOTH)
+
+    @property
+    def disability_not_known(self) -> bool:
+        """A disabled resident whose kind of disability no one has said yet (a kelurahan's list
+        often does not): the officer fills it in at the visit."""
+        return self.disability is None and self.is_disabled
+
     def __repr__(self) -> str:
         return f"<Resident {self.id} {self.status.value}>"

@@ -19,12 +19,13 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import DateField, SelectMultipleField, widgets
 from wtforms import SelectField as _SelectField
-from wtforms.validators import DataRequired, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from outreach.domain.problems import N_
 from outreach.errors import DomainError
 from outreach.extensions import db
+from outreach.models import DisabilityKind
 from outreach.services.visits.changes import StaleVisit
 from outreach.web.validators import known_kecamatan
 
@@ -89,6 +90,22 @@ class Select(widgets.Select):
 
 class SelectField(_SelectField):
     widget = Select()
+
+
+def disability_field() -> SelectField:
+    """The kind of disability, which may be left not known yet; a value not on the list (a
+    tampered form) is refused saying what to do."""
+    return SelectField(
+        _l("Kind of disability"),
+        validators=[
+            Optional(),
+            AnyOf(
+                [kind.value for kind in DisabilityKind],
+                message=_l("Choose the kind of disability from the list, or leave it not known."),
+            ),
+        ],
+        validate_choice=False,  # the message above instead of WTForms' "not a valid choice"
+    )
 
 
 def example(text: str):

@@ -115,6 +115,33 @@ def test_a_nik_stored_as_a_number_in_xlsx_is_refused_not_mangled(db_session):
     assert residents(db_session) == []
 
 
+def test_a_kelurahan_list_without_the_kind_of_disability_imports(db_session):
+    """As a kelurahan sends it: disabled residents whose kind the list does not say."""
+    rows = [list(row) for row in RESIDENT_ROWS]
+    rows[1][5] = ""  # both, kind not given
+    rows[2][5] = "  "  # disabilitas, a blank cell
+    outcome = run(db_session, residents_csv(rows))
+    assert outcome.written and outcome.preview.counts["new"] == 3
+    _siti, bahrun, maya = residents(db_session)
+    assert bahrun.category is ResidentCategory.BOTH and bahrun.disability_not_known
+    assert maya.category is ResidentCategory.DISABILITAS and maya.disability_not_known
+
+
+def test_a_kind_of_disability_not_on_the_list_is_refused_saying_which_are(db_session):
+    rows = [list(row) for row in RESIDENT_ROWS]
+    rows[2][5] = "lumpuh"
+    outcome = run(db_session, residents_csv(rows))
+    (bad,) = outcome.preview.with_state("invalid")
+    problems = [(column, str(message)) for column, message in bad.problems]
+    assert problems == [
+        (
+            "Jenis Disabilitas",
+            "Jenis disabilitas adalah fisik, netra, rungu/wicara, intelektual, mental atau ganda.",
+        )
+    ]
+    assert not outcome.written and residents(db_session) == []
+
+
 @pytest.mark.parametrize(
     ("column", "value", "message"),
     [

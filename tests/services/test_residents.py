@@ -28,11 +28,13 @@ from outreach.services.residents.requests import (
     DuplicateRequest,
     ResidentValues,
     register_resident,
+    set_disability,
     warnings_for,
 )
 from outreach.services.residents.status import change_status
 
 TODAY = date(2026, 11, 27)
+NOW = utcnow()
 
 
 def values(**overrides) -> ResidentValues:
@@ -60,21 +62,41 @@ def test_the_nik_fills_birth_date_sex_and_the_elderly_category(db_session):
     assert warnings_for(resident, today=TODAY) == []
 
 
-def test_under_60_the_category_must_be_chosen_and_disability_named(db_session):
+def test_under_60_the_category_must_be_chosen_and_the_disability_may_be_not_known(db_session):
     young = build_nik("17.71.01", "m", date(1990, 5, 1), 7)
     with pytest.raises(DomainError) as refused:
         register(db_session, nik=young)
     assert refused.value.field == "category"
-    with pytest.raises(DomainError) as refused:
-        register(db_session, nik=young, category=ResidentCategory.DISABILITAS)
-    assert refused.value.field == "disability"
+    resident = register(db_session, nik=young, category=ResidentCategory.DISABILITAS)
+    assert resident.disability is None and resident.disability_not_known
+    other = build_nik("17.71.01", "f", date(1992, 5, 1), 8)
     resident = register(
         db_session,
-        nik=young,
+        nik=other,
         category=ResidentCategory.DISABILITAS,
         disability=DisabilityKind.PHYSICAL,
     )
-    assert resident.disability is DisabilityKind.PHYSICAL
+    assert resident.disability is DisabilityKind.PHYSICAL and not resident.disability_not_known
+
+
+def test_the_kind_found_at_the_visit_is_kept_and_audited_only_for_a_disabled_resident(
+    db_session,
+):
+    young = build_nik("17.71.01", "m", date(1990, 5, 1), 9)
+    resident = register(db_session, nik=young, category=ResidentCategory.DISABILITAS)
+    assert set_disability(db_session, resident, DisabilityKind.VISUAL, now=NOW, actor="petugas1")
+    assert not set_disability(
+        db_session, resident, DisabilityKind.VISUAL, now=NOW, actor="petugas1"
+    )
+    assert resident.disability is DisabilityKind.VISUAL
+    (event,) = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "resident.update")
+    ).all()
+    assert event.actor == "petugas1" and event.changes == {"disability": [None, "visual"]}
+    elderly = register(db_session)
+    with pytest.raises(DomainError) as refused:
+        set_disability(db_session, elderly, DisabilityKind.VISUAL, now=NOW, actor="petugas1")
+    assert refused.value.field == "disability" and elderly.disability is None
 
 
 @pytest.mark.parametrize(

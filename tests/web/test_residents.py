@@ -193,7 +193,11 @@ def test_registering_a_bedridden_elderly_resident(client, coordinator, db_sessio
             "Masukkan lintang dan bujur dipisah koma, misalnya -3.8452, 102.3204.",
         ),
         ("birth_on", "31-02-1948", "Masukkan tanggal, misalnya 17-08-2026."),
-        ("category", "disabilitas", "Pilih jenis disabilitas."),
+        (
+            "disability",
+            "lumpuh",
+            "Pilih jenis disabilitas dari daftar, atau biarkan belum diketahui.",
+        ),
     ],
 )
 def test_every_bad_value_gets_its_message_and_nothing_is_saved(

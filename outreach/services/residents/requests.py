@@ -30,7 +30,6 @@ from outreach.services.audit import apply_changes, diff, record_event
 
 ELDERLY_FROM = 60  # years: lansia
 RECORDING_FROM = 16  # years: e-KTP recording may start
-NEEDS_DISABILITY = (ResidentCategory.DISABILITAS, ResidentCategory.BOTH)
 ELDERLY = (ResidentCategory.LANSIA, ResidentCategory.BOTH)
 
 
@@ -106,10 +105,8 @@ def complete_values(values: ResidentValues, *, today: date) -> ResidentValues:
                 field="category",
             )
         values.category = ResidentCategory.LANSIA
-    if values.category in NEEDS_DISABILITY and values.disability is None:
-        raise DomainError(_l("Choose the kind of disability."), field="disability")
     if values.category is ResidentCategory.LANSIA:
-        values.disability = None
+        values.disability = None  # a disabled resident's kind may be not known yet (None)
     return values
 
 
@@ -221,6 +218,28 @@ def update_resident(
         logged=_audited(changes),
     )
     return changes
+
+
+def set_disability(
+    session: Session,
+    resident: Resident,
+    kind: DisabilityKind,
+    *,
+    now: datetime,
+    actor: User | str,
+) -> bool:
+    """The kind of disability, as the officer finds it at the visit (audited as a change to the
+    request); returns whether it changed. Only a disabled resident has one."""
+    if not resident.is_disabled:
+        raise DomainError(
+            _l("Only a resident registered as disabled has a kind of disability."),
+            field="disability",
+        )
+    if resident.disability is kind:
+        return False
+    changes = {"disability": [resident.disability, kind]}
+    apply_changes(session, resident, changes, now=now, actor=actor, action="resident.update")
+    return True
 
 
 def _audited(changes: dict) -> dict:

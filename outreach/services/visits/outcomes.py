@@ -19,8 +19,16 @@ from sqlalchemy.orm import Session
 from outreach.domain.problems import N_
 from outreach.errors import DomainError
 from outreach.i18n import long_date
-from outreach.models import HomeOutcome, ResidentStatus, Visit, VisitKind, VisitStatus
+from outreach.models import (
+    DisabilityKind,
+    HomeOutcome,
+    ResidentStatus,
+    Visit,
+    VisitKind,
+    VisitStatus,
+)
 from outreach.scheduling.lifecycle import Action
+from outreach.services.residents.requests import set_disability
 from outreach.services.residents.status import change_status
 from outreach.services.visits.changes import (
     Who,
@@ -212,8 +220,10 @@ def record_home_outcome(
     today: date,
     who: Who,
     version: int | None,
+    disability: DisabilityKind | None = None,
 ) -> ResidentStatus:
-    """The home visit's outcome, and the resident's request after it (returned)."""
+    """The home visit's outcome, and the resident's request after it (returned); with
+    ``disability``, the kind of disability the officer found (one not known yet)."""
     _expect_recordable(visit, version, today, VisitKind.HOME)
     notes = clean_reason(notes, required=False, field="notes")
     save(
@@ -226,6 +236,8 @@ def record_home_outcome(
         who=who,
         action="visit.outcome",
     )
+    if disability is not None:
+        set_disability(session, visit.resident, disability, now=now, actor=who.actor)
     _resident_after(session, visit, outcome, notes, now=now, who=who)
     return RESIDENT_AFTER[outcome]
 

@@ -12,9 +12,9 @@ from outreach.i18n import office_today
 from outreach.labels import (
     CATEGORY_LABELS,
     CHANNEL_LABELS,
-    DISABILITY_LABELS,
     RESIDENT_STATUS_LABELS,
     SEX_LABELS,
+    resident_disability_label,
 )
 from outreach.models import utcnow
 from outreach.services.residents.queue import export_queue
@@ -43,7 +43,7 @@ def export(extension: str):
             age_on(r.birth_on, today) if r.birth_on else "",
             str(SEX_LABELS.get(r.sex, "")),
             str(CATEGORY_LABELS[r.category]),
-            str(DISABILITY_LABELS.get(r.disability, "")),
+            str(resident_disability_label(r)),
             _("yes") if r.is_bedridden else "",
             _("yes") if r.needs_companion else "",
             r.address,

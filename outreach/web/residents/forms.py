@@ -20,7 +20,14 @@ from outreach.labels import (
 from outreach.models import DisabilityKind, RequestChannel, ResidentCategory, Sex
 from outreach.services.residents.status import MANUAL_STATUSES
 from outreach.web.choices import enum_choices
-from outreach.web.forms import DateInput, Form, KecamatanField, SelectField, example
+from outreach.web.forms import (
+    DateInput,
+    Form,
+    KecamatanField,
+    SelectField,
+    disability_field,
+    example,
+)
 from outreach.web.validators import TextLength, domain_check, in_kecamatan
 
 
@@ -57,7 +64,7 @@ class ResidentForm(Form):
     birth_on = DateInput(_l("Birth date"), validators=[Optional()])
     sex = SelectField(_l("Sex"), validators=[Optional()])
     category = SelectField(_l("Category"), validators=[Optional()])
-    disability = SelectField(_l("Kind of disability"), validators=[Optional()])
+    disability = disability_field()
     is_bedridden = BooleanField(_l("Bedridden: cannot leave the bed"))
     needs_companion = BooleanField(_l("Needs a companion during recording"))
     address = TextAreaField(
@@ -110,7 +117,7 @@ class ResidentForm(Form):
         """The choices of its selects but the regions' (``choices.offer_regions``)."""
         self.sex.choices = enum_choices(SEX_LABELS, _l("— from the NIK —"))
         self.category.choices = enum_choices(CATEGORY_LABELS, _l("— elderly if 60 or older —"))
-        self.disability.choices = enum_choices(DISABILITY_LABELS, _l("— none —"))
+        self.disability.choices = enum_choices(DISABILITY_LABELS, _l("— not known yet —"))
         self.requested_via.choices = enum_choices(CHANNEL_LABELS)
 
 

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from outreach.services.visits.changes import REASON_MAX
 from outreach.services.visits.lifecycle import STUDENTS_MAX
-from outreach.web.forms import DateInput, Form, SelectField
+from outreach.web.forms import DateInput, Form, SelectField, disability_field
 from outreach.web.validators import Within
 
 NUMBER_RANGE = _l("Enter a number from 0 to %(max)d.")
@@ -109,6 +109,8 @@ class SchoolOutcomeForm(VersionForm):
 class HomeOutcomeForm(VersionForm):
     outcome = RadioField(_l("Outcome"), validators=[InputRequired(_l("Choose what happened."))])
     notes = _reason(_l("Notes"), required=False)
+    # Only for a disabled resident whose kind is not known yet (the view removes it otherwise).
+    disability = disability_field()
 
 
 class CorrectSchoolOutcomeForm(SchoolOutcomeForm):
@@ -117,6 +119,7 @@ class CorrectSchoolOutcomeForm(SchoolOutcomeForm):
 
 class CorrectHomeOutcomeForm(HomeOutcomeForm):
     correction = _reason(_l("Why is it corrected?"), required=True)
+    disability = None  # a kind found at the visit is recorded with the outcome
 
 
 BULK_ACTIONS = ("confirm", "move", "reassign", "cancel")

@@ -14,8 +14,8 @@ from wtforms import SelectChoice
 from outreach import permissions
 from outreach.extensions import db
 from outreach.i18n import office_date, office_today
-from outreach.labels import HOME_OUTCOME_LABELS
-from outreach.models import HomeOutcome, ResidentStatus, Visit, VisitKind, utcnow
+from outreach.labels import DISABILITY_LABELS, DISABILITY_NOT_KNOWN, HOME_OUTCOME_LABELS
+from outreach.models import DisabilityKind, HomeOutcome, ResidentStatus, Visit, VisitKind, utcnow
 from outreach.scheduling.lifecycle import Action
 from outreach.services.visits.changes import allowed
 from outreach.services.visits.outcomes import (
@@ -25,6 +25,7 @@ from outreach.services.visits.outcomes import (
     record_home_outcome,
     record_school_outcome,
 )
+from outreach.web.choices import enum_choices
 from outreach.web.forms import attempt
 from outreach.web.visits import bp
 from outreach.web.visits.common import acting_user, visit_or_404
@@ -65,6 +66,13 @@ def _form(visit: Visit, posted: bool, correcting: bool):
         form.outcome.choices = [
             SelectChoice(outcome.value, HOME_OUTCOME_LABELS[outcome]) for outcome in HomeOutcome
         ]
+    if not correcting and visit.kind is VisitKind.HOME:
+        # The kind of disability not known yet is asked here, where the officer sees it at the
+        # door (the resident's page is the office's).
+        if visit.resident.disability_not_known:
+            form.disability.choices = enum_choices(DISABILITY_LABELS, DISABILITY_NOT_KNOWN)
+        else:
+            del form.disability
     return form
 
 
@@ -142,8 +150,12 @@ def _save(visit: Visit, form, correcting: bool):
     if visit.kind is VisitKind.SCHOOL:
         save = correct_school_outcome if correcting else record_school_outcome
         return save(db.session, visit, _school_outcome(form), **kwargs)
-    save = correct_home_outcome if correcting else record_home_outcome
-    return save(db.session, visit, HomeOutcome(form.outcome.data), notes=form.notes.data, **kwargs)
+    outcome = HomeOutcome(form.outcome.data)
+    if correcting:
+        return correct_home_outcome(db.session, visit, outcome, notes=form.notes.data, **kwargs)
+    kind = form.disability.data if "disability" in form else None
+    kwargs["disability"] = DisabilityKind(kind) if kind else None
+    return record_home_outcome(db.session, visit, outcome, notes=form.notes.data, **kwargs)
 
 
 def _done_message(visit: Visit, result, corrected: bool) -> str:
