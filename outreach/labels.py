@@ -6,7 +6,8 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from outreach.i18n import long_date
+from outreach.domain.phone import display_phone
+from outreach.i18n import clock, long_date
 from outreach.models import (
     COMMAND_ACTOR,
     DEMO_ACTOR,
@@ -95,7 +96,7 @@ RESIDENT_STATUS_LABELS = {
     ResidentStatus.REFUSED: _l("Refused"),
     ResidentStatus.MOVED: _l("Moved away"),
     ResidentStatus.DECEASED: _l("Deceased"),
-    ResidentStatus.ALREADY_RECORDED: _l("Already recorded"),
+    ResidentStatus.ALREADY_RECORDED: _l("Recorded before"),
 }
 
 CATEGORY_LABELS = {
@@ -344,8 +345,10 @@ def visit_change(name: str, value) -> str:
             return str(HOME_OUTCOME_LABELS[HomeOutcome(value)])
         if name in ("visit_on", "requested_visit_on", "follow_up_on"):
             return long_date(date.fromisoformat(value))
-        if name == "start_time":  # stored "08:30:00", read "08.30"
-            return value[:5].replace(":", ".")
+        if name == "start_time":  # stored "08:30:00", read "08.30 WIB"
+            return clock(value)
+        if name == "to" and str(value).startswith("+"):  # a phone a link was sent to
+            return display_phone(value)
     except (ValueError, KeyError):
         pass
     return str(value)
@@ -377,6 +380,14 @@ def audit_actor_label(actor: str) -> str:
     return SYSTEM_ACTOR_LABELS.get(actor, actor)
 
 
+def event_actor(event) -> str:
+    """Who did what an audit event records, as a history names them: the account's person by
+    name (their username once the account is gone), a system actor in words."""
+    if event.user_id is not None and event.user is not None:
+        return event.user.name
+    return audit_actor_label(event.actor)
+
+
 def audit_action_label(action: str) -> str:
     """An audit action as a history names it; never the raw key, even for one not listed."""
     return AUDIT_ACTION_LABELS.get(action) or _l("Change recorded")
@@ -391,6 +402,7 @@ def template_helpers() -> dict:
         "school_status_label": lambda value: SCHOOL_STATUS_LABELS.get(value, ""),
         "audit_action_label": audit_action_label,
         "audit_actor_label": audit_actor_label,
+        "event_actor": event_actor,
         "resident_status_label": lambda value: RESIDENT_STATUS_LABELS.get(value, ""),
         "category_label": lambda value: CATEGORY_LABELS.get(value, ""),
         "disability_label": lambda value: DISABILITY_LABELS.get(value, ""),

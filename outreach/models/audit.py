@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.models.base import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from outreach.models.user import User
 
 # Actors that are not a logged-in user (stored as they are; ``labels.SYSTEM_ACTOR_LABELS``
 # names them to people). The actor of what a school's liaison answers through their link:
@@ -26,6 +30,8 @@ class AuditEvent(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Who acted when it was not a logged-in user: one of the actors above.
     actor: Mapped[str] = mapped_column(String(120))
+    # The account that acted, to name them in histories (loaded with the events that show it).
+    user: Mapped[User | None] = relationship()
     action: Mapped[str] = mapped_column(String(60), index=True)
     entity_type: Mapped[str | None] = mapped_column(String(40))
     entity_id: Mapped[str | None] = mapped_column(String(40))

@@ -7,7 +7,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from outreach.models import AuditEvent, User
 
@@ -125,6 +125,7 @@ def list_events_for(session: Session, entity: Any, *, limit: int = 20) -> list[A
                 AuditEvent.entity_type == type(entity).__name__,
                 AuditEvent.entity_id == str(entity.id),
             )
+            .options(selectinload(AuditEvent.user))
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
             .limit(limit)
         )

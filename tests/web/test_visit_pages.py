@@ -511,3 +511,20 @@ def test_the_whatsapp_redirect_is_allowed_by_the_pages_own_policy(client, coordi
     policy = client.get("/visits").headers["Content-Security-Policy"]
     form_action = next(part for part in policy.split("; ") if part.startswith("form-action"))
     assert "https://wa.me" in form_action and "https://api.whatsapp.com" in form_action
+
+
+def test_a_visits_history_names_people_and_writes_phones_the_way_people_read_them(
+    client, db_session, coordinator, team, school, days
+):
+    """The history says who by their name (not their username) and where a link went as a
+    phone number people dial, never "+62…"."""
+    visit = add_visit(db_session, school=school, team=team, on=days[1])
+    client.post(f"/visits/{visit.id}/link")
+    client.post(f"/visits/{visit.id}/link/whatsapp")
+    history = unescape(get(client, f"/visits/{visit.id}")).split('data-testid="history"', 1)[1]
+    assert coordinator.name in history
+    assert coordinator.username not in history
+    from outreach.labels import visit_change
+
+    assert visit_change("to", "+6281234567890") == "0812-3456-7890"
+    assert visit_change("to", "rina@sekolah.sch.id") == "rina@sekolah.sch.id"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import Select, case, false, func, or_, select, union_all
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from outreach.models import (
     MONTH_STATUSES,
@@ -321,6 +321,7 @@ def visit_history(session: Session, visit: Visit) -> VisitHistory:
                 AuditEvent.entity_type == "Visit",
                 AuditEvent.entity_id.in_([str(v.id) for v in chain]),
             )
+            .options(selectinload(AuditEvent.user))
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
             .limit(200)
         )
