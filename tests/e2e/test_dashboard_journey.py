@@ -58,7 +58,7 @@ def test_the_dashboard_on_a_desktop(browser, live_server, demo, screenshot, tmp_
         screenshot(page, "dashboard-below-target-desktop")
 
         # The month's report: on screen, printed on A4 landscape, downloaded as XLSX.
-        page.click("text=Laporan bulanan")
+        page.click("#content a:has-text('Laporan bulanan')")  # the dashboard's button
         assert page.locator("[data-testid=report-kecamatan]").is_visible()
         screenshot(page, "report-desktop")
         page.emulate_media(media="print")
