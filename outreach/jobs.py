@@ -14,7 +14,7 @@ from outreach.errors import Conflict
 from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.links import public_url
-from outreach.models import JobRun, PlanTrigger, utcnow
+from outreach.models import SCHEDULER_ACTOR, JobRun, PlanTrigger, utcnow
 from outreach.scheduling.calendar import next_month
 from outreach.services.mail import mail_configured, send_mail
 from outreach.services.planning.homes import plan_home
@@ -71,7 +71,7 @@ def _plan_month(month, trigger=PlanTrigger.SCHEDULER) -> str:
         today=office_today(),
         settings=_settings(),
         trigger=trigger,
-        actor="scheduler",
+        actor=SCHEDULER_ACTOR,
     )
     return _(
         "school plan %(month)s: %(created)d created, %(skipped)d skipped, %(unplaced)d unplaced",
@@ -154,7 +154,12 @@ def _link_maker(now):
 
     def make(visit) -> str:
         token = link_token(visit, secret) or issue_link(
-            db.session, visit, now=now, today=office_today(), who=Who("scheduler"), secret=secret
+            db.session,
+            visit,
+            now=now,
+            today=office_today(),
+            who=Who(SCHEDULER_ACTOR),
+            secret=secret,
         )
         return public_url("liaison.respond", token=token)
 
@@ -184,7 +189,7 @@ def plan_home_visits(app: Flask) -> None:
             today=today,
             settings=_settings(),
             trigger=PlanTrigger.SCHEDULER,
-            actor="scheduler",
+            actor=SCHEDULER_ACTOR,
         )
         return _(
             "home visits: %(created)d created, %(waiting)d still waiting",

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from outreach.cli.common import DRY_RUN, FILE, attempt, fail, outreach_cli
 from outreach.extensions import db
 from outreach.i18n import office_today
-from outreach.models import utcnow
+from outreach.models import COMMAND_ACTOR, utcnow
 from outreach.scheduling.calendar import parse_month
 from outreach.services.coverage.imports import import_coverage
 from outreach.services.residents.imports import import_residents
@@ -73,7 +73,7 @@ def import_schools_command(path: Path, dry_run: bool) -> None:
         path,
         dry_run,
         lambda table, **options: import_schools(
-            db.session, table, now=utcnow(), actor="command", **options
+            db.session, table, now=utcnow(), actor=COMMAND_ACTOR, **options
         ),
     )
 
@@ -87,7 +87,7 @@ def import_residents_command(path: Path, dry_run: bool) -> None:
         path,
         dry_run,
         lambda table, **options: import_residents(
-            db.session, table, now=utcnow(), today=office_today(), actor="command", **options
+            db.session, table, now=utcnow(), today=office_today(), actor=COMMAND_ACTOR, **options
         ),
     )
 
@@ -102,7 +102,7 @@ def import_coverage_command(path: Path, dry_run: bool) -> None:
         path,
         dry_run,
         lambda table, **options: import_coverage(
-            db.session, table, now=utcnow(), today=office_today(), actor="command", **options
+            db.session, table, now=utcnow(), today=office_today(), actor=COMMAND_ACTOR, **options
         ),
     )
 
@@ -130,7 +130,7 @@ def export_visits_command(month_text: str, file_format: str | None, output: Path
     extension = file_format or ("xlsx" if output.suffix.lower() == ".xlsx" else "csv")
     if not output.parent.is_dir():
         fail(_("Folder %(path)s does not exist.", path=str(output.parent)))
-    body, count = visit_file(db.session, month, extension, now=utcnow(), actor="command")
+    body, count = visit_file(db.session, month, extension, now=utcnow(), actor=COMMAND_ACTOR)
     partial = output.with_name(f".{output.name}.partial")
     try:
         partial.write_bytes(body)

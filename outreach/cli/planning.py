@@ -12,7 +12,7 @@ from outreach.cli.common import DRY_RUN, attempt, fail, outreach_cli
 from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.labels import PLAN_REASON_LABELS
-from outreach.models import PlanTrigger, utcnow
+from outreach.models import COMMAND_ACTOR, PlanTrigger, utcnow
 from outreach.scheduling.calendar import parse_month
 from outreach.services.planning.homes import MAX_DAYS, plan_home, preview_home_visits
 from outreach.services.planning.inputs import PlanSettings
@@ -25,7 +25,7 @@ def _plan_or_preview(dry_run: bool, preview, plan, **options):
         return preview(db.session, **options)
     _run, result = attempt(
         lambda: plan(
-            db.session, now=utcnow(), trigger=PlanTrigger.COMMAND, actor="command", **options
+            db.session, now=utcnow(), trigger=PlanTrigger.COMMAND, actor=COMMAND_ACTOR, **options
         )
     )
     db.session.commit()

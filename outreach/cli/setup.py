@@ -16,7 +16,7 @@ from outreach.domain.problems import Invalid
 from outreach.domain.values import parse_coordinates
 from outreach.extensions import db
 from outreach.i18n import office_today
-from outreach.models import Role, School, utcnow
+from outreach.models import COMMAND_ACTOR, Role, School, utcnow
 from outreach.services.planning.inputs import PlanSettings
 from outreach.services.reference import load_closures, load_regions
 from outreach.services.teams import create_team, get_team_by_name
@@ -73,7 +73,7 @@ def create_user_command(username, role, name, team_name, npsn, email) -> None:
         lambda: create_user(
             db.session,
             now=utcnow(),
-            actor="command",
+            actor=COMMAND_ACTOR,
             username=username,
             name=name or username,
             role=Role(role),
@@ -107,7 +107,7 @@ def create_team_command(
         lambda: create_team(
             db.session,
             now=utcnow(),
-            actor="command",
+            actor=COMMAND_ACTOR,
             name=name,
             school_visits_per_day=school_visits_per_day,
             home_visits_per_day=home_visits_per_day,
