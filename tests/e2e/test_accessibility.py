@@ -281,8 +281,8 @@ def test_axe_finds_no_serious_violation_on_any_page_or_form(browser, live_server
     for page, where, tab in walk(browser, live_server, places, PAGES, viewport):
         found += violations(axe.run(tab, context=page.only).response, where)
         if page.submit:
-            tab.click(page.submit)
-            tab.wait_for_load_state()
+            with tab.expect_navigation():
+                tab.click(page.submit)
             tab.evaluate(OPEN_DETAILS)
             found += violations(axe.run(tab).response, where + ", refused")
             unsaid += [f"{where}: {field}" for field in tab.evaluate(ERRORS_UNSAID)]
