@@ -82,7 +82,7 @@ PAGES: tuple[Page, ...] = (
     Page("coordinator", "/schools/blackouts"),
     Page("coordinator", "/schools/import", submit="main form[method=post] [type=submit]"),
     Page("coordinator", "/schools/import/{schools_upload}"),
-    Page("coordinator", "/residents"),
+    Page("coordinator", "/residents", submit="[data-testid=find-nik] [type=submit]"),
     Page("coordinator", "/residents/new", submit="main form[method=post] [type=submit]"),
     Page("coordinator", "/residents/{resident_id}"),
     Page("coordinator", "/residents/{resident_id}/edit"),
