@@ -22,7 +22,7 @@ from outreach.services.planning.schools import plan_schools, preview_school_plan
 def _plan_or_preview(dry_run: bool, preview, plan, **options):
     """The plan's preview on a dry run; otherwise the plan written, committed, and its preview."""
     if dry_run:
-        return preview(db.session, **options)
+        return attempt(lambda: preview(db.session, **options))
     _run, result = attempt(
         lambda: plan(
             db.session, now=utcnow(), trigger=PlanTrigger.COMMAND, actor=COMMAND_ACTOR, **options

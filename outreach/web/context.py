@@ -18,7 +18,7 @@ def register(app) -> None:
     app.jinja_env.filters.update(
         phone=display_phone,
         whatsapp=whatsapp_number,
-        school_field_label=lambda name: SCHOOL_FIELD_LABELS.get(name, name),
+        school_field_label=lambda name: SCHOOL_FIELD_LABELS.get(name, ""),  # "" for bookkeeping
         resident_status=lambda value: ResidentStatus(value),
     )
     app.jinja_env.globals.update(liaison_notice=liaison_notice, outcome_notice=outcome_notice)

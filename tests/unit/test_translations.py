@@ -91,6 +91,13 @@ GLOSSARY_REPLACED = (
     ("id", r"\bpenutupan\b", "hari libur / libur lokal"),
     ("id", r"\bblackout\b", "periode tanpa kunjungan"),
     ("id", r"(?<!%\()\bemail\b", "e-mail"),
+    ("id", r"\btidak wajib\b", "opsional"),
+    ("id", r"\bTak memungkinkan\b", "Belum layak direkam"),
+    ("id", r"\bterbaring sakit\b", "tirah baring"),
+    ("id", r"\bpersinggahan\b", "kunjungan (its number: urutan)"),
+    ("id", r"\bdipindah\b", "dipindahkan"),
+    ("id", r"\bbelum rekam\b", "belum terekam"),
+    ("id", r"\bterlambat\b", "lewat tanggal"),
     ("en", r"\bliaison officers?\b", "school liaison"),
     ("en", r"\bAlready recorded\b", "Recorded before"),
 )

@@ -362,7 +362,9 @@ def test_the_home_plan_page_previews_routes_and_creates_the_visits(
     assert client.post("/plan/home", data={"start": start, "days": "999"}).status_code == 400
 
 
-def test_the_jobs_page_shows_each_job_and_its_last_result(client, make_user, login, db_session):
+def test_the_jobs_page_shows_each_job_and_its_last_result(
+    app, client, make_user, login, db_session
+):
     db_session.add(
         JobRun(
             job_id="plan_next_month",
@@ -375,8 +377,12 @@ def test_the_jobs_page_shows_each_job_and_its_last_result(client, make_user, log
     db_session.commit()
     login(make_user(Role.ADMIN))
     page = text(client.get("/admin/jobs"))
-    for job_id in ("plan_next_month", "sweep_unconfirmed", "sweep_outcomes", "catch_up"):
-        assert job_id in page
+    from outreach.labels import JOB_LABELS
+
+    with app.test_request_context():
+        for job_id in ("plan_next_month", "sweep_unconfirmed", "sweep_outcomes", "catch_up"):
+            assert str(JOB_LABELS[job_id]) in page
+            assert job_id not in page  # each job by what it does, never by its code name
     assert "database is locked" in page
 
 
@@ -503,3 +509,28 @@ def test_closing_days_already_closed_for_the_same_reason_is_refused(
     wider = client.post("/closures", data={**data, "last_on": "2026-12-16"})
     assert wider.status_code == 302  # only the new day is added
     assert db_session.scalar(select(func.count()).select_from(OfficeClosure)) == 3
+
+
+def test_a_home_plan_cannot_start_on_a_day_gone_by_or_far_ahead(
+    client, db_session, make_user, login, runner
+):
+    """The first day of a home-visit plan: from today on, within a year — on the page, when
+    it is sent, and from the command line."""
+    login(make_user(Role.COORDINATOR))
+    today = office_today()
+    for start, said in (
+        (date(1, 1, 1), "Hari pertama sudah lewat"),
+        (today - timedelta(days=1), "Hari pertama sudah lewat"),
+        (today + timedelta(days=400), "dalam setahun"),
+    ):
+        page = client.get(f"/plan/home?start={start.isoformat()}&days=14", follow_redirects=True)
+        assert page.status_code == 200 and said in page.get_data(as_text=True), start
+        sent = client.post(
+            "/plan/home", data={"start": start.isoformat(), "days": "14"}, follow_redirects=True
+        )
+        assert said in sent.get_data(as_text=True), start
+    command = ["outreach", "plan-home-visits", "--start", "2020-01-01", "--days", "7"]
+    for extra in ([], ["--dry-run"]):
+        result = runner.invoke(args=command + extra)
+        assert result.exit_code == 1 and "Hari pertama sudah lewat" in result.output
+    assert db_session.scalar(select(func.count()).select_from(PlanRun)) == 0

@@ -321,11 +321,15 @@ def test_the_monthly_report_on_screen_and_as_files(client, coordinator, db_sessi
     headings = [cell.value for cell in sheet[1]]
     assert headings[:4] == ["Kecamatan", "Direncanakan", "Diusulkan", "Dikonfirmasi"]
     assert "Siswa terekam" in headings and "Rumah: terekam" in headings
-    assert "Dipindah ke hari lain" in headings
+    assert "Dipindahkan ke hari lain" in headings
     row = dict(zip(headings, [cell.value for cell in sheet[2]], strict=True))
     assert row["Kecamatan"] == "Selebar"
     assert (row["Direncanakan"], row["Selesai"], row["Dibatalkan"]) == (3, 2, 0)
-    assert (row["Dipindah ke hari lain"], row["Siswa terekam"], row["Rumah: terekam"]) == (1, 42, 1)
+    assert (row["Dipindahkan ke hari lain"], row["Siswa terekam"], row["Rumah: terekam"]) == (
+        1,
+        42,
+        1,
+    )
     assert isinstance(row["Siswa terekam"], int)
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["A"].width >= 20

@@ -112,7 +112,7 @@ def test_changed_rows_show_before_and_after(client, coordinator, make_school):
     ).encode()
     html = client.get(upload(client, data, "ubah.csv").headers["Location"]).get_data(as_text=True)
     assert re.search(r'data-testid="count-changed">1<', html)
-    assert "Siswa belum rekam:</span> <del>10</del> → 25" in html
+    assert "Siswa belum terekam:</span> <del>10</del> → 25" in html
 
 
 def test_another_users_upload_cannot_be_opened(client, coordinator, make_user, login):

@@ -6,9 +6,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
+from outreach.errors import DomainError
 from outreach.models import (
     OPEN_VISIT_STATUSES,
     Kecamatan,
@@ -39,6 +41,7 @@ from outreach.services.planning.schools import DETAIL_LIMIT, days_and_teams, ins
 from outreach.services.visits.changes import reorder_routes
 
 MAX_DAYS = 62  # a plan reaches at most two months ahead
+FURTHEST_START = 366  # days: a home plan starts within a year from today
 
 
 @dataclass
@@ -56,9 +59,23 @@ class HomePlanPreview:
         return dict(Counter(reason for _, reason in self.plan.unplaced))
 
 
+def check_period(start: date, days: int, today: date) -> None:
+    """A home plan's period: from today on (today itself is never planned, so a period that
+    starts today begins tomorrow), within a year, 1 to MAX_DAYS days long."""
+    if start < today:
+        raise DomainError(_l("The first day has passed: choose tomorrow or a later day."), "start")
+    if start > today + timedelta(days=FURTHEST_START):
+        raise DomainError(_l("Choose a first day within a year from today."), "start")
+    if not 1 <= days <= MAX_DAYS:
+        raise DomainError(_l("Choose a length from the list."), "days")
+
+
 def preview_home_visits(
     session: Session, *, start: date, days: int, today: date, settings: PlanSettings
 ) -> HomePlanPreview:
+    """Who would be visited on which day in the period (refused, DomainError, when the period
+    is not one a plan may have: check_period)."""
+    check_period(start, days, today)
     last = start + timedelta(days=days - 1)
     residents, names = _waiting_residents(session)
     bookings = _home_bookings(session, start, last, names)

@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import long_date, month_name, office_today
 from outreach.models import PlanKind, PlanRun, PlanTrigger, utcnow
@@ -224,10 +225,17 @@ def home():
         flash(_("Check the period: a first day and a length from the list."), "warning")
         form = HomePeriodForm(formdata=None)
     start, days = _home_period(form)
+    try:
+        preview = preview_home_visits(
+            db.session, start=start, days=days, today=office_today(), settings=_settings()
+        )
+    except DomainError as refused:  # a first day gone by or too far ahead: say so, show ours
+        flash(str(refused.message), "warning")
+        start, days = _home_period(HomePeriodForm(formdata=None))
+        preview = preview_home_visits(
+            db.session, start=start, days=days, today=office_today(), settings=_settings()
+        )
     form.start.data = start
-    preview = preview_home_visits(
-        db.session, start=start, days=days, today=office_today(), settings=_settings()
-    )
     return render_template(
         "plan/home.html",
         form=form,
