@@ -21,8 +21,10 @@ from outreach.demo.plans import STUDENT_COUNTS, demo_months, load_school_visits,
 from outreach.demo.timeline import Timeline
 from outreach.i18n import office_date
 from outreach.models import DEMO_ACTOR, Role, School, User
+from outreach.scheduling.school_breaks import breaks_between
 from outreach.services.planning.inputs import PlanSettings, working_calendar
 from outreach.services.reference import load_closures
+from outreach.services.schools.breaks import BreakAlreadyNoted, add_school_break, break_name
 from outreach.services.schools.imports import TEMPLATE_HEADINGS, import_schools
 from outreach.services.schools.registry import set_school_active
 from outreach.services.tables import Table
@@ -133,6 +135,10 @@ def load_demo_data(
             result.created.append(f"team {name}")
     result.created.extend(_load_schools(session, now=set_up))
     users = _load_users(session, now=set_up, result=result)
+    last = today + timedelta(days=92)
+    result.created.extend(
+        _note_school_breaks(session, now=set_up, actor=users["koordinator"], last=last)
+    )
     added = load_demo_coverage(session, now=now, set_up=set_up)
     if added:
         result.created.append(f"coverage: {added} figures")
@@ -143,7 +149,6 @@ def load_demo_data(
         settings=settings,
         secret=secret,
     )
-    last = today + timedelta(days=92)
     timeline = Timeline(now, working_calendar(session, set_up.date(), last, settings))
     stories = (
         load_school_visits(session, timeline, people, plan_day=plan_day),
@@ -153,6 +158,28 @@ def load_demo_data(
     for story in stories:
         result.created.extend(story.done)
     return result
+
+
+def _note_school_breaks(session: Session, *, now: datetime, actor: User, last) -> list[str]:
+    """The semester breaks of the demo's months, noted as all-schools blackouts when the office
+    set the app up (as it would from the kalender pendidikan), so no plan visits a school in
+    its holidays. Already noted: left as it is."""
+    noted = []
+    for school_break in breaks_between(office_date(now), last):
+        try:
+            add_school_break(
+                session,
+                now=now,
+                actor=actor,
+                school_break=school_break,
+                first_on=school_break.first_on,
+                last_on=school_break.last_on,
+                reason=break_name(school_break),
+            )
+        except BreakAlreadyNoted:
+            continue
+        noted.append(f"school break {school_break.key}")
+    return noted
 
 
 def _load_users(session: Session, *, now: datetime, result: DemoResult) -> dict[str, User]:

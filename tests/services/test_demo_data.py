@@ -22,6 +22,7 @@ from outreach.models import (
     Resident,
     ResidentStatus,
     Role,
+    SchoolBlackout,
     Sex,
     User,
     Visit,
@@ -177,13 +178,20 @@ def _earlier_days(calendar, today: date) -> list[date]:
 def officers_have_a_working_day(db_session, today):
     """Each officer has homes to visit today and on the next five working days (the school
     visits are spread over the month), and completed a school and a home visit earlier this
-    month (on its first working day: the days before)."""
+    month (on its first working day: the days before) — no school visit in the schools'
+    holidays, which the demo notes as all-schools blackouts."""
     calendar = working_calendar(
         db_session, today - timedelta(days=40), today + timedelta(days=40), PlanSettings()
     )
     officers = db_session.scalars(select(User).where(User.role == Role.OFFICER)).all()
     assert {officer.username for officer in officers} == {"petugas1", "petugas2"}
     earlier = _earlier_days(calendar, today)
+    holidays = db_session.scalars(
+        select(SchoolBlackout).where(SchoolBlackout.school_id.is_(None))
+    ).all()
+    assert holidays, "the demo notes the semester breaks"
+    schools_open = [d for d in earlier if not any(b.first_on <= d <= b.last_on for b in holidays)]
+    expected = {VisitKind.HOME} | ({VisitKind.SCHOOL} if schools_open else set())
     for officer in officers:
         days = [TeamDay(today, list_team_day(db_session, officer.team_id, today))]
         days = days if calendar.is_working_day(today) else []
@@ -202,7 +210,7 @@ def officers_have_a_working_day(db_session, today):
                 Visit.visit_on.in_(earlier),
             )
         ).all()
-        assert set(done) == {VisitKind.SCHOOL, VisitKind.HOME}, officer.username
+        assert set(done) == expected, officer.username
 
 
 def test_the_invented_residents_are_the_same_on_every_run(db_session):
@@ -211,3 +219,21 @@ def test_the_invented_residents_are_the_same_on_every_run(db_session):
     first, second = invent_requests(kelurahan, today), invent_requests(kelurahan, today)
     assert [r.values for r in first] == [r.values for r in second]
     assert [r.minutes for r in first] == [r.minutes for r in second]
+
+
+def test_no_school_is_visited_in_its_holidays(db_session):
+    """The demo's semester breaks are noted, and no school visit falls in one."""
+    load_demo_data(db_session, now=datetime(2027, 1, 4, 10, 0, tzinfo=WIB), secret="s")
+    holidays = db_session.scalars(
+        select(SchoolBlackout).where(SchoolBlackout.school_id.is_(None))
+    ).all()
+    assert any(b.first_on <= date(2026, 12, 28) <= b.last_on for b in holidays)
+    for b in holidays:
+        inside = db_session.scalars(
+            select(Visit).where(
+                Visit.kind == VisitKind.SCHOOL,
+                Visit.status != VisitStatus.CANCELLED,
+                Visit.visit_on.between(b.first_on, b.last_on),
+            )
+        ).all()
+        assert inside == [], b.reason

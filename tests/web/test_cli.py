@@ -262,7 +262,7 @@ def test_demo_data_plans_six_months_and_next_with_real_schedules(runner, db_sess
     past = [v for v in visits if v.visit_on < today]
     closed = {VisitStatus.COMPLETED, VisitStatus.MISSED, VisitStatus.MOVED, VisitStatus.CANCELLED}
     assert {v.status for v in past} <= closed  # the days gone have their outcome
-    assert sum(v.status is VisitStatus.COMPLETED for v in past) > len(past) * 0.9
+    assert sum(v.status is VisitStatus.COMPLETED for v in past) > len(past) * 0.85
     # the published figure of 4 August 2024, then invented ones up to last month, marked so
     figures = db_session.scalars(select(CoverageSnapshot).order_by(CoverageSnapshot.as_of)).all()
     assert (figures[0].as_of, figures[0].wajib_ktp, figures[0].recorded) == (
