@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Flask
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
@@ -47,13 +49,31 @@ def lock_for_check(session, statement) -> None:
     makes a concurrent writer wait for this transaction: SELECT … FOR UPDATE on the rows on
     PostgreSQL; on SQLite, which locks the whole database, the write lock now (BEGIN
     IMMEDIATE), so the check reads what the writer before it committed."""
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        dbapi_connection = connection.connection.dbapi_connection
-        if not dbapi_connection.in_transaction:
-            dbapi_connection.execute("BEGIN IMMEDIATE")
+    if _sqlite_write_lock(session):
         return
     session.execute(statement.with_for_update())
+
+
+def lock_named(session, name: str) -> None:
+    """Before a check-then-write with no row to lock (is this period already noted?), make
+    every writer of ``name`` wait for this transaction: a transaction-scoped advisory lock on
+    PostgreSQL; on SQLite the write lock now (BEGIN IMMEDIATE), as lock_for_check."""
+    if _sqlite_write_lock(session):
+        return
+    key = int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+    session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def _sqlite_write_lock(session) -> bool:
+    """On SQLite, take the database's write lock now (BEGIN IMMEDIATE) and say so; on another
+    database do nothing and return False."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return False
+    dbapi_connection = connection.connection.dbapi_connection
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN IMMEDIATE")
+    return True
 
 
 def _is_memory(dbapi_connection) -> bool:

@@ -138,3 +138,42 @@ def test_days_over_another_period_of_all_schools_are_refused_naming_it(db_sessio
     assert not isinstance(refused.value, BreakAlreadyNoted)
     assert "Ujian akhir semester" in str(refused.value.message)
     assert len(db_session.scalars(select(SchoolBlackout)).all()) == 1
+
+
+def test_two_coordinators_noting_the_break_at_once_note_it_once(db_session):
+    """The first has written but not committed when the second starts: the second waits for
+    it (the write lock on SQLite, an advisory lock on PostgreSQL) and finds the break noted."""
+    import threading
+    import time
+
+    from sqlalchemy import func
+    from sqlalchemy.orm import Session
+
+    from outreach.extensions import db
+
+    first, second = Session(db.engine), Session(db.engine)
+    outcome = {}
+
+    def note_second():
+        try:
+            note(second, name="Libur semester (kedua)")
+            second.commit()
+            outcome["second"] = "noted"
+        except DomainError as error:
+            second.rollback()
+            outcome["second"] = error
+        finally:
+            second.close()
+
+    try:
+        note(first)
+        thread = threading.Thread(target=note_second)
+        thread.start()
+        time.sleep(0.5)
+        first.commit()
+        thread.join(timeout=30)
+    finally:
+        first.close()
+    assert isinstance(outcome["second"], BreakAlreadyNoted)
+    db_session.expire_all()
+    assert db_session.scalar(select(func.count()).select_from(SchoolBlackout)) == 1

@@ -374,3 +374,13 @@ def test_the_address_behind_a_proxy_is_trusted_only_when_a_proxy_is_declared(
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+def test_a_redirect_target_with_a_line_break_or_a_control_character_is_not_followed(client):
+    from outreach.web.auth.views import safe_next
+
+    for target in ("/\r\nX: y", "/visits\tx", "/a\x00b", "/a\x7fb"):
+        assert safe_next(target) is None, repr(target)
+    assert safe_next("/visits?month=2026-12") == "/visits?month=2026-12"
+    response = client.post("/language", data={"locale": "en", "next": "/\r\nX: y"})
+    assert response.status_code in (302, 303) and "X" not in response.headers

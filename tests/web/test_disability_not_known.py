@@ -5,6 +5,7 @@ and the officer fills it in on the outcome form at the door."""
 from datetime import date
 from html import unescape
 
+import pytest
 from sqlalchemy import select
 
 from outreach.i18n import office_today
@@ -141,3 +142,17 @@ def test_the_office_registers_a_disabled_resident_whose_kind_is_not_known(
     assert response.status_code == 302
     resident = db_session.scalar(select(Resident))
     assert resident.category is ResidentCategory.DISABILITAS and resident.disability_not_known
+
+
+@pytest.mark.parametrize("outcome", ["not_at_home", "deceased", "moved"])
+def test_a_kind_is_given_only_when_the_team_met_the_resident(
+    client, db_session, make_user, login, make_resident, outcome
+):
+    """No one at home, or gone: no one saw the resident, so no kind is saved with it."""
+    _officer, visit = at_the_door(db_session, make_user, login, make_resident)
+    response = post_outcome(client, visit, outcome=outcome, disability="visual")
+    assert response.status_code == 422
+    assert "hanya bila tim bertemu warga" in " ".join(field_errors(response.get_data(as_text=True)))
+    db_session.expire_all()
+    visit = db_session.get(Visit, visit.id)
+    assert visit.status is VisitStatus.PROPOSED and visit.resident.disability is None

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from outreach.database import lock_named
 from outreach.domain.text import clean_line
 from outreach.errors import Conflict, DomainError
 from outreach.i18n import long_date
@@ -32,6 +33,9 @@ def _same_scope(school: School | None):
 
 def _reason_key(reason: str) -> str:
     return clean_line(reason).lower()
+
+
+BLACKOUT_LOCK = "school_blackouts"  # one writer of blackout periods at a time
 
 
 def add_blackout(
@@ -58,6 +62,7 @@ def add_blackout(
         raise DomainError(_l("The last day cannot be before the first day."), field="last_on")
     if (last_on - first_on).days + 1 > MAX_DAYS:
         raise DomainError(_l("A period lasts at most %(n)d days.", n=MAX_DAYS), field="last_on")
+    lock_named(session, BLACKOUT_LOCK)  # two adding at once: the second sees the first's period
     neighbours = list(
         session.scalars(
             select(SchoolBlackout)

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from outreach.database import lock_named
 from outreach.errors import Conflict, DomainError
 from outreach.i18n import long_date
 from outreach.models import SchoolBlackout, User
@@ -21,7 +22,7 @@ from outreach.scheduling.school_breaks import (
     check_breaks,
 )
 from outreach.services.planning.inputs import PlanSettings, working_calendar
-from outreach.services.schools.blackouts import BlackoutResult, add_blackout
+from outreach.services.schools.blackouts import BLACKOUT_LOCK, BlackoutResult, add_blackout
 
 NAMES = {
     BreakKind.ODD: _l("Odd-semester break %(year)s"),
@@ -108,6 +109,7 @@ def add_school_break(
             ),
             field="first_on",
         )
+    lock_named(session, BLACKOUT_LOCK)  # a double submit: the second finds the first noted
     noted = _all_schools_blackouts(session, [school_break])
     if noted:
         raise BreakAlreadyNoted(

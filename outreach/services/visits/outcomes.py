@@ -210,6 +210,10 @@ def _later_outcome(session: Session, visit: Visit) -> bool:
     )
 
 
+# The outcomes of a home visit where the team saw the resident (and so their disability).
+MET_THE_RESIDENT = frozenset({HomeOutcome.RECORDED, HomeOutcome.REFUSED, HomeOutcome.UNFIT})
+
+
 def record_home_outcome(
     session: Session,
     visit: Visit,
@@ -226,6 +230,14 @@ def record_home_outcome(
     ``disability``, the kind of disability the officer found (one not known yet)."""
     _expect_recordable(visit, version, today, VisitKind.HOME)
     notes = clean_reason(notes, required=False, field="notes")
+    if disability is not None and outcome not in MET_THE_RESIDENT:
+        raise DomainError(
+            _l(
+                "Give the kind of disability only when the team met the resident (recorded, "
+                "refused or not fit to be recorded)."
+            ),
+            field="disability",
+        )
     save(
         session,
         visit,
