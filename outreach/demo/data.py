@@ -70,21 +70,23 @@ _FIRST_NAMES = (
     "Zainal",
     "Desi",
 )
+# Family names, as a father's name is carried by sons and daughters alike (no woman's given
+# name after a man's: an "Ahmad Susanti" is not a name anyone has).
 _LAST_NAMES = (
     "Saputra",
     "Hidayat",
     "Pratama",
-    "Susanti",
+    "Gunawan",
     "Wijaya",
-    "Rahmawati",
+    "Setiawan",
     "Nugroho",
     "Lubis",
     "Siregar",
-    "Handayani",
+    "Permana",
     "Kurniawan",
-    "Marlina",
+    "Hakim",
     "Syahputra",
-    "Utami",
+    "Ramadhan",
     "Firmansyah",
 )
 DEMO_USERS = (

@@ -101,7 +101,10 @@ def invent_requests(kelurahan: list[Kelurahan], today: date) -> list[Request]:
         given = rng.choice(WOMEN if sex is Sex.FEMALE else MEN)
         relation = rng.choice(contact_relations(age_on(birth_on, today), sex))
         contact_sex = CONTACT_SEX.get(relation) or rng.choice(list(Sex))
-        contact = rng.choice(WOMEN if contact_sex is Sex.FEMALE else MEN)
+        names = WOMEN if contact_sex is Sex.FEMALE else MEN
+        contact = rng.choice(names)
+        if contact == given:  # a mother and her daughter are not both "Maimunah": the next name
+            contact = names[(names.index(contact) + 1) % len(names)]
         waited = rng.randint(14, 60) if rng.random() < 0.75 else rng.randint(1, 13)
         if rng.random() < 0.08:
             waited = rng.randint(61, 110)  # the backlog from before the home visits began

@@ -158,6 +158,7 @@ def residents_fit(db_session, now):
         contact = resident.contact_name.split()[0]
         contact_sex = Sex.FEMALE if contact in WOMEN else Sex.MALE if contact in MEN else None
         relation = resident.contact_relation
+        assert contact != resident.name.split()[0], where  # not the resident's own name
         if relation in CONTACT_IS:
             assert contact_sex is CONTACT_IS[relation], where
         if relation in MARRIED_TO:
@@ -237,3 +238,12 @@ def test_no_school_is_visited_in_its_holidays(db_session):
             )
         ).all()
         assert inside == [], b.reason
+
+
+def test_the_school_operators_names_are_names_people_have(db_session):
+    """No man's given name before a woman's ("Ahmad Susanti"): family names only after it."""
+    from outreach.demo.data import _LAST_NAMES
+    from outreach.demo.homes import WOMEN
+
+    womens = set(WOMEN) | {"Susanti", "Rahmawati", "Handayani", "Marlina", "Utami", "Lestari"}
+    assert womens.isdisjoint(_LAST_NAMES)
