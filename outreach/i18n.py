@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_interval, get_day_names
+from babel.dates import format_date, format_interval, get_day_names
 from babel.numbers import format_decimal
 from flask import current_app, g, has_request_context, session
 from flask_babel import get_locale, get_translations
@@ -86,11 +86,7 @@ def office_time(value: datetime | None, locale: str | None = None) -> str:
     """An instant as the office's wall-clock time with its zone: "08.30 WIB"."""
     if value is None:
         return ""
-    zone_name = current_app.config["OUTREACH_TIMEZONE"]
-    local = value.astimezone(ZoneInfo(zone_name))
-    pattern = "HH.mm" if (locale or _locale()) == "id" else "HH:mm"
-    clock = format_datetime(local, pattern, locale=locale or _locale())
-    return f"{clock} {_ZONE_ABBREVIATIONS.get(zone_name, local.tzname() or '')}".strip()
+    return clock(value.astimezone(office_zone()).timetz(), locale)
 
 
 def clock(value: time | str | None, locale: str | None = None) -> str:
@@ -101,8 +97,8 @@ def clock(value: time | str | None, locale: str | None = None) -> str:
     if isinstance(value, str):
         value = time.fromisoformat(value)
     zone_name = current_app.config["OUTREACH_TIMEZONE"]
+    zone = _ZONE_ABBREVIATIONS.get(zone_name) or datetime.now(ZoneInfo(zone_name)).tzname() or ""
     separator = "." if (locale or _locale()) == "id" else ":"
-    zone = _ZONE_ABBREVIATIONS.get(zone_name, "")
     return f"{value.hour:02d}{separator}{value.minute:02d} {zone}".strip()
 
 

@@ -82,11 +82,11 @@ def nav_entries() -> list[dict]:
         return []
     endpoints = current_app.view_functions
 
-    def shown(entry: NavEntry) -> bool:
-        return entry.endpoint in endpoints and entry.allowed(current_user)
-
-    visible = [entry for entry in NAV_ENTRIES if shown(entry)]
+    visible = [e for e in NAV_ENTRIES if e.endpoint in endpoints and e.allowed(current_user)]
     active = _active_entry(visible, request.endpoint or "")
+
+    def shown(entry: NavEntry) -> bool:
+        return entry in visible
 
     def drawn(entry: NavEntry) -> dict:
         return {

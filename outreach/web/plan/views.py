@@ -17,7 +17,12 @@ from outreach.i18n import long_date, month_name, office_today
 from outreach.models import PlanKind, PlanRun, PlanTrigger, utcnow
 from outreach.scheduling.calendar import month_start, next_month
 from outreach.scheduling.school_breaks import BreakCheck, SchoolBreak, break_from_key
-from outreach.services.planning.homes import MAX_DAYS, plan_home, preview_home_visits
+from outreach.services.planning.homes import (
+    MAX_DAYS,
+    check_period,
+    plan_home,
+    preview_home_visits,
+)
 from outreach.services.planning.inputs import PlanSettings
 from outreach.services.planning.schools import plan_schools, preview_school_plan
 from outreach.services.schools.breaks import (
@@ -226,15 +231,13 @@ def home():
         form = HomePeriodForm(formdata=None)
     start, days = _home_period(form)
     try:
-        preview = preview_home_visits(
-            db.session, start=start, days=days, today=office_today(), settings=_settings()
-        )
+        check_period(start, days, office_today())
     except DomainError as refused:  # a first day gone by or too far ahead: say so, show ours
         flash(str(refused.message), "warning")
         start, days = _home_period(HomePeriodForm(formdata=None))
-        preview = preview_home_visits(
-            db.session, start=start, days=days, today=office_today(), settings=_settings()
-        )
+    preview = preview_home_visits(
+        db.session, start=start, days=days, today=office_today(), settings=_settings()
+    )
     form.start.data = start
     return render_template(
         "plan/home.html",
