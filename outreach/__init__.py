@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
         feeds,
         liaison,
         main,
+        params,
         plan,
         reports,
         residents,
@@ -62,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     auth.init_login(app, login_manager)
     i18n.register_filters(app)
 
+    params.register(app)  # bounds <int:…> before the blueprints add their routes
     app.before_request(login_guard)
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)

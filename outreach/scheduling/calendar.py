@@ -58,12 +58,17 @@ MONTH_YEARS = (1900, 2999)  # the years a month given as text may belong to
 def parse_month(text: str) -> date:
     """ "2026-12" → date(2026, 12, 1); ValueError for anything else."""
     parts = text.strip().split("-")
-    if len(parts) != 2 or len(parts[0]) != 4 or len(parts[1]) != 2:
+    if len(parts) != 2 or len(parts[0]) != 4 or len(parts[1]) != 2 or not _ascii_digits(*parts):
         raise ValueError(f"not a month in the form YYYY-MM: {text!r}")
     year = int(parts[0])
     if not MONTH_YEARS[0] <= year <= MONTH_YEARS[1]:  # a month before and after must exist
         raise ValueError(f"a month of a year from {MONTH_YEARS[0]} to {MONTH_YEARS[1]}: {text!r}")
     return date(year, int(parts[1]), 1)
+
+
+def _ascii_digits(*parts: str) -> bool:
+    """Only 0-9: int() would also take "+1", " 1", "1_0" and other scripts' digits."""
+    return all(part.isascii() and part.isdigit() for part in parts)
 
 
 @dataclass(frozen=True)
