@@ -99,7 +99,10 @@ def load_config(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not (debug or testing)),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # A login session ends this long after the login however busy (absolute), and after
+        # this many minutes without a request (idle; 0: no idle limit).
         "PERMANENT_SESSION_LIFETIME": _int("OUTREACH_SESSION_HOURS", 12) * 3600,
+        "SESSION_IDLE_MINUTES": _int("OUTREACH_SESSION_IDLE_MINUTES", 120),
         "MAX_CONTENT_LENGTH": _int("OUTREACH_MAX_UPLOAD_MB", 10) * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or "",

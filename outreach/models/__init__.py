@@ -35,7 +35,7 @@ from outreach.models.school import (
 from outreach.models.team import Team, team_kecamatan
 from outreach.models.totals import DailyRecording, ResidentCount, VisitDayCount
 from outreach.models.upload import ImportUpload
-from outreach.models.user import Role, User
+from outreach.models.user import Role, SessionEnd, User, UserSession
 from outreach.models.visit import (
     AWAY_STATUSES,
     MONTH_STATUSES,
@@ -86,9 +86,11 @@ __all__ = [
     "SchoolBlackout",
     "SchoolLevel",
     "SchoolStatus",
+    "SessionEnd",
     "Sex",
     "Team",
     "User",
+    "UserSession",
     "Visit",
     "VisitKind",
     "VisitOrigin",

@@ -1,9 +1,10 @@
-"""People who log in, with their role and what they are bound to (a team or a school)."""
+"""People who log in, with their role and what they are bound to (a team or a school), and
+their sessions: one row per login, ended on the server by a logout, a password change or reset,
+or a deactivation."""
 
 from __future__ import annotations
 
 import enum
-import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -24,10 +25,6 @@ class Role(enum.Enum):
     LIAISON = "liaison"
 
 
-def new_session_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
 class User(Base):
     __tablename__ = "users"
     __table_args__ = (
@@ -46,9 +43,6 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(2), default="id")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Part of the login cookie; replaced on password reset or deactivation, which logs the
-    # user out everywhere.
-    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -64,11 +58,47 @@ class User(Base):
     def is_anonymous(self) -> bool:
         return False
 
-    def get_id(self) -> str:
-        return self.session_token
+    # The login session this request came with and its token, which Flask-Login keeps in the
+    # cookie: set by the login and the login loader, never stored (plain attributes, unmapped).
+    current_session = None
+    current_token = None
+
+    def get_id(self) -> str | None:
+        return self.current_token
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role.value}>"
+
+
+class SessionEnd(enum.Enum):
+    """Why a login session ended before its time ran out."""
+
+    LOGOUT = "logout"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 (by the user: their other sessions end)
+    PASSWORD_RESET = "password_reset"  # noqa: S105 (by an admin: all of them)
+    DEACTIVATED = "deactivated"
+
+
+class UserSession(Base):
+    """One login on one device. The cookie carries ``token``; the table keeps only its SHA-256,
+    so a copy of the database opens no session."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[SessionEnd | None] = mapped_column(enum_type(SessionEnd, "session_end"))
+    remote_addr: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(120))
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} of user {self.user_id} ended={self.end_reason}>"

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from outreach.errors import Conflict, DomainError
-from outreach.models import Role, School, Team, User
-from outreach.models.user import new_session_token
+from outreach.models import Role, School, SessionEnd, Team, User, UserSession
 from outreach.services.audit import diff, record_event
+from outreach.services.sessions import end_user_sessions
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD_LENGTH = 8
@@ -95,7 +95,6 @@ def create_user(
         school=school,
         email=(email or "").strip() or None,
         password_hash=_hash(password),
-        session_token=new_session_token(),
         created_at=now,
     )
     session.add(user)
@@ -166,7 +165,7 @@ def update_user(
     user.school = school
     user.email = (email or "").strip() or None
     if user.is_active and not is_active:
-        user.session_token = new_session_token()  # ends every open session
+        end_user_sessions(session, user, now=now, reason=SessionEnd.DEACTIVATED)
     user.is_active = is_active
     changes = diff(before, _snapshot(user))
     session.flush()
@@ -180,10 +179,23 @@ def update_user(
 def set_password(
     session: Session, user: User, password: str, *, now: datetime, actor: User | str
 ) -> None:
-    """Set a new password and end the user's other sessions."""
+    """An admin sets a new password: every session of the user ends."""
+    _replace_password(session, user, password, now=now, actor=actor, ends=SessionEnd.PASSWORD_RESET)
+
+
+def _replace_password(
+    session: Session,
+    user: User,
+    password: str,
+    *,
+    now: datetime,
+    actor: User | str,
+    ends: SessionEnd,
+    keep: UserSession | None = None,
+) -> None:
     check_password_rules(password)
     user.password_hash = _hash(password)
-    user.session_token = new_session_token()
+    end_user_sessions(session, user, now=now, reason=ends, keep=keep)
     session.flush()
     record_event(session, now=now, actor=actor, action="user.password_reset", entity=user)
 
@@ -191,12 +203,21 @@ def set_password(
 def change_own_password(
     session: Session, user: User, current_password: str, new_password: str, *, now: datetime
 ) -> None:
-    """A user replaces their own password, proving they know the current one."""
+    """A user replaces their own password, proving they know the current one; their other
+    sessions end, the one they are using carries on."""
     if not check_password_hash(user.password_hash, current_password or ""):
         raise DomainError(_l("The current password is not right."), field="current_password")
     if current_password == new_password:
         raise DomainError(_l("Choose a password different from the current one."), "password")
-    set_password(session, user, new_password, now=now, actor=user)
+    _replace_password(
+        session,
+        user,
+        new_password,
+        now=now,
+        actor=user,
+        ends=SessionEnd.PASSWORD_CHANGED,
+        keep=user.current_session,
+    )
 
 
 def authenticate(

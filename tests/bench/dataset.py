@@ -258,7 +258,7 @@ def _users(password_hash: str, now: datetime) -> list[dict]:
             "role": role,
             "locale": "id",
             "is_active": True,
-            "session_token": f"bench-{username}",
+            "email": f"{username}@bench.invalid",  # marks a database the benchmark made
             "created_at": now,
             **extra,
         }

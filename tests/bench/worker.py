@@ -51,7 +51,7 @@ def empty_database(url: str) -> None:
         if tables:
             with engine.connect() as connection:
                 mine = "users" in tables and connection.scalar(
-                    text("SELECT count(*) FROM users WHERE session_token = 'bench-koordinator'")
+                    text("SELECT count(*) FROM users WHERE email = 'koordinator@bench.invalid'")
                 )
             if not mine:
                 raise NotABenchDatabase(

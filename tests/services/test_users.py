@@ -1,10 +1,13 @@
 """Accounts: the rules for creating, changing and authenticating users."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from outreach.errors import Conflict, DomainError
-from outreach.models import AuditEvent, Role, utcnow
+from outreach.models import AuditEvent, Role, UserSession, utcnow
+from outreach.services.sessions import find_session, start_session
 from outreach.services.users import authenticate, create_user, set_password
 from tests.conftest import PASSWORD, change
 
@@ -76,12 +79,24 @@ def test_an_admin_cannot_deactivate_themself_or_change_their_own_role(db_session
 
 def test_deactivating_or_resetting_the_password_ends_open_sessions(db_session, make_user):
     officer = make_user(Role.OFFICER)
-    token = officer.session_token
-    set_password(db_session, officer, "kata-sandi-baru", now=utcnow(), actor="test")
-    assert officer.session_token != token
-    token = officer.session_token
+    now, lifetime = utcnow(), timedelta(hours=12)
+
+    def live(token):
+        return find_session(db_session, token, now=now, lifetime=lifetime) is not None
+
+    tokens = [start_session(db_session, officer, now=now) for _ in range(2)]
+    set_password(db_session, officer, "kata-sandi-baru", now=now, actor="test")
+    assert not any(live(token) for token in tokens)
+    tokens = [start_session(db_session, officer, now=now) for _ in range(2)]
     change(db_session, officer, is_active=False)
-    assert officer.session_token != token
+    assert not any(live(token) for token in tokens)
+    ended = db_session.scalars(select(UserSession).where(UserSession.user_id == officer.id))
+    assert sorted(row.end_reason.value for row in ended) == [
+        "deactivated",
+        "deactivated",
+        "password_reset",
+        "password_reset",
+    ]
 
 
 def test_authenticate_checks_password_and_active_flag_and_audits_both(db_session, make_user):

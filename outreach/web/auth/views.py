@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
@@ -18,11 +19,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 
 from outreach.extensions import db, limiter
 from outreach.i18n import SUPPORTED_LOCALES
-from outreach.models import User, utcnow
+from outreach.models import SessionEnd, User, utcnow
+from outreach.services.sessions import end_session, find_session, start_session
 from outreach.services.users import authenticate, change_own_password, normalise_username
 from outreach.web.access import public
 from outreach.web.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, LogoutForm
@@ -41,10 +42,17 @@ def init_login(app, login_manager) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(session_token: str) -> User | None:
-        return db.session.scalar(
-            select(User).where(User.session_token == session_token, User.is_active)
+    def load_user(token: str) -> User | None:
+        """The user of a live server-side session with this token (see services.sessions)."""
+        config = current_app.config
+        row = find_session(
+            db.session,
+            token,
+            now=utcnow(),
+            lifetime=timedelta(seconds=config["PERMANENT_SESSION_LIFETIME"]),
+            idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
         )
+        return row.user if row is not None else None
 
 
 def safe_next(target: str | None) -> str | None:
@@ -92,11 +100,12 @@ def login():
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next"))
     if form.validate_on_submit():
+        now = utcnow()
         user = authenticate(
             db.session,
             form.username.data,
             form.password.data,
-            now=utcnow(),
+            now=now,
             remote_addr=request.remote_addr,
         )
         picked = session.get("locale") if session.get(LOCALE_CHOSEN) else None
@@ -104,6 +113,14 @@ def login():
             # The language picked on the login page is the one the user wants: it carries on
             # past the login and is saved, so the next login on another device uses it too.
             user.locale = picked
+        if user is not None:
+            start_session(
+                db.session,
+                user,
+                now=now,
+                remote_addr=request.remote_addr,
+                user_agent=request.user_agent.string,
+            )
         db.session.commit()
         if user is not None:
             session.clear()
@@ -121,6 +138,9 @@ def logout():
     form = LogoutForm()
     if request.method == "POST" and form.validate_on_submit():
         locale = current_user.locale  # the login page keeps speaking the user's language
+        if current_user.current_session is not None:
+            end_session(current_user.current_session, now=utcnow(), reason=SessionEnd.LOGOUT)
+            db.session.commit()
         logout_user()
         session.clear()
         session["locale"] = locale
@@ -162,7 +182,6 @@ def change_password():
         )
         if done.ok:
             db.session.commit()
-            login_user(current_user._get_current_object())  # this session carries on
             flash(
                 _("Your password has been changed. Other devices have been logged out."), "success"
             )
