@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from outreach import logs
 from outreach.config import check_config, load_config
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     check_config(app.config)
     _configure_logging(app)
+    logs.hide_niks_in_logs(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from outreach import database, i18n
@@ -42,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
         feeds,
         liaison,
         main,
+        nik_urls,
         params,
         plan,
         reports,
@@ -64,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.register_filters(app)
 
     params.register(app)  # bounds <int:…> before the blueprints add their routes
+    nik_urls.register(app)  # before the login guard: no NIK in its ?next= either
     app.before_request(login_guard)
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)

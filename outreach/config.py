@@ -84,6 +84,9 @@ def load_config(instance_path: str) -> dict:
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS") or "30 per 15 minutes",
         # Requests to one liaison link page per address (each answer is a GET and a POST).
         "LIAISON_LINK_LIMIT": os.environ.get("LIAISON_LINK_LIMIT") or "60 per 10 minutes",
+        # Looking up a typed NIK (find by NIK, the form's NIK hint), per user: each answer says
+        # whether the NIK has a request, so unbounded it would guess the hidden digits.
+        "NIK_LOOKUP_LIMIT": os.environ.get("NIK_LOOKUP_LIMIT") or "30 per 10 minutes;200 per day",
         # The domain part of iCalendar UIDs: keep it the same for the life of the install, or
         # subscribed calendars show every visit twice.
         "OUTREACH_CALENDAR_DOMAIN": os.environ.get("OUTREACH_CALENDAR_DOMAIN") or "jemput-bola",

@@ -184,6 +184,7 @@ AUDIT_ACTION_LABELS = {
     "resident.import": _l("Requests imported"),
     "resident.export": _l("Queue exported"),
     "resident.view_nik": _l("Full NIK viewed"),
+    "resident.find_nik": _l("Found by its NIK"),
     "visit.cancel": _l("Visit cancelled"),
     "visit.confirm": _l("Visit confirmed"),
     "visit.request": _l("Another day asked for"),

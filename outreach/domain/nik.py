@@ -144,12 +144,57 @@ def build_nik(region: str, sex: str, birth_on: date, serial: int) -> str:
 
 
 def mask_nik(nik: str | None) -> str:
-    """ "1771014203480003" → "177101******0003": the region and serial, not the birth date."""
+    """ "1771014203480003" → "177101**********": the region only.
+
+    Every page that shows a NIK masked also shows the birth date and sex (digits 7–12) and the
+    kecamatan of the address (most often digits 1–6), so the serial is the only part a reader
+    does not already have: no digit of it is shown. Even its last digit would give most NIKs
+    back — serials count from 0001 per kecamatan and birth date, so most are 0001–0009.
+    """
     if not nik:
         return ""
-    return nik[:6] + "*" * 6 + nik[12:]
+    return nik[:6] + "*" * 10
+
+
+# A NIK as people write it in text: 16 digits, grouped by spaces, dots or dashes at the parts'
+# seams (1771 0142 0348 0003, 17.71.01.420348.0003, 177101-420348-0003).
+_SEAM = r"[\s.\-]?"
+_NIK_RUN = re.compile(rf"[0-9]{{2}}(?:{_SEAM}[0-9]{{2}}){{3}}{_SEAM}[0-9]{{4}}{_SEAM}[0-9]{{4}}")
+# In a log line, 16 digits or more with at most one separator between two (a URL writes a
+# space as "+" or "%20"): stricter would miss a NIK, and a log loses little to a hidden number.
+_LOGGED_RUN = re.compile(r"[0-9](?:(?:[\s.\-+]|%20)?[0-9]){15,}")
+
+
+def nik_in(text: str | None) -> str | None:
+    """The 16 digits of a NIK written in ``text`` (alone, however spaced, or inside other
+    words), else None. Says nothing of whether the NIK is valid: a search box must not send
+    even a mistyped one on."""
+    if not text:
+        return None
+    compact = _SEPARATORS.sub("", text)
+    if len(compact) == 16 and compact.isascii() and compact.isdigit():
+        return compact
+    found = _NIK_RUN.search(text)
+    return re.sub(r"[^0-9]", "", found.group())[:16] if found else None
+
+
+def hide_niks(text: str, mark: str = "[NIK]") -> str:
+    """``text`` with every run of 16 digits or more (a NIK, spaced or URL-encoded) as ``mark``."""
+    return _LOGGED_RUN.sub(mark, text)
 
 
 def age_on(birth_on: date, on: date) -> int:
     """Whole years between ``birth_on`` and ``on``."""
     return on.year - birth_on.year - ((on.month, on.day) < (birth_on.month, birth_on.day))
+
+
+# Free text holding a NIK: sixteen digits or more in a row, a space, dot or dash allowed between
+# any two. Lookarounds keep a longer number whole; each digit is tried once (no backtracking).
+_NIK_LIKE = re.compile(r"(?<![0-9])[0-9](?:[\s.\-]?[0-9]){15,}(?![0-9])")
+NIK_REDACTED = "*" * 16
+
+
+def redact_niks(text: str) -> str:
+    """``text`` with every run of digits that could be a NIK replaced by asterisks: what the
+    audit log writes and shows of free text (a reason, a search, a username typed)."""
+    return _NIK_LIKE.sub(NIK_REDACTED, text)

@@ -44,7 +44,7 @@ def test_register_a_bedridden_elderly_resident_on_a_phone(
         page.wait_for_url(live_server + "/residents/*")
 
         assert page.locator("[data-testid=resident-name]").inner_text() == "Nurhayati Idris"
-        assert page.locator("[data-testid=nik]").inner_text() == "177106******0007"
+        assert page.locator("[data-testid=nik]").inner_text() == "177106**********"
         badges = page.locator(".page-header").inner_text()
         assert "tirah baring" in badges and "Lansia" in badges and "Menunggu" in badges
         screenshot(page, "resident-page-phone")

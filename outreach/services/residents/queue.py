@@ -170,6 +170,28 @@ def record_nik_view(
     )
 
 
+def record_nik_lookup(
+    session: Session,
+    resident: Resident,
+    *,
+    now: datetime,
+    actor: User,
+    remote_addr: str | None,
+    via: str,
+) -> None:
+    """A typed NIK matched this request (``via`` "find" or "form", the form's NIK hint): the
+    user now knows whose NIK it is, as after showing it, so that is audited too (no NIK)."""
+    record_event(
+        session,
+        now=now,
+        actor=actor,
+        action="resident.find_nik",
+        entity=resident,
+        changes={"via": via},
+        remote_addr=remote_addr,
+    )
+
+
 def list_resident_visits(session: Session, resident: Resident) -> list[Visit]:
     return list(
         session.scalars(

@@ -132,6 +132,59 @@
 
   document.querySelectorAll("input[data-nik-info]").forEach(nikHelper);
 
+  // No NIK in a URL: a search form sent by GET would put what was typed into the address (and
+  // so into the history and the servers' logs). A NIK typed there (16 digits, however spaced)
+  // goes instead to the page's "find by NIK" form, posted (<form data-nik-find="id of it">),
+  // or stays in the browser with the page's message. The server refuses such a GET too.
+  var NIK_RUN = /[0-9]{2}(?:[\s.\-]?[0-9]{2}){3}[\s.\-]?[0-9]{4}[\s.\-]?[0-9]{4}/;
+  function nikIn(text) {
+    var compact = text.replace(/[\s.\-]/g, "");
+    if (/^[0-9]{16}$/.test(compact)) { return compact; }
+    var found = text.match(NIK_RUN);
+    return found ? found[0].replace(/[^0-9]/g, "").slice(0, 16) : null;
+  }
+  function sayNoNik(input, message) {
+    var id = (input.id || input.name) + "-nik-feedback";
+    var feedback = document.getElementById(id);
+    if (!feedback) {
+      feedback = document.createElement("div");
+      feedback.className = "invalid-feedback d-block";
+      feedback.id = id;
+      feedback.setAttribute("role", "alert");
+      (input.closest(".input-group") || input).insertAdjacentElement("afterend", feedback);
+    }
+    feedback.textContent = message;
+    input.setAttribute("aria-invalid", "true");
+    var described = input.getAttribute("aria-describedby") || "";
+    if (described.split(" ").indexOf(id) < 0) {
+      input.setAttribute("aria-describedby", (described + " " + id).trim());
+    }
+    input.focus();
+  }
+  document.querySelectorAll("form").forEach(function (form) {
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "get") { return; }
+    form.addEventListener("submit", function (event) {
+      var nik = null;
+      var where = null;
+      form.querySelectorAll("input[type=search], input[type=text]").forEach(function (input) {
+        var found = nikIn(input.value);
+        if (!found) { return; }
+        input.value = "";  // never sent, whatever happens next
+        if (!nik) { nik = found; where = input; }
+      });
+      if (!nik) { return; }
+      event.preventDefault();
+      var find = form.dataset.nikFind && document.getElementById(form.dataset.nikFind);
+      var box = find && find.querySelector("input[name=nik]");
+      if (box) {
+        box.value = nik;
+        find.submit();
+      } else {
+        sayNoNik(where, form.dataset.nikMessage || document.body.dataset.nikMessage || "");
+      }
+    });
+  });
+
   // <button data-copy="#field" data-copied="Copied">: copy a field's text (the liaison link).
   document.querySelectorAll("button[data-copy]").forEach(function (button) {
     button.addEventListener("click", function () {

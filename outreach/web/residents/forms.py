@@ -45,16 +45,14 @@ class ResidentFilterForm(Form):
     waited = SelectField(_l("Waiting"), validators=[Optional()])
 
 
+NIK_INPUT = {"inputmode": "numeric", "autocomplete": "off", "maxlength": 24}
+
+
 class ResidentForm(Form):
     nik = StringField(
         _l("NIK"),
         validators=[DataRequired(_l("Enter the NIK.")), domain_check(clean_nik)],
-        render_kw={
-            "inputmode": "numeric",
-            "autocomplete": "off",
-            "maxlength": 24,
-            "data-nik-info": "nik-info",
-        },
+        render_kw={**NIK_INPUT, "data-nik-info": "nik-info"},
     )
     name = StringField(
         _l("Full name"),
@@ -121,13 +119,24 @@ class ResidentForm(Form):
         self.requested_via.choices = enum_choices(CHANNEL_LABELS)
 
 
+class ResidentEditForm(ResidentForm):
+    """Changing a request. The NIK is never filled in (the page would show it whole, without
+    the audited "show the full NIK"): empty keeps it, a whole new NIK corrects it."""
+
+    nik = StringField(
+        _l("NIK"),
+        validators=[Optional(), domain_check(clean_nik)],
+        render_kw={**NIK_INPUT, "data-nik-info": "nik-info"},
+    )
+
+
 class FindNikForm(Form):
     """Find a request by NIK: posted, so that no NIK ends up in a URL or an access log."""
 
     nik = StringField(
         _l("Find by NIK"),
         validators=[DataRequired(_l("Enter the NIK.")), domain_check(clean_nik)],
-        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 24},
+        render_kw=NIK_INPUT,
     )
 
 

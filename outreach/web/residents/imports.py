@@ -48,10 +48,11 @@ def _show_value(regions, name: str, value) -> str:
 
 
 def _masked_key(text: str) -> str:
-    """A NIK cell masked like a NIK, even a malformed one: the preview is a list too."""
+    """A NIK cell masked like a NIK, even a malformed one (a mistyped NIK is most of a real
+    one): the first six digits, as on every page. The row number says which row it is."""
     digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) >= 10:
-        return mask_nik(digits) if len(digits) == 16 else digits[:6] + "…" + digits[-4:]
+    if len(digits) >= 7:
+        return mask_nik(digits) if len(digits) == 16 else digits[:6] + "…"
     return text or "—"
 
 

@@ -3,7 +3,7 @@ exporting the queue, and what a NIK tells the form while it is being typed."""
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -13,7 +13,7 @@ from outreach.domain.nik import age_on, mask_nik, parse_nik
 from outreach.domain.phone import display_phone
 from outreach.domain.problems import Invalid
 from outreach.domain.text import clean_line
-from outreach.extensions import db
+from outreach.extensions import db, limiter
 from outreach.i18n import long_date, office_today
 from outreach.labels import (
     CATEGORY_LABELS,
@@ -29,6 +29,7 @@ from outreach.services.residents.queue import (
     list_queue,
     list_requests_of_nik,
     list_resident_visits,
+    record_nik_lookup,
     record_nik_view,
 )
 from outreach.services.residents.requests import (
@@ -50,6 +51,7 @@ from outreach.web.residents import bp
 from outreach.web.residents.forms import (
     ENUMS,
     FindNikForm,
+    ResidentEditForm,
     ResidentFilterForm,
     ResidentForm,
     StatusForm,
@@ -129,12 +131,15 @@ def index():
 
 
 def _resident_form(resident: Resident | None = None) -> ResidentForm:
-    if request.method == "POST" or resident is None:
+    if resident is None:
         form = ResidentForm()
         if request.method == "GET":
             form.requested_on.data = office_today()
+    elif request.method == "POST":
+        form = ResidentEditForm()
     else:
-        form = ResidentForm(formdata=None, obj=resident)
+        form = ResidentEditForm(formdata=None, obj=resident)
+        form.nik.data = ""  # never shown: empty keeps it (ResidentEditForm)
         for name in ENUMS:
             value = getattr(resident, name)
             getattr(form, name).data = value.value if value else ""
@@ -147,14 +152,15 @@ def _resident_form(resident: Resident | None = None) -> ResidentForm:
     return form
 
 
-def _values(form: ResidentForm) -> ResidentValues:
+def _values(form: ResidentForm, resident: Resident | None = None) -> ResidentValues:
+    """What the form says; an edit's empty NIK keeps the request's."""
     lat, lng = form.coordinates.data if isinstance(form.coordinates.data, tuple) else (None, None)
     enums = {
         name: enum(getattr(form, name).data) if getattr(form, name).data else None
         for name, enum in ENUMS.items()
     }
     return ResidentValues(
-        nik=form.nik.data,
+        nik=form.nik.data or (resident.nik if resident is not None else ""),
         name=clean_line(form.name.data),
         address=form.address.data.strip(),
         kelurahan_code=form.kelurahan.data,
@@ -192,7 +198,12 @@ def _save(form: ResidentForm, resident: Resident | None):
         done = attempt(
             form,
             lambda: update_resident(
-                db.session, resident, _values(form), now=utcnow(), today=today, actor=current_user
+                db.session,
+                resident,
+                _values(form, resident),
+                now=utcnow(),
+                today=today,
+                actor=current_user,
             ),
             "nik",
         )
@@ -322,13 +333,26 @@ def set_status(resident_id: int):
     return render_resident_page(resident, status_form=form, status=422)
 
 
+def _lookup_key() -> str:
+    return f"user:{current_user.get_id() or request.remote_addr}"
+
+
+# Each answer says whether a typed NIK has a request: per user, so few that the hidden digits
+# of a NIK cannot be guessed through them (NIK_LOOKUP_LIMIT); a NIK that matched is audited.
+nik_lookups = limiter.shared_limit(
+    lambda: current_app.config["NIK_LOOKUP_LIMIT"], scope="nik-lookup", key_func=_lookup_key
+)
+
+
 @bp.route("/find", methods=["POST"])
+@nik_lookups
 def find():
     """Open the request of a NIK (posted: a NIK never goes into a URL)."""
     form = FindNikForm()
     if form.validate_on_submit():
         resident = find_by_nik(db.session, form.nik.data)
         if resident is not None:
+            _audit_lookup(resident, "find")
             return redirect(url_for("residents.detail", resident_id=resident.id))
         flash(_("No request has this NIK yet."), "info")
     else:
@@ -336,7 +360,20 @@ def find():
     return redirect(url_for("residents.index"))
 
 
+def _audit_lookup(resident: Resident, via: str) -> None:
+    record_nik_lookup(
+        db.session,
+        resident,
+        now=utcnow(),
+        actor=current_user,
+        remote_addr=request.remote_addr,
+        via=via,
+    )
+    db.session.commit()
+
+
 @bp.route("/nik-info", methods=["POST"])
+@nik_lookups
 def nik_info():
     """What a NIK tells the form while it is typed (JSON): birth date, sex, age, open request.
 
@@ -351,6 +388,7 @@ def nik_info():
     current = request.form.get("id", type=int)
     duplicate = None
     if existing is not None and existing.id != current:
+        _audit_lookup(existing, "form")
         duplicate = {
             "url": url_for("residents.detail", resident_id=existing.id),
             "message": _(
