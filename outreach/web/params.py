@@ -129,12 +129,13 @@ def _check_query_string() -> None:
 
 
 class IdConverter(IntegerConverter):
-    """``<int:…>`` in every route: ASCII digits naming 1..MAX_ID; any other number is no page
-    (404) before a query is made — Werkzeug's own accepts other scripts' digits and any size."""
+    """``<int:…>`` in every route: ASCII digits naming 0..MAX_ID; any other number is no page
+    (404) before a query is made — Werkzeug's own accepts other scripts' digits and any size.
+    0 names no row but goes to the view, which may refuse the user first (403)."""
 
     regex = r"[0-9]{1,10}"
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = 1, max: int | None = MAX_ID):
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = 0, max: int | None = MAX_ID):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max)
 
 

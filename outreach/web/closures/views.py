@@ -21,14 +21,22 @@ from outreach.services.visits.queries import count_open_visits
 from outreach.web.closures import bp
 from outreach.web.closures.forms import ClosureForm, EditClosureForm, ReloadForm
 from outreach.web.forms import ConfirmForm, attempt
-
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+from outreach.web.params import YEARS, arg_number, bad_request, parse_number
 
 
 def _year() -> int:
-    year = request.args.get("year", type=int) or office_today().year
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        abort(404)
+    """?year=YYYY (from YEARS), this year when absent; any other year is a 400 saying so."""
+    if not request.args.get("year"):
+        return office_today().year
+    year = arg_number("year", low=YEARS[0], high=YEARS[1])
+    if year is None:
+        bad_request(
+            _(
+                "Give the year as four digits, from %(first)d to %(last)d.",
+                first=YEARS[0],
+                last=YEARS[1],
+            )
+        )
     return year
 
 
@@ -153,10 +161,8 @@ def delete(closure_id: int):
 def reload():
     """Make the year's national holidays and cuti bersama match the decree (package) again."""
     form = ReloadForm()
-    if not form.validate_on_submit() or not (form.year.data or "").isdigit():
-        abort(400)
-    year = int(form.year.data)
-    if not FIRST_YEAR <= year <= LAST_YEAR:
+    year = parse_number(form.year.data, low=YEARS[0], high=YEARS[1])
+    if not form.validate_on_submit() or year is None:
         abort(400)
     result = reload_year(db.session, year, now=utcnow(), actor=current_user)
     db.session.commit()

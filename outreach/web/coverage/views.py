@@ -26,6 +26,7 @@ from outreach.web.coverage import bp
 from outreach.web.coverage.forms import CoverageForm
 from outreach.web.downloads import url_with
 from outreach.web.forms import ConfirmForm, attempt
+from outreach.web.params import arg_page
 
 PER_PAGE = 50
 
@@ -46,9 +47,7 @@ def index():
     area = request.args.get("area", "")
     if area not in (CITY, *(k.code for k in kecamatan)):
         area = ""
-    page = list_snapshots(
-        db.session, area=area, page=request.args.get("page", 1, type=int), per_page=PER_PAGE
-    )
+    page = list_snapshots(db.session, area=area, page=arg_page(), per_page=PER_PAGE)
     return render_template(
         "coverage/index.html",
         page=page,

@@ -47,6 +47,7 @@ from outreach.web.choices import (
 )
 from outreach.web.downloads import url_with
 from outreach.web.forms import ConfirmForm, attempt
+from outreach.web.params import arg_page
 from outreach.web.residents import bp
 from outreach.web.residents.forms import (
     ENUMS,
@@ -102,7 +103,7 @@ def index():
         db.session,
         filters,
         today=today,
-        page=request.args.get("page", 1, type=int),
+        page=arg_page(),
         per_page=PER_PAGE,
         counts=counts,
     )

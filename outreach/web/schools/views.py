@@ -35,6 +35,7 @@ from outreach.web.choices import (
 from outreach.web.downloads import url_with
 from outreach.web.feeds.manage import change_feed, feed_url
 from outreach.web.forms import ConfirmForm, attempt
+from outreach.web.params import arg_page
 from outreach.web.schools import bp
 from outreach.web.schools.choices import active_choices, weekday_choices
 from outreach.web.schools.forms import (
@@ -79,9 +80,7 @@ def _filters_from_request() -> tuple[SchoolFilterForm, SchoolFilters]:
 def index():
     """Schools with search, filters, sorting and pagination."""
     form, filters = _filters_from_request()
-    page = list_schools(
-        db.session, filters, page=request.args.get("page", 1, type=int), per_page=PER_PAGE
-    )
+    page = list_schools(db.session, filters, page=arg_page(), per_page=PER_PAGE)
 
     def sort_url(key: str) -> str:
         descending = filters.sort == key and not filters.descending

@@ -37,6 +37,7 @@ from outreach.web.access import require
 from outreach.web.choices import kecamatan_options, option_tags
 from outreach.web.forms import attempt
 from outreach.web.months import requested_day, requested_month
+from outreach.web.params import arg_choice, arg_flag, arg_id, arg_page
 from outreach.web.visits import bp
 from outreach.web.visits.common import acting_user, plan_settings
 from outreach.web.visits.forms import BULK_ACTIONS, BulkForm
@@ -44,26 +45,23 @@ from outreach.web.visits.forms import BULK_ACTIONS, BulkForm
 REFUSALS_SHOWN = 10
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+STATUSES = frozenset(status.value for status in VisitStatus)
+KINDS = frozenset(kind.value for kind in VisitKind)
 
 
 def _filters(today: date) -> VisitFilters:
     """The list's filters from the query string; values that are not ours are ignored."""
-    status = request.args.get("status", "")
-    kind = request.args.get("kind", "")
     day = requested_day()
     return VisitFilters(
         month=month_start(day) if day else requested_month(),
         day=day,
-        status=status if status in {s.value for s in VisitStatus} else "",
-        team_id=_int_arg("team"),
-        kind=kind if kind in {k.value for k in VisitKind} else "",
+        status=arg_choice("status", STATUSES),
+        team_id=arg_id("team"),
+        kind=arg_choice("kind", KINDS),
         kecamatan=request.args.get("kecamatan", "")[:8],
-        overdue=request.args.get("overdue") == "1",
-        requests=request.args.get("requests") == "1",
-        soon=request.args.get("soon") == "1",
+        overdue=arg_flag("overdue"),
+        requests=arg_flag("requests"),
+        soon=arg_flag("soon"),
         q=clean_line(request.args.get("q", ""))[:80],
     )
 
@@ -105,7 +103,7 @@ def index():
             return redirect(request.full_path.rstrip("?"))
     counts = count_by_status(db.session, filters, today=today)
     page = list_visits(
-        db.session, filters, today=today, page=_int_arg("page") or 1, per_page=50, counts=counts
+        db.session, filters, today=today, page=arg_page(), per_page=50, counts=counts
     )
 
     def page_url(number: int | None = None, **changes):
@@ -217,9 +215,8 @@ def calendar():
     require(permissions.can_coordinate)
     today = office_today()
     month = requested_month()
-    kind = request.args.get("kind", "")
-    kind = kind if kind in {k.value for k in VisitKind} else ""
-    team_id = _int_arg("team")
+    kind = arg_choice("kind", KINDS)
+    team_id = arg_id("team")
     weeks = month_calendar(db.session, month, team_id=team_id, kind=kind)
     args = {key: value for key, value in (("team", team_id), ("kind", kind)) if value}
     return render_template(
