@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
         errors,
         feeds,
         liaison,
+        head_requests,
         main,
         nik_urls,
         params,
@@ -66,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     auth.init_login(app, login_manager)
     i18n.register_filters(app)
 
+    head_requests.register()  # a HEAD request writes nothing to the audit log
     params.register(app)  # bounds <int:…> before the blueprints add their routes
     nik_urls.register(app)  # before the login guard: no NIK in its ?next= either
     app.before_request(login_guard)

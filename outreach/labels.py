@@ -218,6 +218,9 @@ AUDIT_ACTION_LABELS = {
     "coverage.import": _l("Coverage figures imported"),
     "visit.export": _l("Visits exported"),
 }
+    "template.export": _l("Filled template downloaded"),
+    "auth.rate_limited": _l("Too many attempts"),
+    "audit.view": _l("Audit log viewed"),
 
 
 # The monthly report's figures (services.visits.report.COLUMNS), as headings on screen and in files.

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
+from outreach.domain.nik import redact_niks
 from outreach.models import AuditEvent, User
 
 
@@ -61,7 +62,8 @@ def event_row(
     return {
         "at": now,
         "user_id": actor.id if isinstance(actor, User) else None,
-        "actor": actor.username if isinstance(actor, User) else actor,
+        # Not a user: a system actor, or the username a failed login typed (maybe a NIK).
+        "actor": actor.username if isinstance(actor, User) else redact_niks(actor),
         "action": action,
         "entity_type": entity_type,
         "entity_id": None if entity_id is None else str(entity_id),
@@ -103,7 +105,9 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 def _jsonable(value: Any) -> Any:
-    if value is None or type(value) in (str, int, float, bool):
+    if type(value) is str:
+        return redact_niks(value)  # a NIK typed into a reason or a search is never kept
+    if value is None or type(value) in (int, float, bool):
         return value
     if isinstance(value, dict):
         return {str(key): _jsonable(item) for key, item in value.items()}

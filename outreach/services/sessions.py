@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from outreach.models import SessionEnd, User, UserSession
+from outreach.models import School, SessionEnd, User, UserSession
 
 # last_seen_at is written at most this often, so that a page view is not also a write.
 SEEN_EVERY = timedelta(minutes=5)
@@ -65,6 +65,8 @@ def find_session(
         UserSession.ended_at.is_(None),
         UserSession.created_at > now - lifetime,
         User.is_active,
+        # A liaison's account lives as long as their school is active (users.may_log_in).
+        or_(User.school_id.is_(None), User.school.has(School.is_active)),
     ]
     if idle is not None:
         conditions.append(UserSession.last_seen_at > now - idle)

@@ -220,6 +220,13 @@ def change_own_password(
     )
 
 
+def may_log_in(user: User) -> bool:
+    """An active account — and a school liaison's only while their school is active: a
+    deactivated school's operator can no longer log in (services.sessions ends their sessions
+    and no longer finds them)."""
+    return user.is_active and (user.school is None or user.school.is_active)
+
+
 def authenticate(
     session: Session, username: str, password: str, *, now: datetime, remote_addr: str | None = None
 ) -> User | None:
@@ -229,7 +236,7 @@ def authenticate(
         check_password_hash(_dummy_hash(), password or "")
         ok = False
     else:
-        ok = check_password_hash(user.password_hash, password or "") and user.is_active
+        ok = check_password_hash(user.password_hash, password or "") and may_log_in(user)
     if ok:
         user.last_login_at = now
         record_event(

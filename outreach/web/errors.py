@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import g, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -56,6 +58,7 @@ def register(app) -> None:
 
     @app.errorhandler(429)
     def too_many(_error):
+        _audit_refusal(429, "auth.rate_limited")
         if request.endpoint == "auth.login":
             from outreach.web.auth.forms import LoginForm
 
@@ -88,23 +91,58 @@ def register(app) -> None:
         )
 
 
-def _audit_refusal(status: int) -> None:
-    """Write who was refused what; a failure here must not hide the 403 page."""
+# Refusals (and rate-limit answers) of one visitor on one route within this window are one
+# audit event that counts them: a scanner or a stuck page cannot fill the log row by row.
+REFUSALS_GROUPED_FOR = timedelta(minutes=10)
+
+
+def _audit_refusal(status: int, action: str = "auth.forbidden") -> None:
+    """Write who was refused what, grouped with the same visitor's refusals of the same route
+    (services.audit_log.record_repeated); a failure here must not hide the refusal's page. A
+    HEAD request writes nothing (web.head_requests)."""
     from flask_login import current_user
 
     from outreach.models import utcnow
-    from outreach.services.audit import record_event
+    from outreach.services.audit_log import ANONYMOUS_ACTOR, record_repeated
+    from outreach.web.head_requests import is_head_request
 
+    if is_head_request():
+        return
+    changes = {
+        "status": status,
+        "method": request.method,
+        "path": _path_without_secrets()[:200],
+        "route": request.endpoint,
+    }
+    same = ("status", "method", "route")
+    if request.endpoint == "auth.login" and request.method == "POST":
+        # Whose account the attempts aim at: an auditor sees who is being locked out.
+        from outreach.services.users import normalise_username
+
+        changes["username"] = normalise_username(request.form.get("username", ""))[:64]
+        same += ("username",)
     try:
         db.session.rollback()
-        record_event(
+        record_repeated(
             db.session,
             now=utcnow(),
-            actor=current_user if current_user.is_authenticated else "anonymous",
-            action="auth.forbidden",
-            changes={"status": status, "method": request.method, "path": request.path[:200]},
+            actor=current_user if current_user.is_authenticated else ANONYMOUS_ACTOR,
+            action=action,
+            changes=changes,
+            same=same,
+            window=REFUSALS_GROUPED_FOR,
             remote_addr=request.remote_addr,
         )
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
+
+
+def _path_without_secrets() -> str:
+    """The request's path, a link's or a feed's secret token left out: the log must not hand
+    out a working link."""
+    path = request.path
+    token = (request.view_args or {}).get("token")
+    if isinstance(token, str) and token:
+        path = path.replace(token, "…")
+    return path

@@ -21,6 +21,7 @@ from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import utcnow
 from outreach.services.importing import ImportPreview, RowResult
+from outreach.services.audit import record_event
 from outreach.services.reference import region_index
 from outreach.services.tables import read_table
 from outreach.services.uploads import discard_upload, get_upload, store_upload
@@ -196,3 +197,13 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
     bp.add_url_rule("/import/<token>", "import_preview", preview, methods=["GET", "POST"])
     bp.add_url_rule("/import/<token>/discard", "import_discard", discard, methods=["POST"])
     bp.add_url_rule("/import/template.<any(csv, xlsx):extension>", "import_template", template)
+        if filled:  # the records themselves leave the app: audited as any export
+            record_event(
+                db.session,
+                now=utcnow(),
+                actor=current_user,
+                action="template.export",
+                changes={"template": kind.kind, "rows": len(rows), "format": extension},
+                remote_addr=request.remote_addr,
+            )
+            db.session.commit()

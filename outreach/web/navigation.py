@@ -64,6 +64,7 @@ NAV_ITEMS: tuple[NavEntry | NavMenu, ...] = (
             NavEntry("closures.index", _l("Office closures"), "calendar-x", _COORDINATORS),
             NavEntry("admin.users", _l("Users"), "person-gear", _ADMINS),
             NavEntry("admin.jobs", _l("Scheduled jobs"), "clock-history", _ADMINS),
+            NavEntry("admin.audit_log", _l("Audit log"), "journal-text", _ADMINS),
         ),
     ),
 )

@@ -90,3 +90,27 @@ def known_kecamatan(form, field) -> None:
     """The code names a kecamatan of the reference list."""
     if field.data and db.session.get(Kecamatan, field.data) is None:
         raise ValidationError(_("Unknown kecamatan code %(code)s.", code=field.data))
+
+
+def not_a_system_name(form, field) -> None:
+    """A person's name may not read as one of the actors histories name in words ("Penjadwal
+    otomatis", "Perintah server", …, in either language): a history would then show a person
+    acting as the system, or the system as a person."""
+    from flask_babel import force_locale
+
+    from outreach.i18n import SUPPORTED_LOCALES
+    from outreach.labels import SYSTEM_ACTOR_LABELS
+
+    def plain(text: str) -> str:
+        return " ".join(str(text).split()).casefold()
+
+    given = plain(field.data or "")
+    reserved = {plain(actor) for actor in SYSTEM_ACTOR_LABELS} | {"anonymous"}
+    for locale in SUPPORTED_LOCALES:
+        with force_locale(locale):
+            reserved |= {plain(label) for label in SYSTEM_ACTOR_LABELS.values()}
+            reserved.add(plain(_("Not logged in")))
+    if given in reserved:
+        raise ValidationError(
+            _("This name is how the app names its own actions. Enter the person's own name.")
+        )

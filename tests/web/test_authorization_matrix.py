@@ -82,6 +82,7 @@ EXPECTED: dict[tuple[str, str], dict[str, str | int]] = {
     ("admin.user_edit", "POST"): ADMINS,
     ("admin.user_password", "POST"): ADMINS,
     ("admin.jobs", "GET"): ADMINS,
+    ("admin.audit_log", "GET"): ADMINS,
     ("liaison.respond", "GET"): EVERYONE,  # the link is the key
     ("liaison.respond", "POST"): EVERYONE,
     ("feeds.school_feed", "GET"): EVERYONE,  # the secret address is the key

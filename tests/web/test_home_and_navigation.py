@@ -35,6 +35,7 @@ def nav_links(page: str) -> list[str]:
                 "/closures",
                 "/admin/users",
                 "/admin/jobs",
+                "/admin/audit",
             ],
         ),
         (

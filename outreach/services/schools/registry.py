@@ -18,11 +18,13 @@ from outreach.models import (
     School,
     SchoolLevel,
     SchoolStatus,
+    SessionEnd,
     User,
     Visit,
 )
 from outreach.services.audit import apply_changes, diff, record_event
 from outreach.services.paging import Page, contains_pattern, paginate
+from outreach.services.sessions import end_user_sessions
 
 
 @dataclass
@@ -144,6 +146,10 @@ def set_school_active(
         entity=school,
         changes={"is_active": [not active, active]},
     )
+    if not active:  # its liaisons' accounts end with it (authenticate refuses them from now on)
+        liaisons = session.scalars(select(User).where(User.school_id == school.id))
+        for liaison in liaisons:
+            end_user_sessions(session, liaison, now=now, reason=SessionEnd.DEACTIVATED)
     return True
 
 

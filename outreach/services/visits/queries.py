@@ -456,3 +456,19 @@ def count_open_visits(
     elif schools_only:
         query = query.where(Visit.kind == VisitKind.SCHOOL)
     return session.scalar(query)
+
+
+def declined_by_school(session: Session, visit: Visit) -> bool:
+    """Whether a cancelled visit was the school's own decline (its reason is then the school's
+    words), not a cancellation by the office (whose reason is the office's)."""
+    last = session.scalar(
+        select(AuditEvent.action)
+        .where(
+            AuditEvent.entity_type == "Visit",
+            AuditEvent.entity_id == str(visit.id),
+            AuditEvent.action.in_(("visit.decline", "visit.cancel")),
+        )
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    )
+    return last == "visit.decline"

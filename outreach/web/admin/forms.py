@@ -8,13 +8,17 @@ from wtforms.validators import DataRequired, Optional, Regexp
 
 from outreach.web.auth.forms import NewPasswordForm
 from outreach.web.forms import Form, SelectField
-from outreach.web.validators import TextLength
+from outreach.web.validators import TextLength, not_a_system_name
 
 
 class _AccountFields(Form):
     name = StringField(
         _l("Full name"),
-        validators=[DataRequired(_l("Enter the person's name.")), TextLength(max=120)],
+        validators=[
+            DataRequired(_l("Enter the person's name.")),
+            TextLength(max=120),
+            not_a_system_name,
+        ],
     )
     # Empty when not sent at all, so that it gets the same message as the empty choice.
     role = SelectField(

@@ -23,7 +23,7 @@ from outreach.web.forms import (
     SelectField,
     example,
 )
-from outreach.web.validators import TextLength, domain_check, in_kecamatan
+from outreach.web.validators import TextLength, domain_check, in_kecamatan, not_a_system_name
 
 
 class SchoolFilterForm(Form):
@@ -109,6 +109,10 @@ class LiaisonAccountForm(NewPasswordForm):
     )
     name = StringField(
         _l("Full name"),
-        validators=[DataRequired(_l("Enter the person's name.")), TextLength(max=120)],
+        validators=[
+            DataRequired(_l("Enter the person's name.")),
+            TextLength(max=120),
+            not_a_system_name,
+        ],
     )
     email = EmailField(_l("E-mail (optional)"), validators=[Optional(), domain_check(clean_email)])

@@ -14,7 +14,7 @@ from outreach.i18n import long_date
 from outreach.models import Visit, VisitStatus
 from outreach.scheduling.lifecycle import Action, Refusal, refusal
 from outreach.services.visits.changes import state_of
-from outreach.services.visits.queries import successor_of
+from outreach.services.visits.queries import declined_by_school, successor_of
 
 
 @dataclass(frozen=True)
@@ -61,14 +61,29 @@ def liaison_notice(visit: Visit) -> Notice | None:
     if visit.status is VisitStatus.COMPLETED:
         return Notice("success", _("The visit has taken place. Thank you for your help."))
     if visit.status is VisitStatus.CANCELLED:
-        return Notice(
-            "secondary", _with_reason(_("This visit is cancelled."), visit), "liaison-cancelled"
-        )
+        return _cancelled_for_liaison(visit)
     if visit.status is VisitStatus.MISSED:
         return Notice(
             "secondary", _("This visit did not take place. The office will propose a new day.")
         )
     return None
+
+
+def _cancelled_for_liaison(visit: Visit) -> Notice:
+    """A cancelled visit, as the school reads it: its own decline with its own words; the
+    office's cancellation without the office's reason, which was written for the office (it
+    may name an officer's illness or another school) and the link may have been forwarded."""
+    if declined_by_school(db.session, visit):
+        text = _("The school declined this month. The office will propose a day next month.")
+        if visit.cancel_reason:
+            text = f"{text} {_('Reason given: %(reason)s', reason=visit.cancel_reason)}"
+    else:
+        text = _(
+            "This visit is cancelled by the office. The team will not come on %(date)s; the "
+            "office will contact you about a new day.",
+            date=long_date(visit.visit_on),
+        )
+    return Notice("secondary", text, "liaison-cancelled")
 
 
 def outcome_notice(visit: Visit, today: date) -> Notice | None:

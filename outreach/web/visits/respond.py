@@ -23,7 +23,7 @@ from outreach.services.visits.lifecycle import (
     earliest_for_liaison,
     request_other_day,
 )
-from outreach.services.visits.moves import options_for
+from outreach.services.visits.moves import move_window, options_for
 from outreach.web.forms import attempt
 from outreach.web.visits import bp
 from outreach.web.visits.common import (
@@ -60,13 +60,14 @@ def _forms(visit: Visit, today: date, posted: str | None) -> dict:
         "decline": make(DeclineForm, "decline"),
     }
     if Action.REQUEST_OTHER_DAY in allowed(visit, today):
+        earliest = earliest_for_liaison(today, plan_settings())
         options = options_for(
-            db.session,
-            visit,
-            today=today,
-            settings=plan_settings(),
-            earliest=earliest_for_liaison(today, plan_settings()),
+            db.session, visit, today=today, settings=plan_settings(), earliest=earliest
         )
+        # The days the school may ask for (the visit's month, from the lead time on; the service
+        # refuses any other): the phone's date picker offers no day years away.
+        first, last = move_window(visit, today, earliest=earliest)
+        forms["request"].other_day.render_kw = {"min": first.isoformat(), "max": last.isoformat()}
         forms["request"].day.choices = day_choices(nearest(options, visit.visit_on)) + [
             SelectChoice(OTHER_DAY, _("Another day (write it below)"))
         ]
