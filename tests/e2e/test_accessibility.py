@@ -69,6 +69,7 @@ PAGES: tuple[Page, ...] = (
     Page("admin", "/admin/users/new", submit="main form [type=submit]"),
     Page("admin", "/admin/users/{user_id}"),
     Page("admin", "/admin/jobs"),
+    Page("admin", "/admin/audit"),
     Page("admin", "/account/password", submit="main form [type=submit]"),
     # The coordinator: the office's pages and every form.
     Page("coordinator", "/"),

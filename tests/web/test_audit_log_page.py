@@ -186,9 +186,9 @@ def test_no_nik_is_written_or_shown(client, login, admin, make_resident, db_sess
     assert stored and not any(NIK_LIKE.search(f"{e.actor} {e.changes}") for e in stored)
     page = client.get("/admin/audit").get_data(as_text=True)
     assert not NIK_LIKE.search(page)
-    assert "Warga Uji" in text_of(
-        client.get(f"/admin/audit?record=Resident&record_id={resident.id}")
-    )
+    about = text_of(client.get(f"/admin/audit?record=Resident&record_id={resident.id}"))
+    assert "Warga Uji" in about and "NIK: tidak ditampilkan" in about
+    assert "RT: —" not in about  # a record as created: only the fields filled in
 
 
 def test_a_head_request_audits_nothing(client, login, admin, make_user, db_session):

@@ -180,7 +180,8 @@ def _line(event: AuditEvent, records: dict, regions: dict[str, str], link) -> Li
     details = [
         (_label(event, name), _change(event, name, value, regions))
         for name, value in changes.items()
-        if name not in HIDDEN_DETAILS
+        # a record's fields as created: only those filled in; a change always, "—" included
+        if name not in HIDDEN_DETAILS and (_is_change(name, value) or not _empty(value))
     ]
     if event.action == "auth.login_failed" and event.actor not in (None, ANONYMOUS_ACTOR):
         details.insert(0, (str(DETAIL_LABELS["username"]), redact_niks(event.actor or "")))
@@ -224,6 +225,10 @@ def _label(event: AuditEvent, name: str) -> str:
     return str(found) if found is not None else name.replace("_", " ").capitalize()
 
 
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
 def _is_change(name: str, value: Any) -> bool:
     """The log's [before, after] pair (a list of two), not a value that is a list itself."""
     if not isinstance(value, list) or len(value) != 2:
@@ -243,8 +248,10 @@ def _value(event: AuditEvent, name: str, value: Any, regions: dict[str, str]) ->
 
 
 def _words(event: AuditEvent, name: str, value: Any, regions: dict[str, str]) -> str:  # noqa: C901
-    if value is None or value == "" or value == []:
+    if _empty(value):
         return "—"
+    if name == "nik":  # the log keeps that a NIK was given or changed, never the NIK
+        return _("not shown")
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, dict):
