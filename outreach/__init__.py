@@ -10,6 +10,7 @@ from flask import Flask
 
 from outreach import logs
 from outreach.config import check_config, load_config
+from outreach.private_files import private_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     check_config(app.config)
     _configure_logging(app)
     logs.hide_niks_in_logs(app)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    private_folder(Path(app.instance_path))  # 0700: the SQLite file and the lock live there
 
     from outreach import database, i18n
     from outreach.cli import outreach_cli

@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine
 
 from outreach.errors import DomainError
+from outreach.private_files import create_private_file
 
 
 class BackupError(DomainError):
@@ -74,7 +75,7 @@ def _sqlite_backup(engine: Engine, partial: Path) -> None:
     source_path = engine.url.database
     if not source_path or source_path == ":memory:":
         raise BackupError(_l("An in-memory database cannot be backed up."))
-    partial.unlink(missing_ok=True)
+    create_private_file(partial)  # 0600 before a page of personal data is written to it
     source = sqlite3.connect(source_path)
     copy = sqlite3.connect(partial)
     try:
@@ -97,6 +98,7 @@ def _pg_dump(engine: Engine, partial: Path) -> None:
         raise BackupError(
             _l("pg_dump was not found: install the PostgreSQL client (Debian: postgresql-client).")
         )
+    create_private_file(partial)  # pg_dump writes into it, keeping its 0600
     url = engine.url.set(drivername="postgresql")
     environment = {**os.environ}
     if url.password:  # by the environment, not the command line (other users see that)

@@ -9,15 +9,25 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from outreach.extensions import db
+from outreach.private_files import private_sqlite_file
 
 
 def configure_engines(app: Flask) -> None:
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
+                # Created 0600 before SQLite opens it (its -wal and -shm take its mode).
+                event.listen(engine, "do_connect", _private_file(engine.url.database))
                 timeout = app.config["OUTREACH_SQLITE_BUSY_TIMEOUT_MS"]
                 event.listen(engine, "connect", _sqlite_pragmas(timeout))
                 event.listen(engine, "savepoint", _begin_before_savepoint)
+
+
+def _private_file(database: str | None):
+    def before_connect(_dialect, _record, _cargs, _cparams) -> None:
+        private_sqlite_file(database)  # None: SQLite then connects as usual
+
+    return before_connect
 
 
 def _sqlite_pragmas(busy_timeout_ms: int):

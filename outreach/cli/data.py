@@ -12,6 +12,7 @@ from outreach.cli.common import DRY_RUN, FILE, attempt, fail, outreach_cli
 from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import COMMAND_ACTOR, utcnow
+from outreach.private_files import create_private_file
 from outreach.scheduling.calendar import parse_month
 from outreach.services.coverage.imports import import_coverage
 from outreach.services.residents.imports import import_residents
@@ -133,6 +134,7 @@ def export_visits_command(month_text: str, file_format: str | None, output: Path
     body, count = visit_file(db.session, month, extension, now=utcnow(), actor=COMMAND_ACTOR)
     partial = output.with_name(f".{output.name}.partial")
     try:
+        create_private_file(partial)  # personal data: readable by its owner only
         partial.write_bytes(body)
         os.replace(partial, output)
     except OSError as error:

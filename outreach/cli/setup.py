@@ -17,6 +17,7 @@ from outreach.domain.values import parse_coordinates
 from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import COMMAND_ACTOR, Role, School, utcnow
+from outreach.private_files import private_umask
 from outreach.services.planning.inputs import PlanSettings
 from outreach.services.reference import load_closures, load_regions
 from outreach.services.teams import create_team, get_team_by_name
@@ -185,7 +186,8 @@ def backup_command(path: Path, force: bool) -> None:
 
     db.session.remove()  # no transaction of ours open while the copy is taken
     try:
-        made = backup_database(db.engine, path, overwrite=force)
+        with private_umask():  # whatever SQLite or pg_dump creates on the way is private too
+            made = backup_database(db.engine, path, overwrite=force)
     except BackupError as error:
         fail(str(error.message))
     click.echo(

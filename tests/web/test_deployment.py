@@ -13,6 +13,7 @@ import urllib.parse
 
 from sqlalchemy import func, select
 
+from outreach import PROJECT_ROOT
 from outreach.extensions import db
 from outreach.models import JobRun, PlanKind, PlanRun, PlanTrigger, Role
 from outreach.scheduling.calendar import next_month
@@ -98,3 +99,12 @@ def test_gunicorn_and_one_scheduler_serve_and_plan_as_docs_deploy_says(
 def catch_ups() -> int:
     db.session.remove()
     return db.session.scalar(select(func.count()).where(JobRun.job_id == "catch_up"))
+
+
+def test_the_systemd_units_create_private_files():
+    """UMask=0077 in each unit's [Service]: whatever the processes create (the SQLite files, a
+    backup, an export, the scheduler's lock) is readable by the jemputbola user only."""
+    for unit in ("jemput-bola-web.service", "jemput-bola-scheduler.service"):
+        text = (PROJECT_ROOT / "docs" / "deploy" / unit).read_text()
+        service = text.split("[Service]", 1)[1].split("\n[", 1)[0]
+        assert "\nUMask=0077\n" in service, unit
