@@ -53,6 +53,10 @@ def _weekdays(name: str, default: str) -> tuple[int, ...]:
     return days
 
 
+def _env(name: str, default: str) -> str:
+    return (os.environ.get(name) or "").strip() or default
+
+
 def _sqlite_url(instance_path: str) -> str:
     return "sqlite:///" + str(Path(instance_path) / "outreach.sqlite")
 
@@ -80,8 +84,16 @@ def load_config(instance_path: str) -> dict:
         "OUTREACH_PROXIES": _int("OUTREACH_PROXIES", 0),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
-        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT") or "5 per 5 minutes",
-        "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS") or "30 per 15 minutes",
+        # Failed logins (docs/SECURITY.md, "Lockout"): tight for one account from one address,
+        # a looser ceiling for the account from everywhere (one address alone cannot reach it),
+        # and one for an address whatever the accounts.
+        "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS": _env(
+            "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS", "5 per 15 minutes"
+        ),
+        "LOGIN_LIMIT_PER_ACCOUNT": _env("LOGIN_LIMIT_PER_ACCOUNT", "50 per hour"),
+        "LOGIN_LIMIT_PER_ADDRESS": _env("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
+        # Wrong current passwords on the change-password form, per account.
+        "PASSWORD_CHANGE_LIMIT": _env("PASSWORD_CHANGE_LIMIT", "5 per 15 minutes"),
         # Requests to one liaison link page per address (each answer is a GET and a POST).
         "LIAISON_LINK_LIMIT": os.environ.get("LIAISON_LINK_LIMIT") or "60 per 10 minutes",
         # Looking up a typed NIK (find by NIK, the form's NIK hint), per user: each answer says
@@ -105,7 +117,7 @@ def load_config(instance_path: str) -> dict:
         # A login session ends this long after the login however busy (absolute), and after
         # this many minutes without a request (idle; 0: no idle limit).
         "PERMANENT_SESSION_LIFETIME": _int("OUTREACH_SESSION_HOURS", 12) * 3600,
-        "SESSION_IDLE_MINUTES": _int("OUTREACH_SESSION_IDLE_MINUTES", 120),
+        "SESSION_IDLE_MINUTES": _int("OUTREACH_SESSION_IDLE_MINUTES", 60),
         "MAX_CONTENT_LENGTH": _int("OUTREACH_MAX_UPLOAD_MB", 10) * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or "",
@@ -133,6 +145,8 @@ def check_config(config: dict) -> None:
         raise ConfigError("OUTREACH_PROXIES must be the number of proxies in front, 0 to 5.")
     if not 0 < config.get("OUTREACH_TARGET_PERCENT", 98.07) <= 100:
         raise ConfigError("OUTREACH_TARGET_PERCENT must be a share above 0 and at most 100.")
+    _check_sessions(config)
+    _check_login_limits(config)
     if config.get("DEBUG") or config.get("TESTING"):
         if not config.get("SECRET_KEY"):
             # Debug and tests only: production refuses to start without a real secret.
@@ -144,3 +158,51 @@ def check_config(config: dict) -> None:
             "SECRET_KEY is not set: set SECRET_KEY to a random string of at least 16 characters "
             '(for example: python -c "import secrets; print(secrets.token_hex(32))").'
         )
+
+
+def _check_sessions(config: dict) -> None:
+    lifetime = config.get("PERMANENT_SESSION_LIFETIME", 12 * 3600)
+    hours = getattr(lifetime, "total_seconds", lambda: lifetime)() / 3600
+    if not 1 <= hours <= 24 * 7:
+        raise ConfigError("OUTREACH_SESSION_HOURS must be between 1 and 168 hours (a week).")
+    if not 0 <= config.get("SESSION_IDLE_MINUTES", 60) <= hours * 60:
+        raise ConfigError(
+            "OUTREACH_SESSION_IDLE_MINUTES must be between 0 (no idle limit) and the session's "
+            "lifetime (OUTREACH_SESSION_HOURS)."
+        )
+
+
+def _limit_setting(config: dict, key: str) -> list:
+    from limits import parse_many  # Flask-Limiter's own parser: what it will accept
+
+    value = config.get(key)
+    if value is None:
+        return []
+    try:
+        return parse_many(str(value))
+    except ValueError as exc:
+        raise ConfigError(
+            f'{key} must be a rate such as "5 per 15 minutes", got {value!r}'
+        ) from exc
+
+
+def _check_login_limits(config: dict) -> None:
+    """Every limit parses, and one address cannot use up an account's ceiling on its own: the
+    most it may fail in the ceiling's window (each of its windows, plus one at the edge) stays
+    under the ceiling — or a stranger could lock an officer out from one address."""
+    for key in ("LOGIN_LIMIT_PER_ADDRESS", "PASSWORD_CHANGE_LIMIT"):
+        _limit_setting(config, key)
+    tight = _limit_setting(config, "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS")
+    ceiling = _limit_setting(config, "LOGIN_LIMIT_PER_ACCOUNT")
+    for limit in ceiling:
+        window = limit.get_expiry()
+        from_one_address = min(
+            (each.amount * (-(-window // each.get_expiry()) + 1) for each in tight), default=None
+        )
+        if from_one_address is None or from_one_address >= limit.amount:
+            raise ConfigError(
+                "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS must allow one address fewer failed logins in "
+                "LOGIN_LIMIT_PER_ACCOUNT's window than LOGIN_LIMIT_PER_ACCOUNT itself, so that a "
+                'stranger cannot lock an account out from one address ("5 per 15 minutes" with '
+                '"50 per hour").'
+            )

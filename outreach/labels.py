@@ -175,6 +175,7 @@ AUDIT_ACTION_LABELS = {
     "user.password_reset": _l("Password changed"),
     "auth.login": _l("Logged in"),
     "auth.login_failed": _l("Login refused"),
+    "auth.password_change_failed": _l("Password change refused: wrong current password"),
     "auth.forbidden": _l("Access refused"),
     "resident.create": _l("Request registered"),
     "resident.update": _l("Request changed"),

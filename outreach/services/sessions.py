@@ -73,10 +73,17 @@ def find_session(
     row = session.scalar(select(UserSession).join(UserSession.user).where(*conditions))
     if row is None:
         return None
-    if now - row.last_seen_at >= SEEN_EVERY:
-        row.last_seen_at = now
     row.user.current_session, row.user.current_token = row, token
     return row
+
+
+def mark_seen(row: UserSession, *, now: datetime) -> bool:
+    """Note that the session was used (for the idle limit); True when that changed the row,
+    which happens at most every few minutes, so that a page view is not also a write."""
+    if now - row.last_seen_at < SEEN_EVERY:
+        return False
+    row.last_seen_at = now
+    return True
 
 
 def end_session(row: UserSession, *, now: datetime, reason: SessionEnd) -> None:

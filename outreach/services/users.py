@@ -220,6 +220,21 @@ def change_own_password(
     )
 
 
+def password_change_failed(
+    session: Session, user: User, *, now: datetime, remote_addr: str | None = None
+) -> None:
+    """Audit a wrong current password on the change-password form: whoever holds the session
+    is guessing, or the user mistyped."""
+    record_event(
+        session,
+        now=now,
+        actor=user,
+        action="auth.password_change_failed",
+        entity=user,
+        remote_addr=remote_addr,
+    )
+
+
 def may_log_in(user: User) -> bool:
     """An active account — and a school liaison's only while their school is active: a
     deactivated school's operator can no longer log in (services.sessions ends their sessions

@@ -43,6 +43,7 @@ def servers(url: str, instance: Path):
         "OUTREACH_SCHEDULER": "off",
         "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute",
         "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
+        "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS": "100 per minute",
     }
     logs = instance / "logs"
     logs.mkdir(parents=True, exist_ok=True)

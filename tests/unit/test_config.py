@@ -108,3 +108,42 @@ def test_the_wsgi_entry_point_refuses_to_start_without_a_secret_in_one_line(tmp_
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "SECRET_KEY" in lines[0]
+
+
+def test_the_default_login_and_session_settings_pass_their_own_checks(monkeypatch, tmp_path):
+    for name in (
+        "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS",
+        "LOGIN_LIMIT_PER_ACCOUNT",
+        "OUTREACH_SESSION_HOURS",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    config = load_config(str(tmp_path))
+    assert config["LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"] == "5 per 15 minutes"
+    assert config["LOGIN_LIMIT_PER_ACCOUNT"] == "50 per hour"
+    check_config({**config, "SECRET_KEY": "x" * 32})
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        # One address could fail 5 x 13 = 65 times an hour: a stranger locks the account out.
+        ({"LOGIN_LIMIT_PER_ACCOUNT_ADDRESS": "5 per 5 minutes"}, "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"),
+        ({"LOGIN_LIMIT_PER_ACCOUNT": "10 per hour"}, "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"),
+        ({"LOGIN_LIMIT_PER_ACCOUNT": "lima per jam"}, "LOGIN_LIMIT_PER_ACCOUNT"),
+        ({"LOGIN_LIMIT_PER_ADDRESS": "30 every while"}, "LOGIN_LIMIT_PER_ADDRESS"),
+        ({"PASSWORD_CHANGE_LIMIT": ""}, "PASSWORD_CHANGE_LIMIT"),
+        ({"PERMANENT_SESSION_LIFETIME": 0}, "OUTREACH_SESSION_HOURS"),
+        ({"PERMANENT_SESSION_LIFETIME": 3600, "SESSION_IDLE_MINUTES": 61}, "IDLE"),
+        ({"SESSION_IDLE_MINUTES": -1}, "IDLE"),
+    ],
+)
+def test_login_limits_and_session_times_that_defeat_their_purpose_are_refused(settings, named):
+    config = {
+        "DEBUG": True,
+        "OUTREACH_SCHEDULER": "off",
+        "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS": "5 per 15 minutes",
+        "LOGIN_LIMIT_PER_ACCOUNT": "50 per hour",
+        **settings,
+    }
+    with pytest.raises(ConfigError, match=named):
+        check_config(config)

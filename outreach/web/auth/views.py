@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -23,16 +25,36 @@ from flask_login import current_user, login_user, logout_user
 from outreach.extensions import db, limiter
 from outreach.i18n import SUPPORTED_LOCALES
 from outreach.models import SessionEnd, User, utcnow
-from outreach.services.sessions import end_session, find_session, start_session
-from outreach.services.users import authenticate, change_own_password, normalise_username
+from outreach.services.sessions import (
+    end_session,
+    find_session,
+    mark_seen,
+    purge_sessions,
+    start_session,
+)
+from outreach.services.users import (
+    authenticate,
+    change_own_password,
+    normalise_username,
+    password_change_failed,
+)
 from outreach.web.access import public
 from outreach.web.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, LogoutForm
 from outreach.web.forms import attempt
 
 bp = Blueprint("auth", __name__)
 
-# In the session of someone not logged in who picked a language with the switch.
+# In the session of someone not logged in who picked a language with the switch: when (a POSIX
+# timestamp). A login saves the pick on the account only while it is fresh, so that a language
+# picked on a shared browser by someone who walked away is not saved on the next person's account.
 LOCALE_CHOSEN = "locale_chosen"
+LOCALE_PICK_FRESH = timedelta(minutes=5)
+
+
+def _picked_lately(picked_at, now: datetime) -> bool:
+    if isinstance(picked_at, bool) or not isinstance(picked_at, int | float):
+        return False  # absent, or a cookie from before the pick carried its time
+    return 0 <= now.timestamp() - picked_at <= LOCALE_PICK_FRESH.total_seconds()
 
 
 def init_login(app, login_manager) -> None:
@@ -44,15 +66,21 @@ def init_login(app, login_manager) -> None:
     @login_manager.user_loader
     def load_user(token: str) -> User | None:
         """The user of a live server-side session with this token (see services.sessions)."""
-        config = current_app.config
+        idle, now = current_app.config["SESSION_IDLE_MINUTES"], utcnow()
         row = find_session(
             db.session,
             token,
-            now=utcnow(),
-            lifetime=timedelta(seconds=config["PERMANENT_SESSION_LIFETIME"]),
-            idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+            now=now,
+            lifetime=current_app.permanent_session_lifetime,
+            idle=timedelta(minutes=idle) if idle else None,
         )
-        return row.user if row is not None else None
+        if row is None:
+            return None
+        if mark_seen(row, now=now):
+            # Saved at once, since a page that only reads commits nothing; the loader runs
+            # before the view has changed anything (the login guard asks for the user first).
+            db.session.commit()
+        return row.user
 
 
 def safe_next(target: str | None) -> str | None:
@@ -67,31 +95,36 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _account_key() -> str:
-    return "login-account:" + normalise_username(request.form.get("username", ""))[:64]
+def _account() -> str:
+    # Never empty (the limiter would skip a limit with an empty key, and say so in the log).
+    return "account:" + normalise_username(request.form.get("username", ""))[:64]
 
 
-def _login_failed(response) -> bool:
-    # A successful login redirects; every other answer to a POST counts against the limit.
-    return response.status_code != 302
+def _login_failed(_response) -> bool:
+    # Only a password actually checked and found wrong counts: not a refused (429) request, or
+    # a stranger held back from one address would still use up the account's ceiling.
+    return bool(g.get("login_failed"))
+
+
+def _login_limit(setting: str, key: Callable[[], str]) -> Callable:
+    return limiter.limit(
+        lambda: current_app.config[setting],
+        key_func=key,
+        methods=["POST"],
+        deduct_when=_login_failed,
+        scope=setting.lower(),
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_login_failed,
-    scope="login-account",
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
-    key_func=get_remote_address,
-    methods=["POST"],
-    deduct_when=_login_failed,
-    scope="login-address",
-)
+# Per OWASP's guidance (docs/SECURITY.md, "Lockout"): the tight limit counts one account from
+# one address, so a stranger failing an officer's login locks out only himself; the account's
+# looser ceiling bounds a guess spread over many addresses; the address limit bounds one address
+# trying many accounts.
+@_login_limit("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS", lambda: f"{_account()}|{get_remote_address()}")
+@_login_limit("LOGIN_LIMIT_PER_ACCOUNT", _account)
+@_login_limit("LOGIN_LIMIT_PER_ADDRESS", get_remote_address)
 def login():
     """The login form; on success, the page asked for (or home)."""
     if current_user.is_authenticated:
@@ -108,12 +141,13 @@ def login():
             now=now,
             remote_addr=request.remote_addr,
         )
-        picked = session.get("locale") if session.get(LOCALE_CHOSEN) else None
-        if user is not None and picked in SUPPORTED_LOCALES:
-            # The language picked on the login page is the one the user wants: it carries on
-            # past the login and is saved, so the next login on another device uses it too.
-            user.locale = picked
         if user is not None:
+            picked = session.get("locale")
+            if picked in SUPPORTED_LOCALES and _picked_lately(session.get(LOCALE_CHOSEN), now):
+                # The language picked on the login page just now is the one the user wants: it
+                # carries on past the login and is saved, for the next login on another device.
+                user.locale = picked
+            purge_sessions(db.session, now=now, lifetime=current_app.permanent_session_lifetime)
             start_session(
                 db.session,
                 user,
@@ -127,6 +161,7 @@ def login():
             login_user(user)
             session.permanent = True
             return redirect(safe_next(form.next.data) or url_for("main.home"))
+        g.login_failed = True
         # One message whatever was wrong, so that usernames cannot be probed.
         form.password.errors.append(_("Wrong username or password."))
     return render_template("auth/login.html", form=form), 200
@@ -159,14 +194,22 @@ def language():
             current_user.locale = form.locale.data
             db.session.commit()
         else:  # picked on the login page: kept at the login (not the language a logout left)
-            session[LOCALE_CHOSEN] = True
+            session[LOCALE_CHOSEN] = utcnow().timestamp()
         session["locale"] = form.locale.data
     return redirect(safe_next(form.next.data) or url_for("main.home"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["PASSWORD_CHANGE_LIMIT"],
+    key_func=lambda: f"user:{getattr(current_user, 'id', None)}",
+    methods=["POST"],
+    deduct_when=lambda _response: bool(g.get("password_guess_failed")),
+    scope="password-change",
+)
 def change_password():
-    """Any logged-in user changes their own password; other sessions end."""
+    """Any logged-in user changes their own password; other sessions end. A wrong current
+    password is audited and counts against a limit, like a failed login."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         done = attempt(
@@ -180,6 +223,12 @@ def change_password():
             ),
             "password",
         )
+        if done.error is not None and done.error.field == "current_password":
+            password_change_failed(
+                db.session, current_user, now=utcnow(), remote_addr=request.remote_addr
+            )
+            db.session.commit()
+            g.password_guess_failed = True
         if done.ok:
             db.session.commit()
             flash(
