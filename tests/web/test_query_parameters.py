@@ -29,6 +29,9 @@ ROLES = ("coordinator", "admin", "officer_a", "liaison_x", "anonymous")
 RESIDENT_FILTERS = ("q", "status", "category", "kecamatan", "kelurahan", "waited")
 # endpoint → the query parameters its view (or its template) reads.
 READS: dict[str, tuple[str, ...]] = {
+    "admin.audit_log": (
+        *("who", "action", "record", "record_id", "first_on", "last_on", "before", "after"),
+    ),
     "auth.login": ("next",),
     "closures.index": ("year",),
     "coverage.index": ("area", "page"),
