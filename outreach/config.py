@@ -119,6 +119,10 @@ def load_config(instance_path: str) -> dict:
         "PERMANENT_SESSION_LIFETIME": _int("OUTREACH_SESSION_HOURS", 12) * 3600,
         "SESSION_IDLE_MINUTES": _int("OUTREACH_SESSION_IDLE_MINUTES", 60),
         "MAX_CONTENT_LENGTH": _int("OUTREACH_MAX_UPLOAD_MB", 10) * 1024 * 1024,
+        # An import's sheet: at most this many cells (rows × columns up to its last one) and
+        # characters in one cell (services.xlsx.Limits; docs/SECURITY.md).
+        "OUTREACH_IMPORT_MAX_CELLS": _int("OUTREACH_IMPORT_MAX_CELLS", 3_000_000),
+        "OUTREACH_IMPORT_MAX_CELL_CHARS": _int("OUTREACH_IMPORT_MAX_CELL_CHARS", 32_767),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or "",
         "MAIL_PORT": _int("MAIL_PORT", 587),

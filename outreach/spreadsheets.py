@@ -1,6 +1,9 @@
-"""Writing spreadsheets, for the web, the commands and the jobs alike: CSV (UTF-8 with BOM)
-and XLSX (bold frozen headings, typed cells), cells a spreadsheet would run as formulas made
-harmless; and the month's visit file — CSV in the columns and codes of the export contract (for
+"""Writing spreadsheets, for the web, the commands and the jobs alike: CSV (UTF-8 with BOM, every
+cell quoted) and XLSX (bold frozen headings, typed cells), text a spreadsheet would run as a
+formula made harmless (docs/SECURITY.md: in a CSV an apostrophe before every fragment that could
+become a formula cell however the line is split, ``domain.formulas``; in an XLSX a text cell,
+never a formula, with no visible mark) and the invisible characters an old record may still hold
+left out; and the month's visit file — CSV in the columns and codes of the export contract (for
 other tools), XLSX with the same columns under Indonesian headings and labels (for people)."""
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
+from outreach.domain.formulas import TRIGGERS, mark
+from outreach.domain.text import UNWANTED
 from outreach.labels import (
     HOME_OUTCOME_LABELS,
     VISIT_EXPORT_LABELS,
@@ -32,23 +36,28 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIMETYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
 
 
+def printable(text: str) -> str:
+    """``text`` without the characters typed text never holds (``domain.text.UNWANTED``:
+    controls but tab and line feed, bidirectional overrides…): a record stored before input was
+    cleaned must not break an export, nor reorder what a reader sees."""
+    return UNWANTED.sub("", text)
+
+
 def neutralise(value: object) -> object:
-    """Text that a spreadsheet would run as a formula (= + - @ …) is prefixed with ' ; control
-    characters a workbook cannot hold (stored before typed text was cleaned) are left out, so
-    one bad cell never stops a month's export."""
+    """A CSV cell: text printable and marked where a spreadsheet would run it as a formula
+    (``domain.formulas.mark``); numbers and dates as they are — a negative count stays a
+    number."""
     if not isinstance(value, str):
         return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
+    return mark(printable(value))
 
 
 def csv_bytes(headings: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """UTF-8 with BOM, so Excel on Windows opens it with the right letters."""
+    """UTF-8 with BOM, so Excel on Windows opens it with the right letters; every cell quoted,
+    so a separator inside one never splits it where the separator is honoured."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headings)
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    writer.writerow([neutralise(str(heading)) for heading in headings])
     writer.writerows([neutralise(cell) for cell in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -80,7 +89,11 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDE7F0")
         for row in sheet_data.rows:
-            sheet.append([neutralise(cell) for cell in row])
+            cells = [printable(cell) if isinstance(cell, str) else cell for cell in row]
+            sheet.append(cells)
+            for column, cell in enumerate(cells, start=1):
+                if isinstance(cell, str) and cell.lstrip(" ").startswith(tuple(TRIGGERS)):
+                    _as_text(sheet.cell(row=sheet.max_row, column=column))
         sheet.freeze_panes = "A2"
         for index, heading in enumerate(sheet_data.headings, start=1):
             width = (sheet_data.widths or {}).get(heading) or max(12, len(str(heading)) + 2)
@@ -88,6 +101,13 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _as_text(cell) -> None:
+    """Text that would read as a formula ("=…", "+62…", "-"): a text cell (openpyxl made "=…" a
+    formula) that Excel keeps as text even once edited (quotePrefix), with no visible mark."""
+    cell.data_type = "s"
+    cell.quotePrefix = True
 
 
 WIDTHS = {"school": 36, "resident": 28, "team": 18, "kecamatan": 20, "kelurahan": 20, "reason": 40}

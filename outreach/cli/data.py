@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask_babel import gettext as _
 
 from outreach.cli.common import DRY_RUN, FILE, attempt, fail, outreach_cli
@@ -18,6 +19,7 @@ from outreach.services.coverage.imports import import_coverage
 from outreach.services.residents.imports import import_residents
 from outreach.services.schools.imports import import_schools
 from outreach.services.tables import read_table
+from outreach.services.xlsx import Limits
 from outreach.spreadsheets import visit_file
 
 
@@ -26,7 +28,9 @@ def _run_import(path: Path, dry_run: bool, importer) -> None:
     (and write nothing) when any row is invalid."""
     outcome = attempt(
         lambda: importer(
-            read_table(path.read_bytes(), path.name), source=path.name, dry_run=dry_run
+            read_table(path.read_bytes(), path.name, Limits.from_config(current_app.config)),
+            source=path.name,
+            dry_run=dry_run,
         )
     )
     preview = outcome.preview

@@ -1,23 +1,31 @@
-"""Reading an uploaded CSV or XLSX into rows and matching its headings. No database here;
-writing spreadsheets is ``outreach.spreadsheets``'."""
+"""Reading an uploaded CSV or XLSX into rows, within limits (``services.xlsx``), and matching its
+headings; a read table kept as bytes for its preview. No database here; writing spreadsheets is
+``outreach.spreadsheets``."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
-import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
-from openpyxl import load_workbook
-
+from outreach.domain.formulas import unmark
 from outreach.domain.problems import N_, Invalid
+from outreach.services.xlsx import (
+    Limits,
+    read_xlsx,
+    too_long,
+    too_many_cells,
+    too_many_columns,
+    too_many_rows,
+)
 
-MAX_ROWS = 100_000
-MAX_COLUMNS = 200
-MAX_XLSX_UNPACKED = 200 * 1024 * 1024  # bytes; a larger unpacked workbook is refused (zip bomb)
+MAX_ROWS = Limits.rows
+MAX_COLUMNS = Limits.columns
 
 
 @dataclass
@@ -69,17 +77,20 @@ def match_headings(
     return Headings(columns, ignored)
 
 
-def read_table(data: bytes, filename: str) -> Table:
+def read_table(data: bytes, filename: str, limits: Limits = Limits()) -> Table:  # noqa: B008
     """The first sheet of an XLSX file, or a CSV file in UTF-8 (with or without BOM) or
-    Windows-1252, with ``,``, ``;`` or tab between cells. Invalid for anything else."""
+    Windows-1252, with ``,``, ``;`` or tab between cells, within ``limits``. Invalid for
+    anything else. A CSV's formula marks — our exports' — are taken off (export → import is a
+    no-op)."""
     name = (filename or "").lower()
     if name.endswith(".xls") and not data.startswith(b"PK"):
         raise Invalid(N_("Old .xls files cannot be read: save the file as .xlsx or .csv."))
     if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data)
+        rows = (_trimmed(row) for row in read_xlsx(data, limits))
+        return _table([[_cell(value) for value in row] for row in _limited(rows, limits)])
     if name.endswith((".xlsx", ".xlsm")):
         raise Invalid(N_("This file is not a readable Excel (.xlsx) file."))
-    return _read_csv(data)
+    return _read_csv(data, limits)
 
 
 def _decode(data: bytes) -> str:
@@ -93,7 +104,7 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")  # older Excel "CSV (Comma delimited)"
 
 
-def _read_csv(data: bytes) -> Table:
+def _read_csv(data: bytes, limits: Limits) -> Table:
     try:
         text = _decode(data)
     except UnicodeDecodeError:
@@ -102,38 +113,27 @@ def _read_csv(data: bytes) -> Table:
     delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        records = list(_limited(reader))
+        records = [[_text(cell) for cell in record] for record in _limited(reader, limits)]
     except csv.Error:
         raise Invalid(N_("The CSV file is damaged (a quote is not closed?).")) from None
     return _table(records)
 
 
-def _limited(records: Iterable[list]) -> Iterable[list]:
+def _limited(records: Iterable[list], limits: Limits) -> Iterable[list]:
+    """Records within the limits of rows, columns, cells and characters per cell (an XLSX's
+    parts were bounded before it was read: ``services.xlsx``; this is exact)."""
+    cells, most = 0, limits.cell_chars
     for count, record in enumerate(records):
-        if count > MAX_ROWS:
-            raise Invalid(N_("The file has more than %(n)d rows; split it."), n=MAX_ROWS)
-        if len(record) > MAX_COLUMNS:
-            raise Invalid(N_("The file has more than %(n)d columns."), n=MAX_COLUMNS)
+        if count > limits.rows:
+            raise too_many_rows(limits)
+        if len(record) > limits.columns:
+            raise too_many_columns(limits)
+        cells += len(record)
+        if cells > limits.cells:
+            raise too_many_cells(limits)
+        if any(isinstance(cell, str) and len(cell) > most for cell in record):
+            raise too_long(limits)
         yield record
-
-
-def _read_xlsx(data: bytes) -> Table:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNPACKED:
-                raise Invalid(N_("The workbook is too large once unpacked."))
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Invalid:
-        raise
-    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
-        raise Invalid(N_("This file is not a readable Excel (.xlsx) file.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = (_trimmed(row) for row in sheet.iter_rows(values_only=True))
-        records = [[_cell(value) for value in row] for row in _limited(rows)]
-    finally:
-        workbook.close()
-    return _table(records)
 
 
 def _trimmed(row: tuple) -> list:
@@ -146,12 +146,17 @@ def _trimmed(row: tuple) -> list:
 
 def _cell(value: object) -> object:
     if isinstance(value, str):
-        return value.strip()
+        return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, datetime):
         return value.date() if value.time() == datetime.min.time() else value
     return value
+
+
+def _text(cell: str) -> str:
+    """A CSV cell without the formula marks our exports put in (an XLSX export puts none)."""
+    return unmark(cell) if "'" in cell else cell
 
 
 def _table(records: list[list]) -> Table:
@@ -167,6 +172,46 @@ def _table(records: list[list]) -> Table:
     while headings and headings[-1] in (None, ""):
         headings.pop()
     return Table([str(h or "") for h in headings], numbered[1:])
+
+
+# --- a read table kept with its upload, so its preview never reads the file again -------------
+
+_KEPT = b"JBT1"  # what a kept table begins with (an upload kept before holds the file itself)
+_TAGS = {"d": date.fromisoformat, "t": datetime.fromisoformat, "h": time.fromisoformat,
+         "s": lambda seconds: timedelta(seconds=seconds)}  # fmt: skip
+
+
+def _tagged(value: object) -> object:
+    if isinstance(value, datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
+    if isinstance(value, time):
+        return {"h": value.isoformat()}
+    if isinstance(value, timedelta):
+        return {"s": value.total_seconds()}
+    raise TypeError(type(value).__name__)
+
+
+def _untagged(tagged: dict) -> object:
+    ((tag, value),) = tagged.items()
+    return _TAGS[tag](value)
+
+
+def table_bytes(table: Table) -> bytes:
+    """``table`` as bytes to keep: compressed JSON, dates and times tagged."""
+    text = json.dumps(
+        [table.headings, table.rows], default=_tagged, ensure_ascii=False, separators=(",", ":")
+    )
+    return _KEPT + zlib.compress(text.encode("utf-8"), 6)
+
+
+def kept_table(data: bytes, filename: str, limits: Limits = Limits()) -> Table:  # noqa: B008
+    """A table kept by ``table_bytes``; an upload kept before this (the file itself) is read."""
+    if not data.startswith(_KEPT):
+        return read_table(data, filename, limits)
+    headings, rows = json.loads(zlib.decompress(data[len(_KEPT) :]), object_hook=_untagged)
+    return Table(headings, [(number, cells) for number, cells in rows])
 
 
 def cell_text(value: object) -> str:

@@ -8,7 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -23,8 +32,9 @@ from outreach.models import utcnow
 from outreach.services.importing import ImportPreview, RowResult
 from outreach.services.audit import record_event
 from outreach.services.reference import region_index
-from outreach.services.tables import read_table
+from outreach.services.tables import kept_table, read_table, table_bytes
 from outreach.services.uploads import discard_upload, get_upload, store_upload
+from outreach.services.xlsx import Limits
 from outreach.web.downloads import spreadsheet_download
 from outreach.web.forms import ConfirmForm, Form
 
@@ -87,8 +97,8 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
         if form.validate_on_submit():
             file = form.file.data
             content = file.read()
-            try:
-                read_table(content, file.filename)  # refuse what cannot be read before keeping it
+            try:  # read once, within limits; the table is kept for its preview, not the file
+                table = read_table(content, file.filename, Limits.from_config(current_app.config))
             except Invalid as error:
                 form.file.errors = [_(error.message, **error.params)]
             else:
@@ -98,7 +108,7 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
                     user=current_user,
                     kind=kind.kind,
                     filename=file.filename,
-                    content=content,
+                    content=table_bytes(table),
                 )
                 db.session.commit()
                 return redirect(url_for(kind.endpoint("preview"), token=stored.token))
@@ -112,7 +122,9 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
         confirm_form = ConfirmForm()
         result: ImportPreview | None = None
         try:
-            table = read_table(stored.content, stored.filename)
+            table = kept_table(
+                stored.content, stored.filename, Limits.from_config(current_app.config)
+            )
             if request.method == "POST" and confirm_form.validate_on_submit():
                 outcome = kind.run(
                     db.session, table, now=utcnow(), actor=current_user, source=stored.filename

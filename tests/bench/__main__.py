@@ -21,7 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from tests.bench import load
+from tests.bench import load, spreadsheets
 from tests.bench.dataset import Size
 from tests.bench.worker import OPERATIONS
 
@@ -101,6 +101,19 @@ def print_table(rows: list[dict]) -> None:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)))
 
 
+def print_spreadsheets(rows: list[dict]) -> None:
+    heading = ("file", "KB", "reader", "time", "peak MB", "outcome")
+    lines = [
+        (row["file"], row["kb"], row["reader"], _duration(row["time_s"]),
+         "–" if row["peak_memory_mb"] is None else f"{row['peak_memory_mb']:.0f}",
+         row["outcome"][:70])
+        for row in rows
+    ]  # fmt: skip
+    widths = [max(len(str(x)) for x in column) for column in zip(heading, *lines, strict=True)]
+    for line in [heading, *lines]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)))
+
+
 def _duration(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
@@ -136,6 +149,7 @@ def main() -> None:
         "complete": False,
         "databases": [],
         "load": None,
+        "spreadsheets": [],
     }
     postgres = os.environ.get("BENCH_DATABASE_URL")
     with tempfile.TemporaryDirectory(prefix="jemput-bola-bench-") as folder:
@@ -156,9 +170,14 @@ def main() -> None:
                 postgres, Path(folder), paths, seconds=options.load_seconds,
                 clients=options.load_clients,
             )  # fmt: skip
+        print("== reading spreadsheets: national files, both readers, crafted files ==", flush=True)
+        report["spreadsheets"] = spreadsheets.measure(Path(folder) / "sheets", options.scale)
+        write_report(report, options.output)
     rows = [row for database in report["databases"] for row in database["results"]]
     print()
     print_table(rows)
+    print()
+    print_spreadsheets(report["spreadsheets"])
     load_result = report["load"]
     if load_result:
         print(

@@ -35,3 +35,8 @@ def test_the_benchmark_runs_end_to_end_and_writes_its_table(tmp_path):
         assert row["time_s"] > 0 and row["floor_s"] > 0 and row["peak_memory_mb"] > 0, row
     assert "ratio" in done.stdout and "dashboard" in done.stdout  # the printed table
     assert report["complete"] is True and isinstance(report["all_goals_met"], bool)
+    sheets = {(row["file"], row["reader"]): row["outcome"] for row in report["spreadsheets"]}
+    assert sheets[("500 residents", "calamine")] == "501 rows"
+    assert sheets[("500 residents", "read_table")] == "500 rows"
+    assert sheets[("billion laughs", "read_table")].startswith("refused:")
+    assert sheets[("cell XFD1048576", "read_table")].startswith("refused:")

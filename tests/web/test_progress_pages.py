@@ -294,7 +294,7 @@ def test_the_visit_xlsx_has_typed_cells_and_indonesian_headings(
     first = [cell.value for cell in sheet[2]]
     assert first[0].date() == month and first[1] == "Kunjungan sekolah"
     assert first[10] == 42 and isinstance(first[10], int)
-    assert first[5] == "'=cmd|' /C calc'!A0"
+    assert first[5] == "=cmd|' /C calc'!A0"  # text, not a formula, and no visible apostrophe
     assert [cell.value for cell in sheet[4]][2] == "Dipindahkan"
 
 

@@ -137,7 +137,9 @@ def test_the_templates_download_and_import_back_unchanged(client, coordinator, m
     assert (
         csv_template.headers["Content-Disposition"] == 'attachment; filename="templat-sekolah.csv"'
     )
-    assert csv_template.data.decode("utf-8-sig").strip() == ",".join(TEMPLATE_HEADINGS)
+    assert csv_template.data.decode("utf-8-sig").strip() == ",".join(
+        f'"{heading}"' for heading in TEMPLATE_HEADINGS
+    )  # every cell quoted
     xlsx = client.get("/schools/import/template.xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     assert [cell.value for cell in sheet[1]] == list(TEMPLATE_HEADINGS)
