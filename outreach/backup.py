@@ -46,7 +46,7 @@ def backup_database(engine: Engine, target: Path, *, overwrite: bool = False) ->
     try:
         if engine.dialect.name == "sqlite":
             _sqlite_backup(engine, partial)
-            copy = create_engine(f"sqlite:///{partial}")
+            copy = create_engine(f"sqlite:///{partial}", hide_parameters=True)
             try:
                 rows = table_rows(copy)
             finally:

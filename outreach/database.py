@@ -1,8 +1,10 @@
-"""Per-connection database settings: SQLite gets WAL, foreign keys and a busy timeout."""
+"""Per-connection database settings: SQLite gets WAL, foreign keys and a busy timeout; every
+engine keeps the values of a statement out of its errors (and so out of logged tracebacks)."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 
 from flask import Flask
 from sqlalchemy import event, text
@@ -15,12 +17,45 @@ from outreach.private_files import private_sqlite_file
 def configure_engines(app: Flask) -> None:
     with app.app_context():
         for engine in db.engines.values():
+            without_values(engine)
             if engine.dialect.name == "sqlite":
                 # Created 0600 before SQLite opens it (its -wal and -shm take its mode).
                 event.listen(engine, "do_connect", _private_file(engine.url.database))
                 timeout = app.config["OUTREACH_SQLITE_BUSY_TIMEOUT_MS"]
                 event.listen(engine, "connect", _sqlite_pragmas(timeout))
                 event.listen(engine, "savepoint", _begin_before_savepoint)
+
+
+def without_values(engine: Engine) -> Engine:
+    """Keep personal data out of the engine's errors, whatever the settings say: the statement's
+    parameters are not written into them (``hide_parameters``), nor the values the database
+    quotes back (PostgreSQL's "DETAIL: Key (nik)=(…)", "Failing row contains (…)", an invalid
+    input quoted at the end of the message). The constraint's name stays, enough to debug."""
+    engine.hide_parameters = True
+    if not event.contains(engine, "handle_error", _drop_quoted_values):
+        event.listen(engine, "handle_error", _drop_quoted_values)
+    return engine
+
+
+_QUOTED_AT_END = re.compile(r'(: )".*"$', re.DOTALL)
+
+
+def _first_line(text: object) -> object:
+    if not isinstance(text, str):
+        return text
+    return _QUOTED_AT_END.sub(r'\1"…"', text.split("\n", 1)[0])
+
+
+def _drop_quoted_values(context) -> None:
+    original = context.original_exception
+    original.args = tuple(_first_line(arg) for arg in original.args)
+    wrapped = context.sqlalchemy_exception
+    if wrapped is not None and wrapped.args:
+        message, *rest = wrapped.args
+        if isinstance(message, str):  # "(psycopg.errors.UniqueViolation) <original's text>"
+            kind, _, _text = message.partition(") ")
+            message = f"{kind}) {_first_line(str(original))}" if _text else _first_line(message)
+        wrapped.args = (message, *rest)
 
 
 def _private_file(database: str | None):

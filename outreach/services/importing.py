@@ -14,12 +14,16 @@ from sqlalchemy.orm import Session
 
 from outreach.domain.problems import N_, Invalid
 from outreach.domain.regions import Region, RegionIndex, names_a_kecamatan
-from outreach.domain.text import clean_line
+from outreach.domain.text import clean_line, has_nul
 from outreach.errors import DomainError
 from outreach.services.audit import diff, event_row, record_events
 from outreach.services.tables import Headings, cell_text
 
 STATES = ("new", "changed", "unchanged", "invalid")
+NOT_TEXT = N_(
+    "This cell holds a character that is not text: the file may be damaged or saved in another "
+    "format. Save it again as CSV UTF-8 or as an Excel workbook."
+)
 
 
 @dataclass
@@ -187,17 +191,31 @@ class RowReader:
         self.table_headings = table_headings
         self.aliases = aliases
         self.result = result
+        self._refused: set[str] = set()  # columns already named for a NUL
+
+    def _value(self, name: str) -> object:
+        """A cell as the file holds it, its text made one clean line (``domain.text``); a NUL
+        in it makes the row a problem (a damaged file, or one saved in another format)."""
+        value = self.headings.value(self.cells, name)
+        if not isinstance(value, str):
+            return value
+        if has_nul(value) and name not in self._refused:
+            self._refused.add(name)
+            self.problem(name, _l(NOT_TEXT))
+        return clean_line(value)
 
     def text(self, name: str) -> str:
-        return cell_text(self.headings.value(self.cells, name))
+        return cell_text(self._value(name))
 
     def raw(self, name: str) -> object:
-        value = self.headings.value(self.cells, name)
+        value = self._value(name)
         return None if value in (None, "") else value
 
     def column(self, name: str) -> str:
         index = self.headings.columns.get(name)
-        return self.table_headings[index] if index is not None else self.aliases[name][0]
+        if index is None:
+            return self.aliases[name][0]
+        return clean_line(self.table_headings[index])
 
     def problem(self, name: str, reason) -> None:
         self.result.problems.append((self.column(name), reason))

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from outreach.domain.text import clean_line
 from outreach.errors import NotFound
 from outreach.models import ImportUpload, User
 
@@ -21,7 +22,7 @@ def store_upload(
     purge_stale_uploads(session, now=now)
     upload = ImportUpload(
         kind=kind,
-        filename=(filename or "upload")[-255:],
+        filename=(clean_line(filename) or "upload")[-255:],  # shown on pages, in the audit log
         content=content,
         uploaded_by_id=user.id,
         uploaded_at=now,

@@ -17,12 +17,21 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import DateField, SelectMultipleField, widgets
+from wtforms import (
+    DateField,
+    PasswordField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms import SelectField as _SelectField
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import AnyOf, DataRequired, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from outreach.domain.problems import N_
+from outreach.domain.text import clean_line, clean_text, has_nul
 from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.models import DisabilityKind
@@ -36,6 +45,7 @@ WTFORMS_MESSAGES = (
     N_("'%(value)s' is not a valid choice for this field."),
     N_("'%(value)s' are not valid choices for this field."),
     N_("Not a valid date value."),
+    N_("Not a valid time value."),
     N_("Not a valid integer value."),
     N_("Not a valid decimal value."),
     N_("This field is required."),
@@ -53,10 +63,57 @@ class _Catalogue:
         return self.gettext(singular if n == 1 else plural)
 
 
+def _as_line(value):
+    return clean_line(value) if isinstance(value, str) else value
+
+
+def _as_text(value):
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def _cleaning(field_class) -> Callable | None:
+    """The cleaning every text field of every form gets first (``domain.text``): lines of text
+    for a textarea, one line for any other text input. A password is the secret it is, and the
+    CSRF token is checked as sent."""
+    if not issubclass(field_class, StringField):
+        return None
+    if issubclass(field_class, PasswordField | CSRFTokenField):
+        return None
+    return _as_text if issubclass(field_class, TextAreaField) else _as_line
+
+
 class Form(FlaskForm):
+    """Every form of the app: WTForms' messages in the user's language, and its text cleaned
+    and checked the one way (docs/SECURITY.md, "Text is text")."""
+
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return _Catalogue()
+
+        def bind_field(self, form, unbound_field, options):
+            cleaning = _cleaning(unbound_field.field_class)
+            if cleaning is not None:
+                options = {
+                    **options,
+                    "filters": [cleaning, *unbound_field.kwargs.get("filters", ())],
+                }
+            return super().bind_field(form, unbound_field, options)
+
+    def validate(self, extra_validators=None) -> bool:
+        """As WTForms', and a NUL sent in any text field is refused on that field (it is taken
+        out of the data before any check, so the field's other messages would be about text
+        that was not sent)."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            if _cleaning(type(field)) and any(has_nul(raw) for raw in field.raw_data or ()):
+                field.errors = [
+                    _(
+                        "This text holds a hidden character that cannot be saved. "
+                        "Type it again instead of pasting it."
+                    )
+                ]
+                valid = False
+        return valid
 
 
 class ConfirmForm(Form):

@@ -5,16 +5,25 @@ shown as text."""
 from __future__ import annotations
 
 import csv
+import enum
 import io
+import json
+import re
 import zipfile
+from datetime import date, timedelta
+from html.parser import HTMLParser
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import String, cast, func, literal, select, update
+from openpyxl import load_workbook
+from sqlalchemy import JSON, String, cast, func, literal, select, update
+from werkzeug.datastructures import MultiDict
 from wtforms import Form as PlainForm
 
 from outreach.backup import table_rows
+from outreach.domain.nik import build_nik
+from outreach.domain.text import UNWANTED
 from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import (
@@ -26,6 +35,7 @@ from outreach.models import (
     SchoolBlackout,
     Team,
     User,
+    Visit,
     utcnow,
 )
 from outreach.services.coverage.imports import import_coverage
@@ -33,7 +43,9 @@ from outreach.services.residents.imports import import_residents
 from outreach.services.schools.imports import import_schools
 from outreach.services.tables import MAX_COLUMNS, Table
 from tests.conftest import PASSWORD, field_errors
-from tests.web.world import address, routes
+from tests.services.visit_helpers import add_visit
+from tests.web.visit_fixtures import next_month_weekdays
+from tests.web.world import TAKES_AWAY, address, routes
 
 HOSTILE = [
     "",
@@ -345,3 +357,265 @@ def test_a_number_of_four_hundred_digits_is_refused_with_a_message(
     assert response.status_code == 422
     errors = field_errors(response.get_data(as_text=True))
     assert errors.count("Isi angka dari 0 sampai 10000.") == 2, errors
+
+
+# --- characters that are not text, in every field of every form as its page shows it ----------
+
+# What a user never means to store (docs/SECURITY.md, "Text is text"): control characters,
+# direction overrides, zero-width and other invisible format characters, line separators.
+INVISIBLE = [
+    "\x01", "\x07", "\x08", "\x1b", "\x1f", "\x7f", "\x85", "\x9b",
+    "\u202e", "\u202a", "\u202c", "\u2066", "\u2069", "\u200e", "\u200f", "\u061c",
+    "\u200b", "\u2060", "\ufeff", "\u00ad", "\U000e0041", "\u3164", "\ufffe",
+    "\r\n", "\r", "\u2028", "\u2029", "\x0b", "\x0c", "\t",
+]  # fmt: skip
+
+
+def woven(draw, base: str, nul: bool) -> str:
+    """``base`` with invisible characters (and a NUL when ``nul``) put in at drawn places."""
+    text = base
+    extra = draw(st.lists(st.sampled_from(INVISIBLE), min_size=1, max_size=5))
+    for piece in extra + (["\x00"] if nul else []):
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + piece + text[at:]
+    return text
+
+
+class PageForms(HTMLParser):
+    """The POST forms of a page as a browser would send them untouched: each input's value,
+    the checked boxes, the selected (or first) option, the first named submit button."""
+
+    def __init__(self, url: str):
+        super().__init__()
+        self.url, self.forms, self.current, self.select, self.textarea = url, [], None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = {name: value or "" for name, value in attrs}
+        if tag == "form" and a.get("method", "").lower() == "post":
+            self.current = {"action": a.get("action") or self.url, "fields": [], "text": set(),
+                            "submit": None, "file": False, "radios": {}}  # fmt: skip
+            self.forms.append(self.current)
+        if self.current is None or not a.get("name") and tag != "option":
+            return
+        form, name = self.current, a.get("name", "")
+        kind = a.get("type", "text").lower()
+        if tag == "input" and kind == "file":
+            form["file"] = True
+        elif tag == "input" and kind in ("checkbox", "radio"):
+            if "checked" in a:
+                form["fields"].append((name, a.get("value", "on")))
+            elif kind == "radio":
+                form["radios"].setdefault(name, a.get("value", ""))
+        elif tag in ("input", "button") and kind == "submit":
+            form["submit"] = form["submit"] or (name, a.get("value", ""))
+        elif tag == "input" and kind != "button":
+            form["fields"].append((name, a.get("value", "")))
+            if kind in ("text", "email", "tel", "search"):
+                form["text"].add(name)
+        elif tag == "select":
+            self.select = [name, None, None]  # name, selected, first non-empty
+        elif tag == "option" and self.select is not None:
+            value = a.get("value", "")
+            if "selected" in a and self.select[1] is None:
+                self.select[1] = value
+            if value and self.select[2] is None:
+                self.select[2] = value
+        elif tag == "textarea":
+            self.textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if self.current is None:
+            return
+        if tag == "select" and self.select is not None:
+            name, selected, first = self.select
+            self.current["fields"].append((name, selected or first or ""))
+            self.select = None
+        elif tag == "textarea" and self.textarea is not None:
+            self.current["fields"].append(tuple(self.textarea))
+            self.current["text"].add(self.textarea[0])
+            self.textarea = None
+        elif tag == "form":
+            self.current = None
+
+
+def posted_forms(url: str, html: str) -> list[dict]:
+    parser = PageForms(url)
+    parser.feed(html)
+    return [form for form in parser.forms if not form["file"]]
+
+
+# What an empty field of a new record is given before characters are woven into it.
+TYPED = {
+    "name": "Rina Sari", "liaison_name": "Bu Rina", "contact_name": "Hasan", "username": "uji",
+    "contact_relation": "anak", "address": "Jl. Merpati No. 7\nRT 007", "reason": "Ujian",
+    "notes": "Catatan", "correction": "Salah ketik", "source": "Dinas", "q": "Rina",
+    "npsn": "10799123", "phone": "0812 3456 7890", "liaison_phone": "0812 3456 7891",
+    "email": "uji@example.go.id", "liaison_email": "op@sekolah.sch.id",
+    "coordinates": "-3.80, 102.27", "wajib_ktp": "1000", "recorded": "900", "rt": "007",
+    "rw": "002", "students_pending": "10", "school_visits_per_day": "2",
+    "home_visits_per_day": "3", "students_expected": "30", "not_recorded": "0",
+    "start": "-3.80, 102.27",
+}  # fmt: skip
+NOT_WOVEN = {"csrf_token", "version", "next", "key", "month", "status", "sort", "dir"}
+
+
+def filled(form: dict, draw, *, nul: bool, serial: int) -> list[tuple[str, str]]:
+    """The form's data as shown, every empty field given a typed value (a new NIK, a new NPSN,
+    a day ahead …), every text field's value with invisible characters woven in, and a NUL in
+    the first when ``nul``."""
+    data, woven_fields = [], 0
+    chosen = {name for name, _value in form["fields"]}
+    radios = [(name, value) for name, value in form["radios"].items() if name not in chosen]
+    for name, value in form["fields"] + radios:
+        key = name.split("-")[-1]  # without the form's prefix
+        if key in ("password", "confirm", "current_password"):
+            value = PASSWORD
+        elif not value.strip():
+            value = typed(key, serial)
+        if name in form["text"] and key not in NOT_WOVEN:
+            value = woven(draw, value, nul and woven_fields == 0)
+            woven_fields += 1
+        data.append((name, value))
+    if form["submit"] and form["submit"][0]:
+        data.append(form["submit"])
+    return data
+
+
+def typed(key: str, serial: int) -> str:
+    """What a person would type into an empty field (nothing, for one the walk does not know)."""
+    if key == "nik":
+        return build_nik("17.71.01", "f", date(1950, 1, 1), 5000 + serial)
+    if key in ("npsn", "username"):
+        return f"{TYPED[key][:-3]}{serial:03d}"
+    if key == "birth_on":
+        return "1950-01-01"
+    if key.endswith("_on") or key == "other_day":
+        return (office_today() + timedelta(days=45)).isoformat()
+    return TYPED.get(key, "")
+
+
+def unwanted_stored(session) -> list[str]:
+    """Every stored text that holds a character clean text never holds (a line break or tab
+    outside the address, which alone keeps lines), as table.column: value."""
+    found = []
+    session.expire_all()
+    for table in db.metadata.sorted_tables:
+        columns = [c for c in table.columns if isinstance(c.type, String | JSON)]
+        if not columns:
+            continue
+        for row in session.execute(select(*columns)):
+            for column, value in zip(columns, row, strict=True):
+                if value is None or isinstance(value, enum.Enum):
+                    continue
+                text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                lines_kept = column.name == "address"
+                if UNWANTED.search(text) or (not lines_kept and re.search("[\n\t]", text)):
+                    found.append(f"{table.name}.{column.name}: {text!r}"[:200])
+    return found
+
+
+def forms_seen_by(app, client, world, visitor: str, login: str | None, extra: list) -> list[dict]:
+    """The POST forms of every page ``visitor`` sees (logged in as ``login`` through the form;
+    the liaison link's page alone for "link", its decline first), and of the ``extra`` pages;
+    those that take something away last."""
+    client.post("/logout")
+    urls = list(extra)
+    if login is not None:
+        client.post("/login", data={"username": login, "password": PASSWORD})
+        urls += [address(app, world, e) for e, method in routes(app) if method == "GET"]
+    forms = []
+    for url in urls:
+        with client.get(url) as response:
+            if response.status_code == 200 and response.mimetype == "text/html":
+                forms += posted_forms(url, response.get_data(as_text=True))
+    forms = [f for f in forms if not f["action"].startswith(("/logout", "/login", "/language"))]
+    if visitor == "link":
+        forms.reverse()  # decline, ask for another day, confirm: one answer each
+    return sorted(forms, key=lambda form: any(word in form["action"] for word in TAKES_AWAY))
+
+
+def visits_to_answer(db_session, world, make_school, make_resident) -> dict[str, list[str]]:
+    """The pages beyond the walked routes where each visitor answers: the officer's school
+    and home visits of today (their outcome forms), the other school's visit for its liaison
+    (the walk names the first school's), the link's page."""
+    team = db_session.get(Team, world["team_a"])
+    today = office_today()
+    school_visit = add_visit(db_session, school=make_school(), team=team, on=today)
+    home_visit = add_visit(db_session, resident=make_resident(), team=team, on=today)
+    other = db_session.scalar(
+        select(Visit.id).where(Visit.school_id.is_not(None), Visit.id != world["args"]["visit_id"])
+    )
+    return {
+        "link": [f"/l/{world['tokens']['liaison']}"],
+        "liaison_y": [f"/visits/{other}"],
+        "officer_a": [
+            f"/visits/{visit.id}{page}"
+            for visit in (school_visit, home_visit)
+            for page in ("", "/outcome")
+        ],
+    }
+
+
+def send_woven(client, db_session, form: dict, serial, seen: dict) -> None:
+    """Post ``form`` a few times with drawn characters woven in (see ``filled``)."""
+
+    @settings(
+        max_examples=3,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(data=st.data(), nul=st.booleans())
+    def post(data, nul):
+        values = filled(form, data.draw, nul=nul, serial=next(serial))
+        before = kept_rows()
+        response = client.post(form["action"], data=MultiDict(values))
+        page = response.get_data(as_text=True)
+        assert response.status_code < 500, (form["action"], page[:300])
+        if any("\x00" in value for _name, value in values):
+            assert kept_rows() == before, form["action"]
+            if response.status_code in (302, 303):  # refused, said on the page it goes back to
+                page = client.get(response.headers["Location"]).get_data(as_text=True)
+            if "karakter tersembunyi" in page:
+                seen["refused"].add(form["action"])
+        elif response.status_code in (302, 303):
+            seen["accepted"].add(form["action"])
+        assert not unwanted_stored(db_session), form["action"]
+
+    post()
+
+
+def test_invisible_characters_typed_into_every_form_are_never_stored_and_exports_still_work(
+    app, client, world, db_session, make_school, make_resident
+):
+    """Each POST form of every page each visitor sees (the liaison link's too), sent as shown
+    with invisible characters woven into every text field: never a 500; what is stored holds
+    none of them; a NUL is refused saying so, nothing written. Then every export and every page
+    still answers."""
+    seen, serial = {"accepted": set(), "refused": set()}, iter(range(1, 1000))
+    extra = visits_to_answer(db_session, world, make_school, make_resident)
+    usernames = {visitor: user.username for visitor, user in world["users"].items()}
+    for visitor in ("link", "liaison_y", "officer_a", "coordinator", "admin"):
+        login = usernames.get(visitor)
+        for form in forms_seen_by(app, client, world, visitor, login, extra.get(visitor, [])):
+            send_woven(client, db_session, form, serial, seen)
+    assert len(seen["accepted"]) >= 25, sorted(seen["accepted"])
+    assert len(seen["refused"]) >= 15, sorted(seen["refused"])
+
+    client.post("/logout")
+    client.post("/login", data={"username": usernames["coordinator"], "password": PASSWORD})
+    month = next_month_weekdays()[0].strftime("%Y-%m")
+    for extension in ("csv", "xlsx"):
+        response = client.get(f"/visits/export.{extension}?month={month}")
+        assert response.status_code == 200, extension
+    load_workbook(io.BytesIO(response.data), read_only=True).close()
+    for endpoint, method in routes(app):
+        if method == "GET":
+            with client.get(address(app, world, endpoint)) as response:
+                assert response.status_code < 500, endpoint
+                if "attachment" in response.headers.get("Content-Disposition", ""):
+                    assert response.status_code == 200, endpoint
