@@ -280,6 +280,7 @@ CRAFTED_READERS = ("read_table", "read_table, no ratio check")
 
 
 def measure(folder: Path, scale: float, readers: Iterable[str] = BIG_FILE_READERS) -> list[dict]:
+    folder.mkdir(parents=True, exist_ok=True)
     rows = []
     big = {
         f"{max(1, round(RESIDENTS * scale)):,} residents": resident_workbook(
