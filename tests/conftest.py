@@ -257,6 +257,13 @@ def csrf_token(html: str) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
 
 
+def hidden_value(html: str, name: str) -> str:
+    """The value of the first hidden field ``name`` on a page (a form's version, an import
+    preview's fingerprint), as a browser sends it back."""
+    pattern = rf'name="{re.escape(name)}" type="hidden" value="([^"]*)"'
+    return unescape(re.search(pattern, html).group(1))
+
+
 def login_with_csrf(client, user: User, password: str = PASSWORD) -> None:
     """Log in through the real form, token included (for apps with CSRF on)."""
     page = client.get("/login").get_data(as_text=True)

@@ -264,5 +264,5 @@ def _load_schools(session: Session, *, now: datetime) -> list[str]:
         raise RuntimeError(f"demo schools did not import: {problems}")
     unlisted = {row["npsn"] for row in rows if row["listed_2025"] != "yes"}
     for school in session.scalars(select(School).where(School.npsn.in_(unlisted))):
-        set_school_active(session, school, False, now=now, actor=DEMO_ACTOR)
+        set_school_active(session, school, False, now=now, actor=DEMO_ACTOR, version=None)
     return [f"school {row['name']}" for row in rows]

@@ -5,7 +5,18 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Index, String, Text, text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.models.base import Base, UTCDateTime, enum_type, utcnow
@@ -63,6 +74,7 @@ class Resident(Base):
         CheckConstraint("length(nik) = 16", name="nik_sixteen_digits"),
         CheckConstraint("lat IS NULL OR (lat BETWEEN -90 AND 90)", name="lat_range"),
         CheckConstraint("lng IS NULL OR (lng BETWEEN -180 AND 180)", name="lng_range"),
+        CheckConstraint("version >= 1", name="version_positive"),
         Index(
             "uq_residents_open_nik",
             "nik",
@@ -117,6 +129,9 @@ class Resident(Base):
     status_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Optimistic locking (services.versions): every UPDATE raises it; the forms carry it.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    __mapper_args__ = {"version_id_col": version}
 
     kelurahan: Mapped[Kelurahan] = relationship()
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, Column, Float, ForeignKey, String, Table
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from outreach.models.base import Base, UTCDateTime, utcnow
@@ -29,6 +39,7 @@ class Team(Base):
         CheckConstraint("home_visits_per_day >= 0", name="home_visits_per_day_not_negative"),
         CheckConstraint("start_lat IS NULL OR (start_lat BETWEEN -90 AND 90)", name="lat_range"),
         CheckConstraint("start_lng IS NULL OR (start_lng BETWEEN -180 AND 180)", name="lng_range"),
+        CheckConstraint("version >= 1", name="version_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +54,9 @@ class Team(Base):
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Optimistic locking (services.versions): every UPDATE raises it; the forms carry it.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    __mapper_args__ = {"version_id_col": version}
 
     kecamatan: Mapped[list[Kecamatan]] = relationship(
         secondary=team_kecamatan, order_by=Kecamatan.code

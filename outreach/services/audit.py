@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from outreach.domain.nik import redact_niks
 from outreach.models import AuditEvent, User
+from outreach.services import versions
 
 
 def record_event(
@@ -84,11 +85,11 @@ def apply_changes(
 ) -> None:
     """Set each changed field ({field: [before, after]} as from :func:`diff`), stamp
     ``updated_at``, and audit it (``logged`` replaces ``changes`` in the log, e.g. to hide a NIK).
-    """
+    A versioned record changed meanwhile by someone else is refused (versions.Stale)."""
     for name, (_before, after) in changes.items():
         setattr(record, name, after)
     record.updated_at = now
-    session.flush()
+    versions.flush(session)
     record_event(
         session,
         now=now,

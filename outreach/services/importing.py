@@ -3,6 +3,7 @@ preview of a whole file (new, changed, unchanged, invalid), and the regions of a
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +17,7 @@ from outreach.domain.problems import N_, Invalid
 from outreach.domain.regions import Region, RegionIndex, names_a_kecamatan
 from outreach.domain.text import clean_line, has_nul
 from outreach.errors import DomainError
+from outreach.services import versions
 from outreach.services.audit import diff, event_row, record_events
 from outreach.services.tables import Headings, cell_text
 
@@ -36,12 +38,14 @@ class RowResult:
     changes: dict[str, list] = field(default_factory=dict)  # field → [before, after]
     values: Any = None  # what would be written
     record: Any = None  # the existing record it updates
+    seen: str = ""  # the record as the analysis found it (see ImportPreview.fingerprint)
 
     def settle(self, values: Any, record: Any, before: dict | None, *, hidden=()) -> None:
         """What writing ``values`` (a dataclass) would do: new when there is no ``record``,
         else changed or unchanged against ``before``. ``hidden`` fields never show as changes
         of a new record (the NIK)."""
         self.values, self.record = values, record
+        self.seen = _seen(record, before)
         after = fields_of(values)
         if record is None:
             self.state = "new"
@@ -53,6 +57,17 @@ class RowResult:
         else:
             self.changes = diff(before, after)
             self.state = "changed" if self.changes else "unchanged"
+
+
+def _seen(record: Any, before: dict | None) -> str:
+    """A record as an analysis found it: its id and version (schools, requests), or — for a
+    record without one — a digest of the fields compared; "new" when there is none."""
+    if record is None:
+        return "new"
+    version = getattr(record, "version", None)
+    if version is None:
+        version = hashlib.sha256(repr(sorted((before or {}).items())).encode()).hexdigest()[:16]
+    return f"{record.id}:{version}"
 
 
 def fields_of(values: Any) -> dict[str, Any]:
@@ -84,11 +99,23 @@ class ImportPreview:
     def with_state(self, state: str) -> list[RowResult]:
         return [row for row in self.rows if row.state == state]
 
+    @property
+    def fingerprint(self) -> str:
+        """What the preview was made against: the record each row matched, with its version
+        (no key: a NIK never goes into a page this way). The confirmation carries the one its
+        page showed; a record changed since (or made meanwhile) changes it, and the file is
+        previewed again instead of written over."""
+        digest = hashlib.sha256()
+        for row in self.rows:
+            digest.update(f"{row.number}\t{row.seen}\n".encode())
+        return digest.hexdigest()
+
 
 @dataclass
 class ImportOutcome:
     preview: ImportPreview
     written: bool
+    stale: bool = False  # records changed since the preview the user confirmed: not written
 
 
 def finish_import(
@@ -103,14 +130,19 @@ def finish_import(
     actor,
     source: str,
     dry_run: bool = False,
+    seen: str | None = None,
 ) -> ImportOutcome:
-    """Write an analysed file — only when every row is valid, something changes and this is no
-    dry run. New rows go in as one bulk INSERT of ``model`` (their values plus ``extra``), which
-    returns each new id with the row's ``key`` columns (unique within a file: the analysers
-    refuse a repeated key); changed records get their changes. Every record written and the
-    import itself go to the audit log as ``<noun>.import…``, in one bulk INSERT too."""
+    """Write an analysed file — only when every row is valid, something changes, this is no
+    dry run and (``seen``: the fingerprint of the preview the user confirmed) no record has
+    changed since that preview. New rows go in as one bulk INSERT of ``model`` (their values
+    plus ``extra``), which returns each new id with the row's ``key`` columns (unique within a
+    file: the analysers refuse a repeated key); changed records get their changes. Every
+    record written and the import itself go to the audit log as ``<noun>.import…``, in one bulk
+    INSERT too."""
     if not preview.rows:
         raise DomainError(_l("The file has no rows below its headings."))
+    if seen is not None and seen != preview.fingerprint:
+        return ImportOutcome(preview, written=False, stale=True)
     if dry_run or not preview.ok or not preview.has_changes:
         return ImportOutcome(preview, written=False)
     events = []
@@ -138,7 +170,7 @@ def finish_import(
             setattr(row.record, name, new)
         if hasattr(model, "updated_at"):
             row.record.updated_at = now
-    session.flush()
+    versions.flush(session)  # a record changed after this analysis read it: refused, Stale
     for row in changed:
         logged("import_update", row.record.id, row)
     counts = preview.counts
@@ -148,7 +180,7 @@ def finish_import(
             actor=actor,
             action=f"{noun}.import",
             changes={
-                "source": source[:200],
+                "source": clean_line(source)[:200],
                 "new": counts["new"],
                 "changed": counts["changed"],
                 "unchanged": counts["unchanged"],

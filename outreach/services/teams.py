@@ -9,11 +9,13 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from outreach.domain.text import clean_line
 from outreach.errors import Conflict, DomainError, NotFound
 from outreach.models import Kecamatan, Role, Team, User, Visit, VisitKind, VisitStatus
 from outreach.services.audit import diff, record_event
+from outreach.services.versions import expect_version, flush
 
 MAX_VISITS_PER_DAY = 50
 
@@ -128,9 +130,17 @@ def create_team(
 
 
 def update_team(
-    session: Session, team: Team, values: TeamValues, *, now: datetime, actor: User | str
+    session: Session,
+    team: Team,
+    values: TeamValues,
+    *,
+    now: datetime,
+    actor: User | str,
+    version: int | None,
 ) -> dict:
-    """Change a team; returns the audited changes ({} when nothing changed)."""
+    """Change a team; returns the audited changes ({} when nothing changed). Refused (Stale)
+    when ``version``, the one the form showed, is no longer the team's."""
+    expect_version(team, version)
     kecamatan = _checked(session, values, team)
     before = _snapshot(team)
     team.name = values.name
@@ -141,7 +151,11 @@ def update_team(
     team.phone = values.phone or None
     team.is_active = values.is_active
     changes = diff(before, _snapshot(team))
-    session.flush()
+    if changes.keys() == {"kecamatan"}:
+        # Only the covered kecamatan (another table): the team's row is UPDATEd all the same,
+        # so that its version rises and a page open on it notices.
+        flag_modified(team, "name")
+    flush(session)
     if changes:
         record_event(
             session, now=now, actor=actor, action="team.update", entity=team, changes=changes

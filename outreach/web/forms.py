@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import flash
+from flask import flash, render_template
 from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,6 +19,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import (
     DateField,
+    HiddenField,
     PasswordField,
     SelectMultipleField,
     StringField,
@@ -35,7 +36,8 @@ from outreach.domain.text import clean_line, clean_text, has_nul
 from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.models import DisabilityKind
-from outreach.services.visits.changes import StaleVisit
+from outreach.services import versions
+from outreach.services.versions import Stale
 from outreach.web.validators import known_kecamatan
 
 WTFORMS_MESSAGES = (
@@ -118,6 +120,17 @@ class Form(FlaskForm):
 
 class ConfirmForm(Form):
     """A button that changes something: only its CSRF token."""
+
+
+class VersionForm(Form):
+    """A form that changes a versioned record (a visit, a school, a request, a team): it
+    carries the version its page showed, which the service compares with the stored one."""
+
+    version = HiddenField()
+
+    @property
+    def seen_version(self) -> int:
+        return versions.seen_version(self.version.data)
 
 
 class DateInput(DateField):
@@ -231,24 +244,70 @@ class Attempt:
     @property
     def stale(self) -> bool:
         """Someone else changed the record meanwhile: the page should show its current state."""
-        return isinstance(self.error, StaleVisit)
+        return isinstance(self.error, Stale)
 
 
 def attempt(form, call: Callable[[], Any], default_field: str | None) -> Attempt:
     """Call a service for a submitted form, the one way every view does. A refusal rolls the
     transaction back and goes onto the field it names, else onto ``default_field``; a change
-    made on an old version of a visit, or a refusal when there is no field to show it on
+    made on an old version of the record, or a refusal when there is no field to show it on
     (``default_field`` None), is flashed as a warning instead. The caller commits on success."""
     try:
         result = call()
     except DomainError as error:
         db.session.rollback()
-        if isinstance(error, StaleVisit) or default_field is None:
+        if isinstance(error, Stale) or default_field is None:
             flash(str(error.message), "warning")
         else:
             put_error(form, error, default_field)
         return Attempt(error=error)
     return Attempt(result)
+
+
+# Never echoed back after a refusal: what the NIK promise keeps off pages (docs/SECURITY.md).
+NOT_ECHOED = frozenset({"nik", "csrf_token", "version"})
+
+
+def show_current(template: str, posted, current, **context):
+    """The page after a stale refusal (409): the form ``current``, filled from the record as
+    it is now (with its version), and beside it what was typed (``posted``) and not saved."""
+    unsaved = unsaved_entries(posted, current)
+    return render_template(template, form=current, unsaved=unsaved, **context), 409
+
+
+def unsaved_entries(posted, current) -> list[tuple[str, str]]:
+    """After a stale refusal: what the user typed (``posted``) that the record as it is now
+    (``current``, the same form filled from it) does not hold, as (label, value) — shown beside
+    the current state so nothing typed is lost. Hidden fields and the NIK are never shown."""
+    entries = []
+    for name, field in posted._fields.items():
+        if name in NOT_ECHOED or field.type in ("HiddenField", "CSRFTokenField", "PasswordField"):
+            continue
+        mine, theirs = _shown(field), _shown(current[name])
+        if mine != theirs:
+            entries.append((str(field.label.text), mine or "—"))
+    return entries
+
+
+def _shown(field) -> str:
+    """A field's value as its page shows it: the label of a chosen option, yes/no, or text."""
+    if field.type == "BooleanField":
+        return _("yes") if field.data else _("no")
+    choices = getattr(field, "choices", None)
+    if choices and not getattr(field, "code_input", False):
+        chosen = field.data if isinstance(field.data, list | tuple) else [field.data]
+        chosen = {str(value) for value in chosen if value not in (None, "")}
+        labels = dict(_pairs(choices))
+        return ", ".join(str(labels.get(value, value)) for value in sorted(chosen))
+    return str(field._value() or "").strip()
+
+
+def _pairs(choices):
+    for choice in choices:
+        if isinstance(choice, tuple):
+            yield str(choice[0]), choice[1]
+        else:  # wtforms.SelectChoice
+            yield str(choice.value), choice.label
 
 
 def put_error(form, error, default: str) -> None:

@@ -23,22 +23,34 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy.exc import IntegrityError
+from wtforms import HiddenField
 
 from outreach.domain.problems import Invalid
 from outreach.errors import DomainError, NotFound
 from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import utcnow
-from outreach.services.importing import ImportPreview, RowResult
 from outreach.services.audit import record_event
+from outreach.services.importing import ImportPreview, RowResult
 from outreach.services.reference import region_index
 from outreach.services.tables import kept_table, read_table, table_bytes
 from outreach.services.uploads import discard_upload, get_upload, store_upload
+from outreach.services.versions import Stale
 from outreach.services.xlsx import Limits
 from outreach.web.downloads import spreadsheet_download
 from outreach.web.forms import ConfirmForm, Form
 
 PREVIEW_LIMIT = 500  # rows of one state shown; the counts always cover the whole file
+CHANGED_SINCE_PREVIEW = _l(
+    "Someone changed some of these records since your preview, so nothing was saved. The "
+    "preview below shows them as they are now: check it and save again."
+)
+
+
+class ImportConfirmForm(Form):
+    """Confirming a preview: with the fingerprint of what the preview was made against."""
+
+    seen = HiddenField()
 
 
 class ImportUploadForm(Form):
@@ -119,7 +131,7 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
     def preview(token: str):
         """GET: what the file would do, row by row. POST: do it (only if every row is valid)."""
         stored = pending_upload(token)
-        confirm_form = ConfirmForm()
+        confirm_form = ImportConfirmForm()
         result: ImportPreview | None = None
         try:
             table = kept_table(
@@ -127,10 +139,18 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
             )
             if request.method == "POST" and confirm_form.validate_on_submit():
                 outcome = kind.run(
-                    db.session, table, now=utcnow(), actor=current_user, source=stored.filename
+                    db.session,
+                    table,
+                    now=utcnow(),
+                    actor=current_user,
+                    source=stored.filename,
+                    seen=confirm_form.seen.data or "",
                 )
                 result = outcome.preview
-                if result.ok:
+                if outcome.stale:  # someone changed a record since the preview: shown again
+                    db.session.rollback()
+                    flash(str(CHANGED_SINCE_PREVIEW), "warning")
+                elif result.ok:
                     discard_upload(db.session, stored)
                     db.session.commit()
                     flash(
@@ -142,10 +162,15 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
                         "success",
                     )
                     return redirect(url_for(f"{kind.kind}.index"))
-                db.session.rollback()
-                flash(_("The data changed since the preview; check the rows again."), "warning")
+                else:
+                    db.session.rollback()
+                    flash(_("The data changed since the preview; check the rows again."), "warning")
             else:
                 result = kind.analyse(db.session, table)
+        except Stale:  # a record changed between this analysis and its write (versions.flush)
+            db.session.rollback()
+            flash(str(CHANGED_SINCE_PREVIEW), "warning")
+            result = kind.analyse(db.session, table)
         except (Invalid, DomainError) as error:
             db.session.rollback()
             message = (
@@ -166,6 +191,7 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
             flash(_("Someone saved the same records at the same moment; check again."), "warning")
             result = kind.analyse(db.session, table)
         regions = region_index(db.session)
+        confirm_form.seen.data = result.fingerprint  # what this page shows, confirmed as such
         return render_template(
             "imports/preview.html",
             kind=kind,
@@ -191,6 +217,16 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
         """The template's headings; with ``?filled=1`` (where offered) the records in it."""
         filled = request.args.get("filled") == "1" and kind.template_rows is not None
         rows = kind.template_rows(db.session) if filled else []
+        if filled:  # the records themselves leave the app: audited as any export
+            record_event(
+                db.session,
+                now=utcnow(),
+                actor=current_user,
+                action="template.export",
+                changes={"template": kind.kind, "rows": len(rows), "format": extension},
+                remote_addr=request.remote_addr,
+            )
+            db.session.commit()
         stem = (
             f"{kind.file_stem}-{office_today().isoformat()}"
             if filled
@@ -209,13 +245,3 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
     bp.add_url_rule("/import/<token>", "import_preview", preview, methods=["GET", "POST"])
     bp.add_url_rule("/import/<token>/discard", "import_discard", discard, methods=["POST"])
     bp.add_url_rule("/import/template.<any(csv, xlsx):extension>", "import_template", template)
-        if filled:  # the records themselves leave the app: audited as any export
-            record_event(
-                db.session,
-                now=utcnow(),
-                actor=current_user,
-                action="template.export",
-                changes={"template": kind.kind, "rows": len(rows), "format": extension},
-                remote_addr=request.remote_addr,
-            )
-            db.session.commit()

@@ -274,5 +274,6 @@ def test_a_closed_request_can_be_corrected_while_a_newer_one_is_open(db_session)
         now=utcnow(),
         today=TODAY,
         actor="test",
+        version=old.version,
     )
     assert changes == {"address": ["Jl. Merpati No. 5", "Jl. Merpati No. 9"]}

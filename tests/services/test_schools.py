@@ -56,25 +56,19 @@ def test_the_kelurahan_must_lie_in_the_kecamatan(db_session):
 
 def test_an_update_records_only_what_changed(db_session):
     school = create_school(db_session, VALUES, now=utcnow(), actor="test")
-    changes = update_school(
-        db_session, school, replace(VALUES, students_pending=80), now=utcnow(), actor="test"
-    )
+    values = replace(VALUES, students_pending=80)
+    changes = update_school(db_session, school, values, now=utcnow(), actor="test", version=1)
     assert changes == {"students_pending": [None, 80]}
-    assert (
-        update_school(
-            db_session, school, replace(VALUES, students_pending=80), now=utcnow(), actor="test"
-        )
-        == {}
-    )
+    assert update_school(db_session, school, values, now=utcnow(), actor="test", version=2) == {}
     actions = db_session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions == ["school.create", "school.update"]
 
 
 def test_deactivation_and_reactivation_are_audited_once(db_session):
     school = create_school(db_session, VALUES, now=utcnow(), actor="test")
-    assert set_school_active(db_session, school, False, now=utcnow(), actor="test")
-    assert not set_school_active(db_session, school, False, now=utcnow(), actor="test")
-    assert set_school_active(db_session, school, True, now=utcnow(), actor="test")
+    assert set_school_active(db_session, school, False, now=utcnow(), actor="test", version=1)
+    assert not set_school_active(db_session, school, False, now=utcnow(), actor="t", version=2)
+    assert set_school_active(db_session, school, True, now=utcnow(), actor="test", version=2)
     actions = db_session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions == ["school.create", "school.deactivate", "school.reactivate"]
 

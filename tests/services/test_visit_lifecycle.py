@@ -517,7 +517,7 @@ def test_bulk_actions_are_all_or_nothing(db_session, make_team, make_school):
     )
     result = bulk_apply(
         db_session,
-        [good.id, closed.id],
+        {good.id: good.version, closed.id: closed.version},
         lambda v: confirm_visit(
             db_session, v, now=utcnow(), today=TODAY, who=COORDINATOR, version=None
         ),
@@ -695,7 +695,7 @@ def test_confirming_a_confirmed_visit_in_bulk_changes_nothing_and_says_so(
     )
     result = bulk_apply(
         db_session,
-        [proposed.id, confirmed.id],
+        {proposed.id: proposed.version, confirmed.id: confirmed.version},
         lambda v: confirm_visit(
             db_session, v, now=utcnow(), today=TODAY, who=COORDINATOR, version=None
         ),

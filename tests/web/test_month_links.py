@@ -81,7 +81,7 @@ def test_a_teams_phone_is_kept_and_a_wrong_one_refused(
     login(make_user(Role.COORDINATOR))
     form = {
         "name": "Tim Utara", "school_visits_per_day": "2", "home_visits_per_day": "6",
-        "kecamatan": ["17.71.01"], "is_active": "y",
+        "kecamatan": ["17.71.01"], "is_active": "y", "version": "1",
     }  # fmt: skip
     refused = client.post(f"/teams/{team.id}/edit", data={**form, "phone": "12"})
     assert refused.status_code == 422

@@ -112,6 +112,7 @@ def test_a_coordinator_creates_and_edits_a_team(client, coordinator, db_session)
 
     edited = {**TEAM, "kecamatan": ["17.71.09"], "school_visits_per_day": "1"}
     del edited["is_active"]
+    edited["version"] = str(team.version)  # as the form showed it
     assert client.post(f"/teams/{team.id}/edit", data=edited).status_code == 302
     db_session.expire_all()
     assert [k.code for k in team.kecamatan] == ["17.71.09"] and team.is_active is False
@@ -492,7 +493,7 @@ def test_closing_a_scheduled_request_says_its_visit_was_cancelled(
     db_session.commit()
     response = client.post(
         f"/residents/{siti.id}/status",
-        data={"status": "moved", "reason": "Pindah ke Kota Palembang"},
+        data={"status": "moved", "reason": "Pindah ke Kota Palembang", "version": siti.version},
         follow_redirects=True,
     )
     assert "1 kunjungan rumah yang terjadwal dibatalkan: beri tahu tim." in text(response)

@@ -20,7 +20,7 @@ from outreach.models import (
     VisitOrigin,
     VisitStatus,
 )
-from tests.conftest import csrf_token, field_errors, login_with_csrf
+from tests.conftest import csrf_token, field_errors, hidden_value, login_with_csrf
 from tests.school_files import resident_row, residents_csv
 
 NIK = "1771015203480003"
@@ -248,7 +248,7 @@ def test_status_change_with_a_reason(client, coordinator, db_session, siti):
     assert field_errors(text(refused)) == ["Pilih status baru."]
     done = client.post(
         f"/residents/{siti.id}/status",
-        data={"status": "recorded", "reason": "Direkam di rumah"},
+        data={"status": "recorded", "reason": "Direkam di rumah", "version": str(siti.version)},
         follow_redirects=True,
     )
     html = text(done)
@@ -320,7 +320,7 @@ def test_residents_import_from_the_web(client, coordinator, db_session):
     html = text(client.get(preview_url))
     assert re.search(r'data-testid="count-new">3<', html)
     assert MASKED in html and NIK not in html
-    client.post(preview_url)
+    client.post(preview_url, data={"seen": hidden_value(html, "seen")})
     db_session.rollback()
     assert db_session.scalar(select(func.count()).select_from(Resident)) == 3
 
@@ -349,6 +349,7 @@ def test_editing_a_request(client, coordinator, db_session, siti):
         "is_bedridden": "",
         "address": "Jl. Merpati No. 7",
         "requested_on": siti.requested_on.isoformat(),
+        "version": hidden_value(form_page, "version"),
     }
     response = client.post(f"/residents/{siti.id}/edit", data=data, follow_redirects=True)
     assert "Perubahan disimpan." in text(response)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from outreach.models import ImportUpload, Role, School
 from outreach.services.schools.imports import TEMPLATE_HEADINGS
+from tests.conftest import hidden_value
 from tests.school_files import listing_csv, listing_with_bad_rows, listing_xlsx, template_row
 
 
@@ -48,7 +49,8 @@ def test_upload_preview_confirm(client, coordinator, db_session, data, name):
     assert "SMA NEGERI 3 KOTA BENGKULU" in html and "Muara Bangka Hulu" in html
     assert schools(db_session) == 0  # the preview writes nothing
 
-    done = client.post(preview_url, follow_redirects=True)
+    seen = hidden_value(html, "seen")  # what the preview was made against
+    done = client.post(preview_url, data={"seen": seen}, follow_redirects=True)
     assert "Impor disimpan: 72 baru, 0 berubah, 0 tetap." in done.get_data(as_text=True)
     assert schools(db_session) == 72
     assert db_session.scalar(select(func.count()).select_from(ImportUpload)) == 0

@@ -216,6 +216,8 @@ def test_editing_shows_the_current_values_and_saves_changes(
     html = page_text(client.get(f"/schools/{school.id}/edit"))
     assert 'value="-3.8452, 102.3204"' in html and 'value="0812-7300-4414"' in html
     data = {**FORM, "npsn": school.npsn, "name": school.name, "students_pending": "0"}
+    data["version"] = str(school.version)  # as the page showed it
+    assert f'name="version" type="hidden" value="{school.version}"' in html
     assert client.post(f"/schools/{school.id}/edit", data=data).status_code == 302
     db_session.rollback()
     db_session.refresh(school)
@@ -226,11 +228,13 @@ def test_editing_shows_the_current_values_and_saves_changes(
 
 def test_deactivate_and_reactivate(client, coordinator, db_session, make_school):
     school = make_school(name="SMAS MUHAMMADIYAH 2")
-    response = client.post(f"/schools/{school.id}/deactivate", follow_redirects=True)
+    response = client.post(
+        f"/schools/{school.id}/deactivate", data={"version": "1"}, follow_redirects=True
+    )
     assert "SMAS MUHAMMADIYAH 2 dinonaktifkan: tidak dijadwalkan lagi." in page_text(response)
     assert "SMAS MUHAMMADIYAH 2" not in page_text(client.get("/schools"))
     assert "SMAS MUHAMMADIYAH 2" in page_text(client.get("/schools?active=inactive"))
-    client.post(f"/schools/{school.id}/reactivate")
+    client.post(f"/schools/{school.id}/reactivate", data={"version": "2"})
     db_session.rollback()
     db_session.refresh(school)
     assert school.is_active
@@ -325,7 +329,7 @@ def test_a_coordinator_creates_the_liaisons_login_from_the_school_page(
 
 def test_the_school_page_shows_its_history(client, coordinator, make_school):
     school = make_school()
-    client.post(f"/schools/{school.id}/deactivate")
+    client.post(f"/schools/{school.id}/deactivate", data={"version": "1"})
     html = page_text(client.get(f"/schools/{school.id}"))
     history = html.split("Sekolah dinonaktifkan", 1)[1]
     assert coordinator.name in history  # by name, as every page names people

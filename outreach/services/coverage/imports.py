@@ -128,8 +128,10 @@ def import_coverage(
     actor: User | str,
     source: str,
     dry_run: bool = False,
+    seen: str | None = None,
 ) -> ImportOutcome:
-    """Analyse, then — when every row is valid and this is no dry run — write it all."""
+    """Analyse, then — when every row is valid and this is no dry run — write it all; with
+    ``seen`` (the fingerprint of the preview confirmed), only if no record changed since."""
     return finish_import(
         session,
         analyse_coverage(session, table, today=today),
@@ -141,4 +143,5 @@ def import_coverage(
         actor=actor,
         source=source,
         dry_run=dry_run,
+        seen=seen,
     )

@@ -38,6 +38,7 @@ from outreach.scheduling.routes import Point
 from outreach.services.audit import record_event
 from outreach.services.planning.inputs import PlanSettings, team_specs, working_calendar
 from outreach.services.planning.schools import DETAIL_LIMIT, days_and_teams, insert_visits
+from outreach.services.versions import Stale, bump
 from outreach.services.visits.changes import reorder_routes
 
 MAX_DAYS = 62  # a plan reaches at most two months ahead
@@ -128,12 +129,22 @@ def plan_home(
     _renumber_existing(session, [s for s in plan.stops if not s.is_new], now)
     scheduled = [stop.resident_id for stop in new]
     for chunk in range(0, len(scheduled), 500):
-        session.execute(
+        ids = scheduled[chunk : chunk + 500]
+        # Only requests still waiting, their version raised (an open page on one notices): a
+        # request someone closed since the preview read it is not scheduled over their change.
+        result = session.execute(
             update(Resident)
-            .where(Resident.id.in_(scheduled[chunk : chunk + 500]))
-            .values(status=ResidentStatus.SCHEDULED, updated_at=now),
+            .where(Resident.id.in_(ids), Resident.status == ResidentStatus.WAITING)
+            .values(status=ResidentStatus.SCHEDULED, updated_at=now, **bump(Resident)),
             execution_options={"synchronize_session": False},
         )
+        if result.rowcount != len(ids):
+            raise Stale(
+                _l(
+                    "Someone changed a request in the queue while the plan was made, so nothing "
+                    "was planned. Look at the preview again and plan once more."
+                )
+            )
     run = PlanRun(
         kind=PlanKind.HOME_VISITS,
         start_on=start,

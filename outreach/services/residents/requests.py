@@ -27,6 +27,7 @@ from outreach.models import (
     User,
 )
 from outreach.services.audit import apply_changes, diff, record_event
+from outreach.services.versions import expect_version
 
 ELDERLY_FROM = 60  # years: lansia
 RECORDING_FROM = 16  # years: e-KTP recording may start
@@ -202,7 +203,11 @@ def update_resident(
     now: datetime,
     today: date,
     actor: User | str,
+    version: int | None,
 ) -> dict:
+    """Correct the request; returns the changes ({} when nothing changed). Refused (Stale)
+    when ``version``, the one the form showed, is no longer the request's."""
+    expect_version(resident, version)
     values = complete_values(values, today=today)
     _check_unique(session, values, resident)
     changes = diff(snapshot(resident), dataclasses.asdict(values))

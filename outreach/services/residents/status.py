@@ -24,6 +24,7 @@ from outreach.models import (
 from outreach.scheduling.lifecycle import Action
 from outreach.services.audit import record_event
 from outreach.services.residents.requests import refuse_second_open_request
+from outreach.services.versions import expect_version, flush
 from outreach.services.visits.changes import REASON_MAX, Who, save
 
 MANUAL_STATUSES = tuple(s for s in ResidentStatus if s is not ResidentStatus.SCHEDULED)
@@ -37,13 +38,17 @@ def change_status(
     *,
     now: datetime,
     actor: User | str,
+    version: int | None = None,
 ) -> int:
     """Move a request to another status, saying why. "Scheduled" is the planner's to set.
+    ``version``: the one the coordinator's page showed (refused, Stale, when no longer the
+    request's); None when the change follows a visit's outcome or cancellation.
 
     A planned home visit is only for a scheduled request: any change cancels it (with the same
     reason), so no officer goes to someone recorded, moved or deceased, and a request set back
     to waiting returns to the planner's queue. Returns how many visits were cancelled.
     """
+    expect_version(resident, version)
     reason = clean_line(reason)
     if not reason:
         raise DomainError(_l("Say why the status changes."), field="reason")
@@ -59,7 +64,7 @@ def change_status(
     resident.status = status
     resident.status_reason = reason
     resident.updated_at = now
-    session.flush()
+    flush(session)
     record_event(
         session,
         now=now,

@@ -25,6 +25,7 @@ from outreach.models import (
 from outreach.services.audit import apply_changes, diff, record_event
 from outreach.services.paging import Page, contains_pattern, paginate
 from outreach.services.sessions import end_user_sessions
+from outreach.services.versions import expect_version, flush
 
 
 @dataclass
@@ -118,8 +119,11 @@ def update_school(
     *,
     now: datetime,
     actor: User | str,
+    version: int | None,
 ) -> dict:
-    """Apply ``values``; returns the changes (empty when nothing changed, and then no event)."""
+    """Apply ``values``; returns the changes (empty when nothing changed, and then no event).
+    Refused (Stale) when ``version``, the one the form showed, is no longer the school's."""
+    expect_version(school, version)
     _check(session, values, school)
     before = snapshot(school)
     changes = diff(before, dataclasses.asdict(values))
@@ -130,14 +134,22 @@ def update_school(
 
 
 def set_school_active(
-    session: Session, school: School, active: bool, *, now: datetime, actor: User | str
+    session: Session,
+    school: School,
+    active: bool,
+    *,
+    now: datetime,
+    actor: User | str,
+    version: int | None,
 ) -> bool:
-    """Deactivate or reactivate; False when the school already was so."""
+    """Deactivate or reactivate; False when the school already was so. Refused (Stale) when
+    the page showed another version of the school."""
+    expect_version(school, version)
     if school.is_active == active:
         return False
     school.is_active = active
     school.updated_at = now
-    session.flush()
+    flush(session)
     record_event(
         session,
         now=now,

@@ -19,12 +19,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, bindparam, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
 
 from outreach.domain.text import clean_line
 from outreach.errors import Conflict, DomainError
 from outreach.models import AuditEvent, ConfirmationChannel, User, Visit
 from outreach.scheduling.lifecycle import Action, Refusal, VisitState, allowed_actions, refusal
+from outreach.services import versions
 from outreach.services.audit import record_event
 
 REASON_MAX = 500
@@ -61,7 +61,7 @@ class Who:
         return user.name if user is not None else self.name
 
 
-class StaleVisit(Conflict):
+class StaleVisit(versions.Stale):
     """Someone else changed the visit after this user loaded it: nothing was saved."""
 
     def __init__(self):
@@ -82,8 +82,7 @@ class ClosedVisit(Conflict):
 
 def expect_version(visit: Visit, version: int | None) -> None:
     """Refuse a change made on an older version of the visit than the one stored."""
-    if version is not None and visit.version != version:
-        raise StaleVisit()
+    versions.expect_version(visit, version, StaleVisit)
 
 
 # Why a day refuses an action, as the person trying it is told.
@@ -159,10 +158,7 @@ def save(
     if CALENDAR_FIELDS & changed.keys():
         visit.sequence += 1
     visit.updated_at = now
-    try:
-        session.flush()
-    except StaleDataError as error:
-        raise StaleVisit() from error
+    versions.flush(session, StaleVisit)
     return record_event(
         session,
         now=now,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from outreach.models import Resident, School, Team, User, Visit, VisitKind, VisitStatus
 from outreach.services.audit import record_event
+from outreach.services.versions import stamp
 
 PRODID = "-//Dukcapil//Jemput Bola//ID"
 PAST_DAYS = 62  # how far back a feed reaches
@@ -44,9 +45,9 @@ def renew_feed(
     session: Session, owner: Team | School, *, now: datetime, actor: User, revoke: bool = False
 ) -> str | None:
     """A new secret URL for the team's or school's feed (the old one stops working), or none
-    at all when ``revoke``."""
-    owner.calendar_token = None if revoke else new_feed_token()
-    session.flush()
+    at all when ``revoke``. The secret is bookkeeping no edit form shows: stamped, so that a
+    page open on the team or school does not go stale."""
+    stamp(session, owner, calendar_token=None if revoke else new_feed_token())
     record_event(
         session,
         now=now,

@@ -20,6 +20,7 @@ from outreach.services.audit import apply_changes
 from outreach.services.planning.inputs import PlanSettings
 from outreach.services.residents.status import change_status
 from outreach.services.visits.changes import (
+    StaleVisit,
     Who,
     clean_reason,
     expect_allowed,
@@ -254,20 +255,31 @@ class BulkResult:
     done: int = 0
     unchanged: int = 0  # already as asked (confirming a confirmed visit)
     refused: list[tuple[Visit, str]] = field(default_factory=list)
+    stale: list[Visit] = field(default_factory=list)  # changed since the list was shown
+
+    @property
+    def ok(self) -> bool:
+        """Nothing refused, nothing changed meanwhile: the caller may commit."""
+        return not self.refused and not self.stale
 
 
-def bulk_apply(session: Session, ids: list[int], action) -> BulkResult:
-    """Apply ``action(visit)`` to each visit; a visit the rules refuse is reported with the
-    reason, one the action leaves as it was (it returns False) is counted apart. The caller
-    commits only when nothing was refused (all or nothing)."""
+def bulk_apply(session: Session, seen: dict[int, int], action) -> BulkResult:
+    """Apply ``action(visit)`` to each visit of ``seen`` ({visit id: the version the list
+    showed}). A visit changed since (another version, or a concurrent writer) is listed in
+    ``stale``, one the rules refuse is reported with the reason, one the action leaves as it
+    was (it returns False) is counted apart. The caller commits only when the result is ``ok``
+    (all or nothing: the set was chosen as a whole, from what the list showed)."""
     result = BulkResult()
     visits = session.scalars(
-        select(Visit).where(Visit.id.in_(ids)).order_by(Visit.visit_on, Visit.id)
+        select(Visit).where(Visit.id.in_(list(seen))).order_by(Visit.visit_on, Visit.id)
     )
     for visit in visits:
         try:
             with session.begin_nested():
+                expect_version(visit, seen[visit.id])
                 changed = action(visit)
+        except StaleVisit:
+            result.stale.append(visit)
         except DomainError as error:
             result.refused.append((visit, str(error.message)))
         else:

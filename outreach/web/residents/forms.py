@@ -25,6 +25,7 @@ from outreach.web.forms import (
     Form,
     KecamatanField,
     SelectField,
+    VersionForm,
     disability_field,
     example,
 )
@@ -48,7 +49,7 @@ class ResidentFilterForm(Form):
 NIK_INPUT = {"inputmode": "numeric", "autocomplete": "off", "maxlength": 24}
 
 
-class ResidentForm(Form):
+class ResidentForm(VersionForm):
     nik = StringField(
         _l("NIK"),
         validators=[DataRequired(_l("Enter the NIK.")), domain_check(clean_nik)],
@@ -140,7 +141,7 @@ class FindNikForm(Form):
     )
 
 
-class StatusForm(Form):
+class StatusForm(VersionForm):
     status = SelectField(
         _l("New status"), default="", validators=[DataRequired(_l("Choose the new status."))]
     )

@@ -46,7 +46,7 @@ from outreach.web.choices import (
     offer_regions,
 )
 from outreach.web.downloads import url_with
-from outreach.web.forms import ConfirmForm, attempt
+from outreach.web.forms import ConfirmForm, attempt, show_current
 from outreach.web.params import arg_page
 from outreach.web.residents import bp
 from outreach.web.residents.forms import (
@@ -131,12 +131,13 @@ def index():
 # --- one request ----------------------------------------------------------------------------
 
 
-def _resident_form(resident: Resident | None = None) -> ResidentForm:
+def _resident_form(resident: Resident | None = None, *, current: bool = False) -> ResidentForm:
+    """The form as posted, or (GET, or ``current``) filled from the request as stored."""
     if resident is None:
         form = ResidentForm()
         if request.method == "GET":
             form.requested_on.data = office_today()
-    elif request.method == "POST":
+    elif request.method == "POST" and not current:
         form = ResidentEditForm()
     else:
         form = ResidentEditForm(formdata=None, obj=resident)
@@ -205,6 +206,7 @@ def _save(form: ResidentForm, resident: Resident | None):
                 now=utcnow(),
                 today=today,
                 actor=current_user,
+                version=form.seen_version,
             ),
             "nik",
         )
@@ -212,6 +214,7 @@ def _save(form: ResidentForm, resident: Resident | None):
     if not done.ok:
         if isinstance(done.error, DuplicateRequest):
             form.duplicate = done.error.existing  # the page links to the open request
+        form.stale = done.stale
         return None, False
     resident = done.result if resident is None else resident
     db.session.commit()
@@ -247,6 +250,10 @@ def edit(resident_id: int):
                 "success" if changed else "info",
             )
             return redirect(url_for("residents.detail", resident_id=resident.id))
+        if form.stale:  # the request as it is now, and what was typed beside it
+            current = _resident_form(resident, current=True)
+            current.duplicate = None
+            return show_current("residents/form.html", form, current, resident=resident)
     return render_template("residents/form.html", form=form, resident=resident), (
         422 if form.errors else 200
     )
@@ -258,6 +265,7 @@ def render_resident_page(
     today = office_today()
     if status_form is None:
         status_form = StatusForm(formdata=None)
+    status_form.version.data = resident.version  # after a refusal too: the version shown now
     status_form.fill_choices(resident.status)
     page = render_template(
         "residents/detail.html",
@@ -311,6 +319,7 @@ def set_status(resident_id: int):
                 form.reason.data,
                 now=utcnow(),
                 actor=current_user,
+                version=form.seen_version,
             ),
             "status",
         )
@@ -330,6 +339,8 @@ def set_status(resident_id: int):
                     ),
                     "warning",
                 )
+            return redirect(url_for("residents.detail", resident_id=resident.id))
+        if done.stale:  # the page again, as the request is now
             return redirect(url_for("residents.detail", resident_id=resident.id))
     return render_resident_page(resident, status_form=form, status=422)
 

@@ -21,6 +21,7 @@ from outreach.web.forms import (
     Form,
     KecamatanField,
     SelectField,
+    VersionForm,
     example,
 )
 from outreach.web.validators import TextLength, domain_check, in_kecamatan, not_a_system_name
@@ -41,7 +42,7 @@ class SchoolFilterForm(Form):
     dir = HiddenField(default="asc")
 
 
-class SchoolForm(Form):
+class SchoolForm(VersionForm):
     npsn = StringField(
         _l("NPSN"),
         validators=[DataRequired(_l("Enter the NPSN.")), domain_check(clean_npsn)],

@@ -34,7 +34,7 @@ from outreach.web.choices import (
 )
 from outreach.web.downloads import url_with
 from outreach.web.feeds.manage import change_feed, feed_url
-from outreach.web.forms import ConfirmForm, attempt
+from outreach.web.forms import ConfirmForm, VersionForm, attempt, show_current
 from outreach.web.params import arg_page
 from outreach.web.schools import bp
 from outreach.web.schools.choices import active_choices, weekday_choices
@@ -101,8 +101,9 @@ def index():
 # --- one school -------------------------------------------------------------------------------
 
 
-def _school_form(school: School | None = None) -> SchoolForm:
-    if request.method == "POST" or school is None:
+def _school_form(school: School | None = None, *, current: bool = False) -> SchoolForm:
+    """The form as posted, or (GET, or ``current``) filled from the school as stored."""
+    if (request.method == "POST" and not current) or school is None:
         form = SchoolForm()
     else:
         form = SchoolForm(formdata=None, obj=school)
@@ -186,6 +187,7 @@ def render_school_page(school: School, *, blackout_form=None, account_form=None,
         visits=list_school_visits(db.session, school),
         events=list_events_for(db.session, school),
         confirm_form=ConfirmForm(),
+        active_form=VersionForm(formdata=None, version=school.version),
         feed_link=feed_url(school),
         feed_action=url_for("schools.feed", school_id=school.id),
         feed_form=ConfirmForm(),
@@ -215,7 +217,12 @@ def edit(school_id: int):
         done = attempt(
             form,
             lambda: update_school(
-                db.session, school, _values(form), now=utcnow(), actor=current_user
+                db.session,
+                school,
+                _values(form),
+                now=utcnow(),
+                actor=current_user,
+                version=form.seen_version,
             ),
             "name",
         )
@@ -226,6 +233,9 @@ def edit(school_id: int):
             else:
                 flash(_("Nothing was changed."), "info")
             return redirect(url_for("schools.detail", school_id=school.id))
+        if done.stale:  # the school as it is now, and what was typed beside it
+            current = _school_form(school, current=True)
+            return show_current("schools/form.html", form, current, school=school)
     return render_template("schools/form.html", form=form, school=school), (
         422 if form.errors else 200
     )
@@ -234,10 +244,18 @@ def edit(school_id: int):
 @bp.route("/<int:school_id>/<any(deactivate, reactivate):action>", methods=["POST"])
 def set_active(school_id: int, action: str):
     school = load_school(school_id)
-    if not ConfirmForm().validate_on_submit():
+    form = VersionForm()
+    if not form.validate_on_submit():
         abort(400)
     active = action == "reactivate"
-    if set_school_active(db.session, school, active, now=utcnow(), actor=current_user):
+    done = attempt(
+        form,
+        lambda: set_school_active(
+            db.session, school, active, now=utcnow(), actor=current_user, version=form.seen_version
+        ),
+        None,  # a stale page: said, and the school's page shows it as it is now
+    )
+    if done.result:
         db.session.commit()
         if active:
             flash(_("%(name)s is active again and will be planned.", name=school.name), "success")

@@ -25,7 +25,7 @@ from outreach.services.teams import (
     update_team,
 )
 from outreach.web.feeds.manage import change_feed, feed_url
-from outreach.web.forms import ConfirmForm, attempt
+from outreach.web.forms import ConfirmForm, attempt, show_current
 from outreach.web.teams import bp
 from outreach.web.teams.forms import MemberForm, TeamForm
 
@@ -50,8 +50,9 @@ def index():
     return render_template("teams/index.html", teams=teams, uncovered=uncovered)
 
 
-def _team_form(team: Team | None = None) -> TeamForm:
-    if request.method == "POST" or team is None:
+def _team_form(team: Team | None = None, *, current: bool = False) -> TeamForm:
+    """The form as posted, or (GET, or ``current``) filled from the team as stored."""
+    if (request.method == "POST" and not current) or team is None:
         form = TeamForm()
     else:
         form = TeamForm(formdata=None, obj=team)
@@ -118,7 +119,14 @@ def edit(team_id: int):
     if form.validate_on_submit():
         done = attempt(
             form,
-            lambda: update_team(db.session, team, _values(form), now=utcnow(), actor=current_user),
+            lambda: update_team(
+                db.session,
+                team,
+                _values(form),
+                now=utcnow(),
+                actor=current_user,
+                version=form.seen_version,
+            ),
             "name",
         )
         if done.ok:
@@ -128,6 +136,9 @@ def edit(team_id: int):
             else:
                 flash(_("Nothing was changed."), "info")
             return redirect(url_for("teams.detail", team_id=team.id))
+        if done.stale:  # the team as it is now, and what was typed beside it
+            current = _team_form(team, current=True)
+            return show_current("teams/form.html", form, current, team=team)
     return render_template("teams/form.html", form=form, team=team), (422 if form.errors else 200)
 
 

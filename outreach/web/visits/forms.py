@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    HiddenField,
     IntegerField,
     RadioField,
     SelectMultipleField,
@@ -13,25 +12,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from outreach.services.versions import seen_version
 from outreach.services.visits.changes import REASON_MAX
 from outreach.services.visits.lifecycle import STUDENTS_MAX
-from outreach.web.forms import DateInput, Form, SelectField, disability_field
+from outreach.web.forms import DateInput, Form, SelectField, VersionForm, disability_field
 from outreach.web.validators import Within
 
 NUMBER_RANGE = _l("Enter a number from 0 to %(max)d.")
-
-
-class VersionForm(Form):
-    version = HiddenField()
-
-    @property
-    def seen_version(self) -> int:
-        """The version the page showed; one that cannot be read is no version at all (0), so
-        the change is refused as made on an old page — never saved unchecked."""
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return 0
 
 
 def _students(label):
@@ -125,8 +112,19 @@ class CorrectHomeOutcomeForm(HomeOutcomeForm):
 BULK_ACTIONS = ("confirm", "move", "reassign", "cancel")
 
 
+def visit_seen(value: str) -> tuple[int, int]:
+    """A selected row of the visit list, "id:version": the visit and the version the list
+    showed. A bare id is a visit with no version seen (0), refused as changed since; what is no
+    id at all (not ASCII digits, too long) is refused as a tampered choice."""
+    visit_id, _colon, version = str(value).partition(":")
+    if not (visit_id.isascii() and visit_id.isdigit() and len(visit_id) <= 10):
+        raise ValueError(value)
+    return int(visit_id), seen_version(version)
+
+
 class BulkForm(Form):
-    ids = SelectMultipleField(coerce=int, validate_choice=False)
+    # Each checkbox: "id:version" (visit_seen).
+    ids = SelectMultipleField(coerce=visit_seen, validate_choice=False)
     action = SelectField(_l("With the selected"), choices=[], validators=[InputRequired()])
     on = DateInput(_l("New day"), validators=[Optional()])
     team = SelectField(_l("Team"), choices=[], validate_choice=False)

@@ -135,8 +135,8 @@ def _bulk(form: BulkForm, today: date) -> bool:
     if not form.validate_on_submit() or form.action.data not in BULK_ACTIONS:
         flash(_("Choose what to do with the selected visits."), "danger")
         return False
-    ids = form.ids.data or []
-    if not ids:
+    seen = dict(form.ids.data or [])  # {visit id: the version the list showed}
+    if not seen:
         flash(_("Select at least one visit."), "warning")
         return False
     now, who, settings = utcnow(), acting_user(), plan_settings()
@@ -178,12 +178,26 @@ def _bulk(form: BulkForm, today: date) -> bool:
             db.session, visit, reason=form.reason.data, now=now, today=today, who=who, version=None
         ),
     }
-    done = attempt(form, lambda: bulk_apply(db.session, ids, actions[form.action.data]), None)
+    done = attempt(form, lambda: bulk_apply(db.session, seen, actions[form.action.data]), None)
     if not done.ok:
         return False
     result = done.result
-    if result.refused:
+    if not result.ok:
         db.session.rollback()
+    if result.stale:
+        flash(
+            ngettext(
+                "Nothing was changed: %(num)d visit was changed by someone else after this list "
+                "was opened. The list shows it as it is now: check it and select again.",
+                "Nothing was changed: %(num)d visits were changed by someone else after this "
+                "list was opened. The list shows them as they are now: check and select again.",
+                len(result.stale),
+            ),
+            "warning",
+        )
+        for visit in result.stale[:REFUSALS_SHOWN]:
+            flash(describe(visit), "warning")
+    if result.refused:
         flash(
             ngettext(
                 "Nothing was changed: %(num)d visit cannot be handled that way.",
@@ -194,6 +208,7 @@ def _bulk(form: BulkForm, today: date) -> bool:
         )
         for visit, message in result.refused[:REFUSALS_SHOWN]:
             flash(f"{describe(visit)}: {message}", "danger")
+    if not result.ok:
         return False
     db.session.commit()
     flash(ngettext("%(num)d visit changed.", "%(num)d visits changed.", result.done), "success")

@@ -1,0 +1,81 @@
+"""Optimistic locking for the records two people may change at once — visits, schools, residents
+(home-visit requests) and teams. Each has a ``version`` (the mapper's version_id_col: every ORM
+UPDATE raises it, and one that finds another version raises StaleDataError). A form carries the
+version its page showed; :func:`expect_version` refuses a change made on an older one and
+:func:`flush` turns a concurrent writer caught by the UPDATE into the same refusal, :class:`Stale`.
+
+Bookkeeping no form shows (a calendar feed's secret) is written by :func:`stamp`, which leaves
+the version alone, so that no open page goes stale for it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
+
+from outreach.errors import Conflict
+
+
+class Stale(Conflict):
+    """Someone else changed the record after this user loaded it: nothing was saved."""
+
+    def __init__(self, message=None):
+        super().__init__(
+            message
+            or _l(
+                "Someone else changed this data since you opened it, so your change was not "
+                "saved. Its current state is shown: check it and save again."
+            )
+        )
+
+
+def seen_version(value: Any) -> int:
+    """The version a form sent back; one that cannot be read is no version at all (0), so the
+    change is refused as made on an old page — never saved unchecked."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return 0
+    return number if number > 0 else 0
+
+
+def expect_version(record: Any, version: int | None, stale: type[Stale] = Stale) -> None:
+    """Refuse (``stale``) a change made on another version of ``record`` than the one stored.
+    None: no page stands behind the change (a command, a job): not checked here, though the
+    UPDATE still is (:func:`flush`)."""
+    if version is not None and record.version != version:
+        raise stale()
+
+
+def flush(session: Session, stale: type[Stale] = Stale) -> None:
+    """Flush; an UPDATE that found another version (a concurrent writer committed first)
+    becomes ``stale`` — the one place SQLAlchemy's StaleDataError is turned into a refusal."""
+    try:
+        session.flush()
+    except StaleDataError as error:
+        raise stale() from error
+
+
+def stamp(session: Session, record: Any, **columns: Any) -> None:
+    """Set bookkeeping ``columns`` on ``record`` in one UPDATE that leaves its version (and
+    ``updated_at``) alone; the record gets the values as if loaded so."""
+    model = type(record)
+    values = dict(columns)
+    if hasattr(model, "updated_at"):
+        values["updated_at"] = model.updated_at  # not touched by onupdate
+    session.execute(
+        update(model).where(model.id == record.id).values(**values),
+        execution_options={"synchronize_session": False},
+    )
+    for name, value in columns.items():
+        set_committed_value(record, name, value)
+
+
+def bump(model: type) -> dict[str, Any]:
+    """The values a Core UPDATE of ``model`` rows adds so that open pages notice (the version
+    raised), for the few writes that go around the ORM."""
+    return {"version": model.version + 1}
