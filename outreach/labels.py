@@ -218,10 +218,10 @@ AUDIT_ACTION_LABELS = {
     "coverage.import_update": _l("Corrected by import"),
     "coverage.import": _l("Coverage figures imported"),
     "visit.export": _l("Visits exported"),
-}
     "template.export": _l("Filled template downloaded"),
     "auth.rate_limited": _l("Too many attempts"),
     "audit.view": _l("Audit log viewed"),
+}
 
 
 # The monthly report's figures (services.visits.report.COLUMNS), as headings on screen and in files.
