@@ -2,7 +2,7 @@
 
 Revision ID: 0012
 Revises: 0011
-Create Date: 2026-12-09 09:00:00
+Create Date: 2026-12-02 09:00:00
 
 The page lists one account's events newest first. Without this index PostgreSQL walks the index
 on ``at`` backwards and filters every row: 0.4 s on two million events for an account with three,
