@@ -34,13 +34,13 @@ class Stale(Conflict):
 
 
 def seen_version(value: Any) -> int:
-    """The version a form sent back; one that cannot be read is no version at all (0), so the
-    change is refused as made on an old page — never saved unchecked."""
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
+    """The version a form sent back; one that is not ASCII digits of a sane length (int() also
+    reads '١' or '1_0') is no version at all (0), so the change is refused as made on an old
+    page — never saved unchecked."""
+    text = "" if value is None else str(value).strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
         return 0
-    return number if number > 0 else 0
+    return int(text)
 
 
 def expect_version(record: Any, version: int | None, stale: type[Stale] = Stale) -> None:

@@ -42,7 +42,7 @@ from outreach.services.coverage.imports import import_coverage
 from outreach.services.residents.imports import import_residents
 from outreach.services.schools.imports import import_schools
 from outreach.services.tables import MAX_COLUMNS, Table
-from tests.conftest import PASSWORD, field_errors
+from tests.conftest import PASSWORD, field_errors, hidden_value
 from tests.services.visit_helpers import add_visit
 from tests.web.visit_fixtures import next_month_weekdays
 from tests.web.world import TAKES_AWAY, address, routes
@@ -291,8 +291,10 @@ def test_formulas_bom_windows_1252_and_mixed_line_endings_import_as_plain_text(
     encoded = data.encode("utf-8" if "bom" in name else "cp1252")
     response = upload(client, encoded, name)
     assert response.status_code == 302, response.get_data(as_text=True)[:400]
-    assert "SMA Sinar Fajar" in client.get(response.headers["Location"]).get_data(as_text=True)
-    assert client.post(response.headers["Location"], data={}).status_code == 302
+    preview = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "SMA Sinar Fajar" in preview
+    seen = {"seen": hidden_value(preview, "seen")}  # the preview confirmed
+    assert client.post(response.headers["Location"], data=seen).status_code == 302
     db_session.expire_all()
     found = {s.npsn: s for s in db_session.scalars(select(School).where(School.npsn > "10799"))}
     assert found["10799002"].name == "SMA Kebun Tebeng é"
