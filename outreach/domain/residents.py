@@ -32,7 +32,19 @@ _DISABILITY = {
     "tunagrahita": "intellectual",
     "mental": "mental", "psikososial": "mental", "mentalpsikososial": "mental",
     "multiple": "multiple", "ganda": "multiple", "multi": "multiple", "majemuk": "multiple",
+    # The app's own labels, in Indonesian and English (outreach.labels.DISABILITY_LABELS; a
+    # test holds that every one is here): a file exported from the app imports back.
+    "hearingorspeech": "hearing_speech", "runguatauwicara": "hearing_speech",
+    "hearing": "hearing_speech", "speech": "hearing_speech", "tunarunguwicara": "hearing_speech",
+    "mentalorpsychosocial": "mental", "mentalataupsikososial": "mental",
+    "psychosocial": "mental",
 }  # fmt: skip
+# What a list writes where the kind is not known yet (the labels "Belum diketahui" and "Not
+# known yet" among them); "-" or "—" alone has no letter and comes out as "".
+_DISABILITY_NOT_KNOWN = {"", "belumdiketahui", "tidakdiketahui", "unknown", "notknown",
+                         "notknownyet", "belumtahu", "tidaktahu"}  # fmt: skip
+# Lists often name the kind after the word for disability: "Disabilitas Fisik".
+_DISABILITY_PREFIXES = ("penyandangdisabilitas", "disabilitas", "penyandang")
 _YES = {"ya", "y", "yes", "1", "true", "benar", "iya", "v", "x"}
 _NO = {"tidak", "t", "no", "n", "0", "false", "bukan", "tdk", ""}
 _CHANNEL = {
@@ -60,13 +72,22 @@ def parse_category(raw: object) -> str:
     return found
 
 
-def parse_disability(raw: object) -> str:
-    found = _DISABILITY.get(_key(raw))
+def parse_disability(raw: object) -> str | None:
+    """The kind of disability a cell names, or None where it says the kind is not known yet
+    ("-", "belum diketahui", "unknown" …)."""
+    key = _key(raw)
+    if key in _DISABILITY_NOT_KNOWN:
+        return None
+    for prefix in _DISABILITY_PREFIXES:
+        if key.startswith(prefix) and key != prefix:
+            key = key.removeprefix(prefix)
+            break
+    found = _DISABILITY.get(key)
     if found is None:
         raise Invalid(
             N_(
                 "The kind of disability is fisik, netra, rungu/wicara, intelektual, mental or "
-                "ganda."
+                "ganda; leave it empty (or write -) when it is not known yet."
             )
         )
     return found

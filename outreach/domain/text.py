@@ -75,3 +75,13 @@ def clean_text(text: object | None) -> str:
 def has_nul(text: object | None) -> bool:
     """Whether ``text`` holds a NUL, which is refused rather than taken out."""
     return isinstance(text, str) and "\x00" in text
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def is_token(text: object) -> bool:
+    """Whether ``text`` could be a token the app made (``secrets.token_urlsafe``: an upload's,
+    a calendar feed's): anything else names no record and is not looked up (a NUL in a URL
+    made PostgreSQL fail)."""
+    return isinstance(text, str) and _TOKEN.fullmatch(text) is not None

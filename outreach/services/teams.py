@@ -33,7 +33,7 @@ class TeamValues:
 
 
 def get_team_by_name(session: Session, name: str) -> Team | None:
-    return session.scalar(select(Team).where(Team.name == (name or "").strip()))
+    return session.scalar(select(Team).where(Team.name == clean_line(name)))  # as stored
 
 
 def list_teams(session: Session, *, active_only: bool = False) -> list[Team]:

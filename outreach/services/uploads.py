@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from outreach.domain.text import clean_line
+from outreach.domain.text import clean_line, is_token
 from outreach.errors import NotFound
 from outreach.models import ImportUpload, User
 
@@ -36,7 +36,7 @@ def get_upload(
     session: Session, token: str, *, user: User, kind: str, now: datetime
 ) -> ImportUpload:
     """The user's own upload of this kind, not expired; NotFound otherwise."""
-    upload = session.scalar(
+    upload = is_token(token) and session.scalar(
         select(ImportUpload).where(
             ImportUpload.token == token,
             ImportUpload.kind == kind,
@@ -44,7 +44,7 @@ def get_upload(
             ImportUpload.uploaded_at >= now - KEEP_FOR,
         )
     )
-    if upload is None:
+    if not upload:
         raise NotFound(_l("This upload is no longer available: upload the file again."))
     return upload
 

@@ -12,6 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from outreach.domain.problems import Invalid
+from outreach.domain.text import clean_line
+from outreach.domain.values import clean_email
 from outreach.errors import Conflict, DomainError
 from outreach.models import Role, School, SessionEnd, Team, User, UserSession
 from outreach.services.audit import diff, record_event
@@ -19,6 +22,7 @@ from outreach.services.sessions import end_user_sessions
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD_LENGTH = 8
+NAME_MAX = 120  # users.name
 
 
 @cache
@@ -46,6 +50,23 @@ def check_password_rules(password: str) -> None:
             _l("The password must be at least %(n)d characters long.", n=MIN_PASSWORD_LENGTH),
             field="password",
         )
+
+
+def _person(name: str | None, email: str | None) -> tuple[str, str | None]:
+    """An account's name (one clean line, required) and e-mail address (optional, checked and
+    lower-cased) as they are stored — for the forms and the create-user command alike."""
+    name = clean_line(name)
+    if not name:
+        raise DomainError(_l("Enter the person's name."), field="name")
+    if len(name) > NAME_MAX:
+        raise DomainError(_l("At most %(n)d characters.", n=NAME_MAX), field="name")
+    email = clean_line(email)
+    if not email:
+        return name, None
+    try:
+        return name, clean_email(email)
+    except Invalid as error:
+        raise DomainError(_l(error.message, **error.params), field="email") from None
 
 
 def _check_binding(role: Role, team: Team | None, school: School | None) -> None:
@@ -83,17 +104,16 @@ def create_user(
         )
     if get_user_by_username(session, username) is not None:
         raise Conflict(_l("The username %(name)s is already taken.", name=username), "username")
-    if not (name or "").strip():
-        raise DomainError(_l("Enter the person's name."), field="name")
+    name, email = _person(name, email)
     check_password_rules(password)
     _check_binding(role, team, school)
     user = User(
         username=username,
-        name=name.strip(),
+        name=name,
         role=role,
         team=team,
         school=school,
-        email=(email or "").strip() or None,
+        email=email,
         password_hash=_hash(password),
         created_at=now,
     )
@@ -145,8 +165,7 @@ def update_user(
     email: str | None,
     is_active: bool,
 ) -> User:
-    if not (name or "").strip():
-        raise DomainError(_l("Enter the person's name."), field="name")
+    name, email = _person(name, email)
     _check_binding(role, team, school)
     if isinstance(actor, User) and actor.id == user.id:
         if not is_active:
@@ -159,11 +178,11 @@ def update_user(
     if losing_admin and _active_admins(session) <= 1:
         raise DomainError(_l("There must always be at least one active admin."), field="role")
     before = _snapshot(user)
-    user.name = name.strip()
+    user.name = name
     user.role = role
     user.team = team
     user.school = school
-    user.email = (email or "").strip() or None
+    user.email = email
     if user.is_active and not is_active:
         end_user_sessions(session, user, now=now, reason=SessionEnd.DEACTIVATED)
     user.is_active = is_active

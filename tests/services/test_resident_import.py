@@ -136,7 +136,8 @@ def test_a_kind_of_disability_not_on_the_list_is_refused_saying_which_are(db_ses
     assert problems == [
         (
             "Jenis Disabilitas",
-            "Jenis disabilitas adalah fisik, netra, rungu/wicara, intelektual, mental atau ganda.",
+            "Jenis disabilitas adalah fisik, netra, rungu/wicara, intelektual, mental atau "
+            "ganda; kosongkan (atau tulis -) bila belum diketahui.",
         )
     ]
     assert not outcome.written and residents(db_session) == []
@@ -181,3 +182,33 @@ def test_a_bad_nik_is_reported_with_the_rows_other_problems(db_session):
     row = resident_row("1771013102480001", "Tanggal Salah", "Jl. C", kelurahan="Kebun Raja")
     (bad,) = run(db_session, residents_csv([row])).preview.with_state("invalid")
     assert [column for column, _reason in bad.problems] == ["NIK", "Kelurahan"]
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["-", " Belum  Diketahui ", "TIDAK DIKETAHUI", "unknown", "not known", "—", ""],
+)
+def test_a_kind_of_disability_written_as_not_known_imports_as_not_known(db_session, written):
+    rows = [list(row) for row in RESIDENT_ROWS]
+    rows[2][5] = written  # Maya, disabilitas
+    outcome = run(db_session, residents_csv(rows))
+    assert outcome.written, [row.problems for row in outcome.preview.rows]
+    *_, maya = residents(db_session)
+    assert maya.disability is None and maya.disability_not_known
+
+
+def test_every_label_the_app_shows_for_a_kind_of_disability_imports_as_that_kind(app):
+    """In both languages, any case and spacing: a list the app wrote imports back."""
+    from flask_babel import force_locale
+
+    from outreach.domain.residents import parse_disability
+    from outreach.labels import DISABILITY_LABELS, DISABILITY_NOT_KNOWN
+
+    with app.test_request_context():
+        for locale in ("id", "en"):
+            with force_locale(locale):
+                for kind, label in DISABILITY_LABELS.items():
+                    for written in (str(label), f"  {str(label).upper()} ", str(label).lower()):
+                        assert parse_disability(written) == kind.value, (locale, written)
+                assert parse_disability(str(DISABILITY_NOT_KNOWN)) is None
+                assert parse_disability(f"— {DISABILITY_NOT_KNOWN} —") is None

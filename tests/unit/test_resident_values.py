@@ -63,6 +63,24 @@ def test_disability(raw, kind):
 
 
 @pytest.mark.parametrize(
+    "raw",
+    ["-", "", " — ", "belum diketahui", " Belum  Diketahui ", "TIDAK DIKETAHUI", "unknown",
+     "Not known", "not known yet", "?"],
+)  # fmt: skip
+def test_a_kind_not_known_yet_is_none(raw):
+    assert parse_disability(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [("Disabilitas Fisik", "physical"), ("penyandang disabilitas netra", "visual"),
+     ("Disabilitas Sensorik Rungu", "hearing_speech")],
+)  # fmt: skip
+def test_a_kind_after_the_word_for_disability(raw, kind):
+    assert parse_disability(raw) == kind
+
+
+@pytest.mark.parametrize(
     ("raw", "value"),
     [
         ("ya", True),

@@ -150,3 +150,43 @@ def test_an_admin_cannot_lock_themself_out(client, db_session, make_user, login)
 def test_an_unknown_user_id_is_a_404(client, make_user, login):
     login(make_user(Role.ADMIN))
     assert client.get("/admin/users/99999").status_code == 404
+
+
+BAD_EMAILS = ["budi", "budi@", "@dukcapil.go.id", "budi@dukcapil", "budi @dukcapil.go.id",
+              "budi@dukcapil..go.id", "budi@-dukcapil.go.id", "<b>@dukcapil.go.id",
+              "budi@dukcapil.go.id, ani@dukcapil.go.id", "budi@dukcapil.go.1d"]  # fmt: skip
+
+
+def test_an_e_mail_address_that_is_not_one_is_refused_on_its_field_when_made_or_changed(
+    client, db_session, make_user, login
+):
+    login(make_user(Role.ADMIN))
+    officer = make_user(Role.OFFICER)
+    for email in BAD_EMAILS:
+        for url, data in (
+            ("/admin/users/new", form(email=email)),
+            (f"/admin/users/{officer.id}", {"name": "Petugas", "role": "officer",
+                                             "team": str(officer.team_id), "email": email,
+                                             "is_active": "y"}),
+        ):  # fmt: skip
+            response = client.post(url, data=data)
+            assert response.status_code in (200, 422), (url, email)
+            errors = field_errors(response.get_data(as_text=True))
+            assert "Masukkan alamat e-mail, misalnya nama@sekolah.sch.id." in errors, (url, email)
+    db_session.rollback()
+    assert db_session.scalar(select(User).where(User.username == "petugas.baru")) is None
+    assert db_session.get(User, officer.id).email is None
+
+
+def test_a_name_and_address_are_stored_clean_and_the_address_lower_case(
+    client, db_session, make_user, login
+):
+    login(make_user(Role.ADMIN))
+    response = client.post(
+        "/admin/users/new",
+        data=form(name="\u202ePetugas\u200b  Baru\x07", email=" Budi.S@Dukcapil.go.id\u200e"),
+    )
+    assert response.status_code == 302
+    db_session.rollback()
+    user = db_session.scalar(select(User).where(User.username == "petugas.baru"))
+    assert (user.name, user.email) == ("Petugas Baru", "budi.s@dukcapil.go.id")

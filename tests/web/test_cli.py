@@ -275,3 +275,32 @@ def test_demo_data_plans_six_months_and_next_with_real_schedules(runner, db_sess
     assert runner.invoke(args=["outreach", "demo-data"]).exit_code == 0
     assert db_session.scalar(select(func.count()).select_from(PlanRun)) == runs_before
     assert db_session.scalar(select(func.count()).select_from(CoverageSnapshot)) == len(figures)
+
+
+def test_names_given_to_the_commands_are_stored_as_clean_lines(runner, db_session):
+    """What a command takes is cleaned as a form's field is (domain.text): no control
+    character, direction override or invisible character reaches the database."""
+    result = runner.invoke(args=["outreach", "create-team", "\u202eTim\u200b  Timur\x07"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        args=["outreach", "create-user", "andi", "--role", "officer", "--team", "Tim Timur\u200e",
+              "--name", "Andi\x1b[31m \u2066Saputra", "--email", "Andi@Dukcapil.go.id\ufeff"],
+        input="sandi-rahasia-1\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    db_session.rollback()
+    team = db_session.scalar(select(Team).where(Team.name == "Tim Timur"))
+    user = db_session.scalar(select(User).where(User.username == "andi"))
+    assert (user.name, user.email, user.team_id) == (
+        "Andi[31m Saputra",
+        "andi@dukcapil.go.id",
+        team.id,
+    )
+
+
+def test_a_command_refuses_an_e_mail_address_that_is_not_one(runner, db_session):
+    result = runner.invoke(
+        args=["outreach", "create-user", "andi", "--role", "admin", "--email", "andi@"],
+        input="sandi-rahasia-1\n",
+    )
+    assert result.exit_code == 1 and "nama@sekolah.sch.id" in result.output

@@ -75,6 +75,12 @@ REQUIRED = ("nik", "name", "category", "address")
 _FIELD_COLUMN = {"birth_on": "birth_date"}
 
 
+def _disability(raw: object) -> DisabilityKind | None:
+    """The kind a cell names; None (not known yet) for "-", "belum diketahui" and the like."""
+    kind = parse_disability(raw)
+    return DisabilityKind(kind) if kind is not None else None
+
+
 def _given(row: RowReader, regions) -> dict:
     """The non-empty, valid cells of a row as ResidentValues fields."""
     given: dict = {}
@@ -87,7 +93,7 @@ def _given(row: RowReader, regions) -> dict:
         ("requested_on", "requested_on", parse_date),
         ("sex", "sex", lambda raw: Sex(parse_sex(raw))),
         ("category", "category", lambda raw: ResidentCategory(parse_category(raw))),
-        ("disability", "disability", lambda raw: DisabilityKind(parse_disability(raw))),
+        ("disability", "disability", _disability),
         ("is_bedridden", "bedridden", parse_yes_no),
         ("needs_companion", "needs_companion", parse_yes_no),
         ("requested_via", "requested_via", lambda raw: RequestChannel(parse_channel(raw))),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, request
 from sqlalchemy import select
 
+from outreach.domain.text import is_token
 from outreach.extensions import db, limiter
 from outreach.i18n import office_today
 from outreach.models import School, Team, utcnow
@@ -31,7 +32,7 @@ def _feed(name: str, **which) -> Response:
 
 
 def _by_token(model, token: str):
-    if not token or len(token) > 64:
+    if not is_token(token):
         abort(404)
     owner = db.session.scalar(select(model).where(model.calendar_token == token))
     if owner is None or not owner.is_active:
