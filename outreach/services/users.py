@@ -41,7 +41,9 @@ def _hash(password: str) -> str:
 
 
 def normalise_username(username: str) -> str:
-    return (username or "").strip().lower()
+    """A username as stored and looked up (and as a refused login is audited): one clean
+    line, lower-case."""
+    return clean_line(username).lower()
 
 
 def check_password_rules(password: str) -> None:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import BadRequest
 
+from outreach.domain.text import clean_line
 from outreach.extensions import db, login_manager
 
 
@@ -111,7 +112,7 @@ def _audit_refusal(status: int, action: str = "auth.forbidden") -> None:
     changes = {
         "status": status,
         "method": request.method,
-        "path": _path_without_secrets()[:200],
+        "path": clean_line(_path_without_secrets())[:200],  # a visitor's text: domain.text
         "route": request.endpoint,
     }
     same = ("status", "method", "route")

@@ -631,7 +631,9 @@ def test_invisible_characters_typed_into_every_form_are_never_stored_and_exports
 
 
 @pytest.mark.parametrize("value", ["%00", "a%00b", "%E2%80%AE", "%ED%A0%80", "%1B%5B31m"])
-def test_a_control_or_invisible_character_in_any_path_is_never_a_500(app, client, world, value):
+def test_a_control_or_invisible_character_in_any_path_is_never_a_500(
+    app, client, world, db_session, value
+):
     """A token, a name or an id of any route's path with a NUL (PostgreSQL refused it with a
     500: the upload token of an import preview), a direction override, a broken surrogate."""
     user = world["users"]["coordinator"]
@@ -646,6 +648,16 @@ def test_a_control_or_invisible_character_in_any_path_is_never_a_500(app, client
                 if response.status_code >= 500:
                     failed.append(f"{method} {url}")
     assert not failed, failed
+    assert not unwanted_stored(db_session)  # the refusals' audit rows name the path cleaned
+
+
+def test_a_login_with_hidden_characters_is_refused_and_audited_clean(client, db_session):
+    statuses = set()
+    for username in ["adm\x00in", *["adm\u202ein\x1b"] * 8]:  # past the limit: audited
+        response = client.post("/login", data={"username": username, "password": "x\x00"})
+        statuses.add(response.status_code)
+    assert 429 in statuses and max(statuses) == 429
+    assert not unwanted_stored(db_session)
 
 
 # --- the same characters in import cells ---------------------------------------------------------
