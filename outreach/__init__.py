@@ -43,8 +43,8 @@ def create_app(config: dict | None = None) -> Flask:
         coverage,
         errors,
         feeds,
-        liaison,
         head_requests,
+        liaison,
         main,
         nik_urls,
         params,
@@ -67,8 +67,8 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     auth.init_login(app, login_manager)
     i18n.register_filters(app)
-
     head_requests.register()  # a HEAD request writes nothing to the audit log
+
     params.register(app)  # bounds <int:…> before the blueprints add their routes
     nik_urls.register(app)  # before the login guard: no NIK in its ?next= either
     app.before_request(login_guard)
