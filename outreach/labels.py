@@ -124,6 +124,7 @@ def resident_disability_label(resident) -> str:
         return DISABILITY_LABELS[resident.disability]
     return DISABILITY_NOT_KNOWN if resident.is_disabled else ""
 
+
 CHANNEL_LABELS = {
     RequestChannel.PHONE: _l("Phone call"),
     RequestChannel.WHATSAPP: _l("WhatsApp"),
