@@ -84,6 +84,10 @@ class ImportKind:
     show_value: Callable[..., str] = lambda regions, name, value: str(value)
     field_labels: dict[str, str] = field(default_factory=dict)
     file_stem: str = "data"  # "sekolah": templat-sekolah.xlsx, sekolah-2026-11-27.xlsx
+    # What a preview tells its reader about the records its keys matched, when the key is a
+    # person's (a NIK): (session, preview, upload, *, now, actor, remote_addr) → None, called
+    # with every preview shown, before it is.
+    audit_matches: Callable | None = None
 
     @property
     def headings(self) -> tuple[str, ...]:
@@ -190,6 +194,16 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
             db.session.rollback()
             flash(_("Someone saved the same records at the same moment; check again."), "warning")
             result = kind.analyse(db.session, table)
+        if kind.audit_matches is not None:
+            kind.audit_matches(
+                db.session,
+                result,
+                stored,
+                now=utcnow(),
+                actor=current_user,
+                remote_addr=request.remote_addr,
+            )
+            db.session.commit()
         regions = region_index(db.session)
         confirm_form.seen.data = result.fingerprint  # what this page shows, confirmed as such
         return render_template(

@@ -406,6 +406,41 @@ class TestLookupLimit:
         assert KNOWN_NIK not in audit_text(db_session)
 
 
+def test_an_import_preview_matching_a_nik_is_audited_as_a_lookup(
+    client, world, known, login, db_session
+):
+    """A sheet of guessed NIKs shows which have requests (and what is recorded for them): each
+    request a preview matched is audited as found by its NIK — once, however often the preview
+    is opened — and a NIK that matched nothing leaves no trace of itself."""
+    login(world["users"]["coordinator"])
+    guessed = build_nik("17.71.01", "m", date(1950, 1, 2), 4411)
+    rows = [
+        resident_row(KNOWN_NIK, "Nama Baru", "Jl. Baru 1"),
+        resident_row(guessed, "Tebakan", "Jl. Tebak 2"),
+    ]
+    upload = client.post(
+        "/residents/import",
+        data={"file": (io.BytesIO(residents_csv(rows)), "tebakan.csv")},
+        content_type="multipart/form-data",
+    )
+    for _ in range(3):
+        assert client.get(upload.headers["Location"]).status_code == 200
+    db_session.expire_all()
+    matches = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "resident.find_nik")
+    ).all()
+    assert [(event.entity_id, event.changes) for event in matches] == [
+        (str(known["resident"].id), {"via": "import", "source": "tebakan.csv"})
+    ]
+    assert matches[0].user_id == world["users"]["coordinator"].id
+    text = audit_text(db_session)
+    assert KNOWN_NIK not in text and guessed not in text and guessed[12:] not in text
+    client.post("/logout")
+    login(world["users"]["admin"])
+    page = client.get("/admin/audit?action=resident.find_nik").get_data(as_text=True)
+    assert "Pratinjau impor" in page and "tebakan.csv" in page
+
+
 def test_the_queue_export_masks_like_the_pages(client, world, known, login):
     login(world["users"]["coordinator"])
     body = client.get("/residents/export.csv?status=all").data.decode("utf-8-sig")

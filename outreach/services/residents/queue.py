@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from outreach.models import (
     OPEN_RESIDENT_STATUSES,
+    AuditEvent,
     Kelurahan,
     Resident,
     ResidentCategory,
@@ -20,7 +21,7 @@ from outreach.models import (
     User,
     Visit,
 )
-from outreach.services.audit import record_event
+from outreach.services.audit import event_row, record_event, record_events
 from outreach.services.paging import Page, contains_pattern, paginate
 
 
@@ -190,6 +191,54 @@ def record_nik_lookup(
         changes={"via": via},
         remote_addr=remote_addr,
     )
+
+
+_CHUNK = 900  # ids per IN (…): under every engine's limit of bound parameters
+
+
+def record_nik_matches(
+    session: Session,
+    resident_ids: list[int],
+    *,
+    since: datetime,
+    now: datetime,
+    actor: User,
+    remote_addr: str | None,
+    source: str,
+) -> int:
+    """An import's preview matched these requests by the NIKs in its file: its reader now
+    knows that those NIKs have requests (and what is recorded for them), as after a lookup, so
+    each is audited as one — once per request since ``since`` (the file's upload), however
+    often the preview is opened. Returns how many events were written."""
+    already: set[str] = set()
+    wanted = [str(resident_id) for resident_id in dict.fromkeys(resident_ids)]
+    for start in range(0, len(wanted), _CHUNK):
+        already.update(
+            session.scalars(
+                select(AuditEvent.entity_id).where(
+                    AuditEvent.user_id == actor.id,
+                    AuditEvent.action == "resident.find_nik",
+                    AuditEvent.entity_type == "Resident",
+                    AuditEvent.entity_id.in_(wanted[start : start + _CHUNK]),
+                    AuditEvent.at >= since,
+                )
+            )
+        )
+    rows = [
+        event_row(
+            now=now,
+            actor=actor,
+            action="resident.find_nik",
+            entity_type="Resident",
+            entity_id=resident_id,
+            changes={"via": "import", "source": source},
+            remote_addr=remote_addr,
+        )
+        for resident_id in wanted
+        if resident_id not in already
+    ]
+    record_events(session, rows)
+    return len(rows)
 
 
 def list_resident_visits(session: Session, resident: Resident) -> list[Visit]:

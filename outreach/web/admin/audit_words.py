@@ -98,6 +98,13 @@ DETAIL_LABELS = {
     "first_on": _l("From"),
     "last_on": _l("To"),
     "member": _l("Officer"),
+    "via": _l("Where"),
+}
+# Where a typed NIK matched a request (resident.find_nik).
+VIA_LABELS = {
+    "find": _l("The NIK search on the residents' list"),
+    "form": _l("A NIK typed into a request's form"),
+    "import": _l("The preview of an import"),
 }
 # Bookkeeping a person does not need: grouped refusals are told in their own words.
 HIDDEN_DETAILS = labels.HIDDEN_HISTORY_FIELDS | {"method", "route", "count", "last_at", "visit"}
@@ -265,6 +272,8 @@ def _words(event: AuditEvent, name: str, value: Any, regions: dict[str, str]) ->
         )
     if isinstance(value, list):
         return ", ".join(_words(event, name, item, regions) for item in value)
+    if name == "via" and isinstance(value, str):
+        return str(VIA_LABELS.get(value, value))
     if name == "status" and event.action in ("auth.forbidden", "auth.rate_limited"):
         return str(ANSWER_LABELS.get(value, value))
     if event.entity_type == "Visit" and name in labels.VISIT_FIELD_LABELS:

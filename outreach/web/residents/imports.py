@@ -20,6 +20,7 @@ from outreach.services.residents.imports import (
     analyse_residents,
     import_residents,
 )
+from outreach.services.residents.queue import record_nik_matches
 from outreach.web.importing import ImportKind, register_import_routes
 from outreach.web.residents import bp
 
@@ -69,6 +70,21 @@ def _summary(regions, row) -> str:
     return " · ".join(parts)
 
 
+def _audit_matches(session, preview, upload, *, now, actor, remote_addr) -> None:
+    """Each request the file's NIKs matched is audited as found by its NIK (a preview names
+    them and shows what is recorded): a sheet of guessed NIKs is no unaudited way round the
+    lookup's limit."""
+    record_nik_matches(
+        session,
+        [row.record.id for row in preview.rows if row.record is not None],
+        since=upload.uploaded_at,
+        now=now,
+        actor=actor,
+        remote_addr=remote_addr,
+        source=upload.filename,
+    )
+
+
 RESIDENTS = ImportKind(
     kind="residents",
     title=_l("Import home-visit requests"),
@@ -99,6 +115,7 @@ RESIDENTS = ImportKind(
     show_value=_show_value,
     field_labels=RESIDENT_FIELD_LABELS,
     file_stem="penduduk",
+    audit_matches=_audit_matches,
 )
 
 register_import_routes(bp, RESIDENTS)
