@@ -114,7 +114,9 @@ def _read_csv(data: bytes, limits: Limits) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = [[_text(cell) for cell in record] for record in _limited(reader, limits)]
-    except csv.Error:
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):  # the csv module's own, 131,072
+            raise too_long(limits) from None
         raise Invalid(N_("The CSV file is damaged (a quote is not closed?).")) from None
     return _table(records)
 

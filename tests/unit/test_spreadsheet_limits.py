@@ -191,6 +191,11 @@ def test_a_csv_is_bounded_in_cells_and_characters_too():
     long = "a\n" + "b" * 200 + "\n"
     with pytest.raises(Invalid, match="characters"):
         read_table(long.encode(), "x.csv", Limits(cell_chars=100))
+    for quoted in (False, True):  # past the csv module's own limit too, quoted or not
+        huge = "b" * 200_000
+        body = f'nama\n"{huge}"\n' if quoted else f"nama\n{huge}\n"
+        with pytest.raises(Invalid, match="characters"):
+            read_table(body.encode(), "x.csv")
 
 
 CELLS = st.one_of(
