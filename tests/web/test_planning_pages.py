@@ -197,6 +197,16 @@ def test_the_year_lists_holidays_cuti_bersama_and_local_closures(client, coordin
     assert "closure-cuti_bersama" in page and "closure-libur_nasional" in page
 
 
+def test_the_year_links_stop_at_the_years_the_page_shows(client, coordinator):
+    """Each link the page offers opens (the first and last year have no link past them)."""
+    for year, previous, following in ((2000, False, True), (2026, True, True), (2100, True, False)):
+        page = client.get(f"/closures?year={year}").get_data(as_text=True)
+        assert ('data-testid="previous-year"' in page) is previous, year
+        assert ('data-testid="next-year"' in page) is following, year
+        for link in re.findall(r'href="(/closures\?year=\d+)"', page):
+            assert client.get(link).status_code == 200, link
+
+
 def test_a_coordinator_adds_edits_and_removes_a_local_closure(client, coordinator, db_session):
     response = client.post(
         "/closures",

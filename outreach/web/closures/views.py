@@ -54,6 +54,7 @@ def _render_year(year: int, form: ClosureForm | None = None, status: int = 200):
     return render_template(
         "closures/index.html",
         year=year,
+        years=YEARS,  # no link to a year the page would refuse
         closures=closures,
         counts=counts,
         form=form or ClosureForm(formdata=None),
