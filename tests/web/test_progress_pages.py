@@ -21,7 +21,7 @@ from outreach.models import (
     VisitStatus,
 )
 from outreach.scheduling.calendar import month_start
-from tests.conftest import field_errors
+from tests.conftest import field_errors, hidden_value
 
 
 def text(response) -> str:
@@ -218,7 +218,11 @@ def test_importing_coverage_figures_through_the_shared_import_pages(
     assert upload.status_code == 302
     preview = client.get(upload.headers["Location"])
     assert "Seluruh kota" in text(preview) and "278.057 / 279.871" in text(preview)
-    done = client.post(upload.headers["Location"], follow_redirects=True)
+    done = client.post(
+        upload.headers["Location"],
+        data={"seen": hidden_value(preview.get_data(as_text=True), "seen")},
+        follow_redirects=True,
+    )
     assert "Impor disimpan" in text(done)
     assert db_session.scalar(select(CoverageSnapshot.recorded)) == 278_057
 
