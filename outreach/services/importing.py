@@ -11,12 +11,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from outreach.domain.problems import N_, Invalid
 from outreach.domain.regions import Region, RegionIndex, names_a_kecamatan
 from outreach.domain.text import clean_line, has_nul
 from outreach.errors import DomainError
+from outreach.models import AuditEvent
 from outreach.services import versions
 from outreach.services.audit import diff, event_row, record_events
 from outreach.services.tables import Headings, cell_text
@@ -109,6 +110,45 @@ class ImportPreview:
         for row in self.rows:
             digest.update(f"{row.number}\t{row.seen}\n".encode())
         return digest.hexdigest()
+
+
+# What an audit event may record of a record without changing it: not a change since a preview.
+_READ_ONLY_ACTIONS = ("resident.find_nik", "resident.view_nik")
+_CHUNK = 900  # ids per IN (…): under every engine's limit of bound parameters
+
+
+def changed_since(
+    session: Session, preview: ImportPreview, since: datetime
+) -> list[tuple[RowResult, AuditEvent]]:
+    """The rows whose record was changed (or made) after ``since`` — the moment a preview was
+    shown — each with the newest such change in the audit log: what a refused confirmation
+    names, so that the user knows which rows to look at again."""
+    by_record: dict[tuple[str, str], RowResult] = {
+        (type(row.record).__name__, str(row.record.id)): row
+        for row in preview.rows
+        if row.record is not None
+    }
+    newest: dict[tuple[str, str], AuditEvent] = {}
+    keys = list(by_record)
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        events = session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.entity_type.in_({kind for kind, _id in chunk}),
+                AuditEvent.entity_id.in_([entity_id for _kind, entity_id in chunk]),
+                AuditEvent.at > since,
+                AuditEvent.action.not_in(_READ_ONLY_ACTIONS),
+            )
+            .options(joinedload(AuditEvent.user))
+            .order_by(AuditEvent.at, AuditEvent.id)
+        )
+        for event in events:
+            key = (event.entity_type, event.entity_id)
+            if key in by_record:
+                newest[key] = event
+    found = [(by_record[key], event) for key, event in newest.items()]
+    return sorted(found, key=lambda pair: pair[0].number)
 
 
 @dataclass

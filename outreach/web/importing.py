@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import partial
 
 from flask import (
@@ -31,7 +32,7 @@ from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import utcnow
 from outreach.services.audit import record_event
-from outreach.services.importing import ImportPreview, RowResult
+from outreach.services.importing import ImportPreview, RowResult, changed_since
 from outreach.services.reference import region_index
 from outreach.services.tables import kept_table, read_table, table_bytes
 from outreach.services.uploads import discard_upload, get_upload, store_upload
@@ -48,9 +49,23 @@ CHANGED_SINCE_PREVIEW = _l(
 
 
 class ImportConfirmForm(Form):
-    """Confirming a preview: with the fingerprint of what the preview was made against."""
+    """Confirming a preview: with the fingerprint of what the preview was made against, and
+    when it was shown (to name the rows changed since, should there be any)."""
 
     seen = HiddenField()
+    shown_at = HiddenField()
+
+    def shown(self, default: datetime) -> datetime:
+        """When the confirmed preview was shown; ``default`` (the upload) if that cannot be read.
+        Only ever used to name rows, so a tampered value can at most name fewer or more."""
+        text = (self.shown_at.data or "").strip()
+        if len(text) > 40 or not text.isascii():
+            return default
+        try:
+            when = datetime.fromisoformat(text)
+        except ValueError:
+            return default
+        return when if when.tzinfo is not None else default
 
 
 class ImportUploadForm(Form):
@@ -137,6 +152,7 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
         stored = pending_upload(token)
         confirm_form = ImportConfirmForm()
         result: ImportPreview | None = None
+        changed: list = []  # rows whose record changed since the confirmed preview
         try:
             table = kept_table(
                 stored.content, stored.filename, Limits.from_config(current_app.config)
@@ -154,6 +170,8 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
                 if outcome.stale:  # someone changed a record since the preview: shown again
                     db.session.rollback()
                     flash(str(CHANGED_SINCE_PREVIEW), "warning")
+                    since = confirm_form.shown(stored.uploaded_at)
+                    changed = changed_since(db.session, result, since)
                 elif result.ok:
                     discard_upload(db.session, stored)
                     db.session.commit()
@@ -175,6 +193,7 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
             db.session.rollback()
             flash(str(CHANGED_SINCE_PREVIEW), "warning")
             result = kind.analyse(db.session, table)
+            changed = changed_since(db.session, result, confirm_form.shown(stored.uploaded_at))
         except (Invalid, DomainError) as error:
             db.session.rollback()
             message = (
@@ -206,6 +225,7 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
             db.session.commit()
         regions = region_index(db.session)
         confirm_form.seen.data = result.fingerprint  # what this page shows, confirmed as such
+        confirm_form.shown_at.data = datetime.now(UTC).isoformat()
         return render_template(
             "imports/preview.html",
             kind=kind,
@@ -213,6 +233,7 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
             preview=result,
             error=None,
             confirm_form=confirm_form,
+            changed_since=changed,
             limit=PREVIEW_LIMIT,
             show_value=partial(kind.show_value, regions),
             summarise=partial(kind.summarise, regions),

@@ -300,6 +300,12 @@ def _upload(client, area: str, content: bytes):
     return response.headers["Location"]
 
 
+def _confirmation(preview) -> dict:
+    """What the preview's confirm button sends."""
+    page = text(preview)
+    return {"seen": hidden_value(page, "seen"), "shown_at": hidden_value(page, "shown_at")}
+
+
 def test_a_school_import_confirmed_after_someone_edited_a_school_writes_nothing(
     first, second, db_session, make_school
 ):
@@ -310,9 +316,12 @@ def test_a_school_import_confirmed_after_someone_edited_a_school_writes_nothing(
     edit = f"/schools/{school.id}/edit"
     edited = shown(second.get(edit), edit, students_pending="30")
     assert send(second, edit, data=edited).status_code == 302
-    stale = send(first, preview_url, data={"seen": hidden_value(text(preview), "seen")})
+    stale = send(first, preview_url, data=_confirmation(preview))
     page = text(stale)
     assert PREVIEW_STALE in page and "<del>30</del> → 25" in page  # as it is now
+    # The row whose school changed since is named, with who changed it.
+    assert "Diubah sejak pratinjau Anda" in page
+    assert "Baris 2 — SMAN 3" in page and "oleh Budi Koordinator" in page
     db_session.expire_all()
     assert db_session.get(School, school.id).students_pending == 30  # the edit stands
     # Confirmed from the new preview (the first saw 30 → 25), it is written.
@@ -332,8 +341,9 @@ def test_a_resident_import_confirmed_after_someone_edited_a_request_writes_nothi
     edit = f"/residents/{siti.id}/edit"
     edited = shown(second.get(edit), edit, contact_name="Hasan")
     assert send(second, edit, data=edited).status_code == 302
-    stale = send(first, preview_url, data={"seen": hidden_value(text(preview), "seen")})
+    stale = send(first, preview_url, data=_confirmation(preview))
     assert PREVIEW_STALE in text(stale)
+    assert "Baris 2 — Siti Aminah" in text(stale) and "oleh Budi Koordinator" in text(stale)
     db_session.expire_all()
     stored = db_session.get(Resident, siti.id)
     assert (stored.address, stored.contact_name) == ("Jl. Merpati No. 1", "Hasan")
