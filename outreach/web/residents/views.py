@@ -150,7 +150,7 @@ def _resident_form(resident: Resident | None = None, *, current: bool = False) -
         form.coordinates.data = f"{resident.lat}, {resident.lng}" if resident.lat else ""
         form.phone.data = display_phone(resident.phone)
     form.fill_choices()
-    offer_regions(form.kecamatan, form.kelurahan, _("— any —"))
+    offer_regions(form.kecamatan, form.kelurahan, _("— choose —"))
     return form
 
 
