@@ -17,8 +17,9 @@ import re
 
 SEPARATORS = ",;\t\r\n"
 TRIGGERS = "=+-@\t\r"
-# Where a fragment starts (the text's start or after a separator) and what follows it there.
-_DANGER = f"(?='*[ \"]*[{re.escape(TRIGGERS)}])"
+# Where a fragment starts (the text's start or after a separator) and what follows it there:
+# spaces of any kind (a no-break or ideographic space a textarea keeps) and quotes before it.
+_DANGER = f"(?='*(?:[^\\S\\r\\n\\t]|\")*[{re.escape(TRIGGERS)}])"
 _MARK = re.compile(f"(^|[{re.escape(SEPARATORS)}]){_DANGER}")
 _MARKED = re.compile(f"(^|[{re.escape(SEPARATORS)}])'{_DANGER}")
 

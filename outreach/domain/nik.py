@@ -156,13 +156,22 @@ def mask_nik(nik: str | None) -> str:
     return nik[:6] + "*" * 10
 
 
-# A NIK as people write it in text: 16 digits, grouped by spaces, dots or dashes at the parts'
-# seams (1771 0142 0348 0003, 17.71.01.420348.0003, 177101-420348-0003).
-_SEAM = r"[\s.\-]?"
-_NIK_RUN = re.compile(rf"[0-9]{{2}}(?:{_SEAM}[0-9]{{2}}){{3}}{_SEAM}[0-9]{{4}}{_SEAM}[0-9]{{4}}")
-# In a log line, 16 digits or more with at most one separator between two (a URL writes a
-# space as "+" or "%20"): stricter would miss a NIK, and a log loses little to a hidden number.
-_LOGGED_RUN = re.compile(r"[0-9](?:(?:[\s.\-+]|%20)?[0-9]){15,}")
+# A NIK as people write it in text or a URL: sixteen digits (of any script: "١٧٧١…" too), with
+# up to three separators between any two — spaces, dots, dashes of every kind, underscores, "+"
+# and their URL escapes ("%20", "%2D") — so that "1771 - 0320 - 1136 - 0039",
+# "1771–0320–1136–0039" and "1771+-+0320+-+1136+-+0039" are one NIK to every reader: the search
+# boxes (nik_in), the request log (hide_niks) and the audit log (redact_niks). Lookarounds keep a
+# longer number whole.
+_DASHES = "\u2010-\u2015\u2212\ufe58\ufe63\uff0d"  # hyphen … horizontal bar, minus, small/wide
+_GAP = rf"(?:[\s.\-{_DASHES}_+\uff0e]|%20|%2[bBdDeE]){{0,3}}"
+_ESCAPE = re.compile(r"%2[0bBdDeE]")
+_NIK_LIKE = re.compile(rf"(?<!\d)\d(?:{_GAP}\d){{15,}}(?!\d)")
+NIK_REDACTED = "*" * 16
+
+
+def _ascii_digits(text: str) -> str:
+    """The digits of ``text`` as ASCII, whatever their script (a URL escape's are not)."""
+    return "".join(str(int(ch)) for ch in _ESCAPE.sub("", text) if ch.isdecimal())
 
 
 def nik_in(text: str | None) -> str | None:
@@ -171,27 +180,18 @@ def nik_in(text: str | None) -> str | None:
     even a mistyped one on."""
     if not text:
         return None
-    compact = _SEPARATORS.sub("", text)
-    if len(compact) == 16 and compact.isascii() and compact.isdigit():
-        return compact
-    found = _NIK_RUN.search(text)
-    return re.sub(r"[^0-9]", "", found.group())[:16] if found else None
+    found = _NIK_LIKE.search(text)
+    return _ascii_digits(found.group())[:16] if found else None
 
 
 def hide_niks(text: str, mark: str = "[NIK]") -> str:
     """``text`` with every run of 16 digits or more (a NIK, spaced or URL-encoded) as ``mark``."""
-    return _LOGGED_RUN.sub(mark, text)
+    return _NIK_LIKE.sub(mark, text)
 
 
 def age_on(birth_on: date, on: date) -> int:
     """Whole years between ``birth_on`` and ``on``."""
     return on.year - birth_on.year - ((on.month, on.day) < (birth_on.month, birth_on.day))
-
-
-# Free text holding a NIK: sixteen digits or more in a row, a space, dot or dash allowed between
-# any two. Lookarounds keep a longer number whole; each digit is tried once (no backtracking).
-_NIK_LIKE = re.compile(r"(?<![0-9])[0-9](?:[\s.\-]?[0-9]){15,}(?![0-9])")
-NIK_REDACTED = "*" * 16
 
 
 def redact_niks(text: str) -> str:

@@ -78,10 +78,10 @@ def match_headings(
 
 
 def read_table(data: bytes, filename: str, limits: Limits = Limits()) -> Table:  # noqa: B008
-    """The first sheet of an XLSX file, or a CSV file in UTF-8 (with or without BOM) or
-    Windows-1252, with ``,``, ``;`` or tab between cells, within ``limits``. Invalid for
-    anything else. A CSV's formula marks — our exports' — are taken off (export → import is a
-    no-op)."""
+    """The first sheet of an XLSX file, or a CSV file in UTF-8 (with or without BOM), UTF-16
+    (with its BOM: Excel's "Unicode Text") or Windows-1252, with ``,``, ``;`` or tab between
+    cells, within ``limits``. Invalid for anything else. A CSV's formula marks — our exports'
+    — are taken off (export → import is a no-op)."""
     name = (filename or "").lower()
     if name.endswith(".xls") and not data.startswith(b"PK"):
         raise Invalid(N_("Old .xls files cannot be read: save the file as .xlsx or .csv."))
@@ -96,6 +96,8 @@ def read_table(data: bytes, filename: str, limits: Limits = Limits()) -> Table: 
 def _decode(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text": UTF-16, tabs
+        return data.decode("utf-16", errors="strict")
     if b"\x00" in data[:4096]:
         raise Invalid(N_("This file is neither CSV nor XLSX."))
     try:

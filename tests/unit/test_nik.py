@@ -12,8 +12,11 @@ from outreach.domain.nik import (
     age_on,
     build_nik,
     clean_nik,
+    hide_niks,
     mask_nik,
+    nik_in,
     parse_nik,
+    redact_niks,
 )
 from outreach.domain.problems import Invalid
 
@@ -186,3 +189,43 @@ def test_any_text_is_either_a_nik_or_refused_with_a_reason(text):
         assert refused.message
     else:
         assert len(info.nik) == 16 and info.birth_on <= TODAY
+
+
+# --- one NIK to every reader: search boxes, the request log, the audit log --------------------
+
+SPELLED = [
+    "1771032011360039",
+    "1771 0320 1136 0039",
+    "17.71.03.201136.0039",
+    "1771 - 0320 - 1136 - 0039",  # spaced dashes: three characters between two digits
+    "1771–0320–1136–0039",  # en dashes
+    "1771—0320—1136—0039",  # em dashes
+    "1771_0320_1136_0039",
+    "1771+-+0320+-+1136+-+0039",  # a URL's spaces around a dash
+    "1771%20-%200320%20-%201136%20-%200039",
+    "١٧٧١٠٣٢٠١١٣٦٠٠٣٩",  # Arabic-Indic digits
+    "１７７１０３２０１１３６００３９",  # full-width digits
+    "1771\u00a00320\u30001136\u20090039",  # no-break, ideographic and thin spaces
+]
+
+
+@pytest.mark.parametrize("spelled", SPELLED)
+def test_a_nik_however_spelled_is_one_nik_to_every_reader(spelled):
+    text = f"alasan: {spelled} (pindah)"
+    assert nik_in(text) == "1771032011360039"
+    assert "0039" not in redact_niks(text) and redact_niks(text).startswith("alasan: *")
+    assert "0039" not in hide_niks(f"GET /schools?q={spelled} HTTP/1.1")
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "2026-08-03 10:00:00,123 INFO plan 2026-09 created 12",
+        "visit 123456 moved to 2026-09-14 by user 42",
+        "0812-7300-4414, 0813-1234-5678",  # two phone numbers in a list
+        "NPSN 10702414, 10702415 dan 10702416 / 10702417",
+        "dari 12 Agustus 2026 pukul 08.30",
+    ],
+)
+def test_what_is_no_nik_is_left_as_written(kept):
+    assert nik_in(kept) is None and redact_niks(kept) == kept and hide_niks(kept) == kept

@@ -213,11 +213,24 @@ def test_a_kept_table_comes_back_the_same(headings, rows):
     assert kept_table(table_bytes(table), "x.xlsx") == table
 
 
+def test_excels_unicode_text_is_read_as_a_table():
+    """Excel's "Unicode Text (*.txt)" is UTF-16 with a BOM, tab-separated."""
+    for encoding in ("utf-16-le", "utf-16-be"):
+        bom = "\ufeff".encode(encoding)
+        data = bom + "npsn\tname\n10702414\tSMAN 3 Kota Bengkulu\n".encode(encoding)
+        table = read_table(data, "sekolah.txt")
+        assert table.headings == ["npsn", "name"], encoding
+        assert table.rows == [(2, ["10702414", "SMAN 3 Kota Bengkulu"])], encoding
+
+
 def test_an_upload_kept_before_is_read_from_its_file():
     assert kept_table(b"npsn,name\n1,A\n", "x.csv").rows == [(2, ["1", "A"])]
 
 
-TEXT = st.text(alphabet=st.sampled_from("ab '\"=+-@\t\r\n,;"), max_size=30) | st.text()
+TEXT = (
+    st.text(alphabet=st.sampled_from("ab '\"=+-@\t\r\n,;\u00a0\u3000\u2009"), max_size=30)
+    | st.text()
+)
 
 
 @given(TEXT)
@@ -226,11 +239,13 @@ def test_marking_undoes_exactly_and_leaves_no_fragment_a_formula(text):
     assert unmark(marked) == text
     for separator in SEPARATORS:
         for fragment in marked.split(separator)[1:] + [marked]:
-            assert not fragment.lstrip(' "').startswith(tuple(TRIGGERS)), (separator, fragment)
+            stripped = fragment.lstrip(' "\u00a0\u3000\u2009\u202f\u2007\u205f')
+            assert not stripped.startswith(tuple(TRIGGERS)), (separator, fragment)
 
 
 def test_examples_of_marks():
     assert mark("=1+1") == "'=1+1" and mark("SMA;=1") == "SMA;'=1"
     assert mark('a, "=b') == "a,' \"=b" and mark("'=x") == "''=x" and mark("Jl. A-1") == "Jl. A-1"
+    assert mark("Jl. Budi;\u3000=1+1") == "Jl. Budi;'\u3000=1+1"  # a textarea keeps such spaces
     assert mark("-3") == "'-3"  # text; a number is never marked (spreadsheets.neutralise)
     assert unmark("'s-Hertogenbosch") == "'s-Hertogenbosch"
