@@ -96,6 +96,9 @@ def load_config(instance_path: str) -> dict:
         "PASSWORD_CHANGE_LIMIT": _env("PASSWORD_CHANGE_LIMIT", "5 per 15 minutes"),
         # Requests to one liaison link page per address (each answer is a GET and a POST).
         "LIAISON_LINK_LIMIT": os.environ.get("LIAISON_LINK_LIMIT") or "60 per 10 minutes",
+        # Files uploaded to the import pages, per user (all kinds together): reading one within
+        # the import limits can take a worker for a while.
+        "IMPORT_UPLOAD_LIMIT": os.environ.get("IMPORT_UPLOAD_LIMIT") or "30 per hour",
         # Looking up a typed NIK (find by NIK, the form's NIK hint), per user: each answer says
         # whether the NIK has a request, so unbounded it would guess the hidden digits.
         "NIK_LOOKUP_LIMIT": os.environ.get("NIK_LOOKUP_LIMIT") or "30 per 10 minutes;200 per day",
@@ -194,7 +197,7 @@ def _check_login_limits(config: dict) -> None:
     """Every limit parses, and one address cannot use up an account's ceiling on its own: the
     most it may fail in the ceiling's window (each of its windows, plus one at the edge) stays
     under the ceiling — or a stranger could lock an officer out from one address."""
-    for key in ("LOGIN_LIMIT_PER_ADDRESS", "PASSWORD_CHANGE_LIMIT"):
+    for key in ("LOGIN_LIMIT_PER_ADDRESS", "PASSWORD_CHANGE_LIMIT", "IMPORT_UPLOAD_LIMIT"):
         _limit_setting(config, key)
     tight = _limit_setting(config, "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS")
     ceiling = _limit_setting(config, "LOGIN_LIMIT_PER_ACCOUNT")

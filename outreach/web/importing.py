@@ -28,7 +28,7 @@ from wtforms import HiddenField
 
 from outreach.domain.problems import Invalid
 from outreach.errors import DomainError, NotFound
-from outreach.extensions import db
+from outreach.extensions import db, limiter
 from outreach.i18n import office_today
 from outreach.models import utcnow
 from outreach.services.audit import record_event
@@ -110,6 +110,20 @@ class ImportKind:
 
     def endpoint(self, name: str) -> str:
         return f"{self.kind}.import_{name}"
+
+
+def _uploader() -> str:
+    return f"user:{current_user.get_id() or request.remote_addr}"
+
+
+# Reading an upload within the limits may still take a worker for a while (a national file):
+# per user, over every kind of import, so that no one keeps the workers busy with uploads.
+uploads_limited = limiter.shared_limit(
+    lambda: current_app.config["IMPORT_UPLOAD_LIMIT"],
+    scope="import-upload",
+    key_func=_uploader,
+    methods=["POST"],
+)
 
 
 def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
@@ -276,7 +290,7 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
             widths={"name": 40, "address": 40},
         )
 
-    bp.add_url_rule("/import", "import_upload", upload, methods=["GET", "POST"])
+    bp.add_url_rule("/import", "import_upload", uploads_limited(upload), methods=["GET", "POST"])
     bp.add_url_rule("/import/<token>", "import_preview", preview, methods=["GET", "POST"])
     bp.add_url_rule("/import/<token>/discard", "import_discard", discard, methods=["POST"])
     bp.add_url_rule("/import/template.<any(csv, xlsx):extension>", "import_template", template)

@@ -69,6 +69,22 @@ def test_crafted_workbooks_are_refused_with_a_reason_and_little_memory(crafted, 
     assert reason in refused(crafted[name])
 
 
+def test_a_table_of_strings_far_beyond_the_sheets_cells_is_refused_early(tmp_path):
+    """Three hundred thousand shared strings behind a sheet of two cells (a few hundred KB
+    compressed): refused by the strings' own count, which follows the sheet's cells."""
+    strings = _repeated(f'{_XML}<sst xmlns="{_MAIN}">', "<si><t>x</t></si>", 300_000, "</sst>")
+    path = _workbook(tmp_path / "strings.xlsx", _sheet(""), strings=strings)
+    assert "far more text than its first sheet" in refused(path, NO_RATIO)
+    # A real sheet's strings, and a small second sheet's beside them, still read.
+    rows = "".join(
+        f'<row r="{n}"><c r="A{n}" t="s"><v>0</v></c><c r="B{n}" t="s"><v>1</v></c></row>'
+        for n in range(2, 2002)
+    )
+    strings = _repeated(f'{_XML}<sst xmlns="{_MAIN}">', "<si><t>y</t></si>", 9_000, "</sst>")
+    path = _workbook(tmp_path / "fine.xlsx", _sheet(rows), strings=strings)
+    assert len(read_table(path.read_bytes(), "x.xlsx").rows) == 2000
+
+
 def test_a_huge_dimension_alone_is_no_reason_to_refuse(crafted):
     assert read_table(crafted["huge dimension"].read_bytes(), "x.xlsx").headings == ["nik", "name"]
 

@@ -207,3 +207,25 @@ def test_no_file_chosen(client, coordinator):
     response = client.post("/schools/import", data={}, content_type="multipart/form-data")
     assert response.status_code == 422
     assert "Pilih berkas yang akan diimpor." in response.get_data(as_text=True)
+
+
+class TestUploadLimit:
+    @pytest.fixture
+    def app_config(self):
+        return {"IMPORT_UPLOAD_LIMIT": "2 per hour"}
+
+    def test_uploads_are_limited_per_user_over_every_kind(
+        self, client, coordinator, make_user, login
+    ):
+        assert upload(client, listing_csv(), "sekolah.csv").status_code == 302
+        residents = client.post(
+            "/residents/import",
+            data={"file": (io.BytesIO(b"nik,name\n"), "warga.csv")},
+            content_type="multipart/form-data",
+        )
+        assert residents.status_code in (302, 422)  # counted, whatever the file held
+        assert upload(client, listing_csv(), "sekolah.csv").status_code == 429
+        assert client.get("/schools/import").status_code == 200  # the form itself is not
+        client.post("/logout")
+        login(make_user(Role.COORDINATOR))  # another user has their own count
+        assert upload(client, listing_csv(), "sekolah.csv").status_code == 302

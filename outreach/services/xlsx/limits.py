@@ -60,6 +60,15 @@ def too_many_columns(limits: Limits) -> Invalid:
     return Invalid(N_("The file has more than %(n)d columns."), n=limits.columns)
 
 
+def too_much_text() -> Invalid:
+    return Invalid(
+        N_(
+            "The workbook holds far more text than its first sheet uses (other sheets?): save "
+            "the sheet to import on its own, as .xlsx or CSV."
+        )
+    )
+
+
 def too_long(limits: Limits) -> Invalid:
     return Invalid(
         N_("A cell of the file holds more than %(n)s characters."), n=Count(limits.cell_chars)

@@ -95,8 +95,10 @@ def _own_package(archive: zipfile.ZipFile, out: zipfile.ZipFile, limits: Limits)
     try:
         scan(archive, sheet, bounds, limits, budget, out, "xl/worksheets/sheet1.xml")
         if "sharedStrings" in others:
-            strings = Strings(limits)
-            scan(archive, others["sharedStrings"], strings, limits, budget, out,
+            strings = Strings(limits, bounds.cells)
+            # <si><t>…</t></si>, or a few runs of rich text: elements in proportion to strings
+            text_budget = min(budget, 16 * strings.most + 100_000)
+            scan(archive, others["sharedStrings"], strings, limits, text_budget, out,
                   "xl/sharedStrings.xml")  # fmt: skip
             relations.append(f'<Relationship Id="rId2" Type="{_RELATION}sharedStrings" '
                              'Target="sharedStrings.xml"/>')  # fmt: skip

@@ -13,6 +13,7 @@ from outreach.services.xlsx.limits import (
     too_many_cells,
     too_many_columns,
     too_many_rows,
+    too_much_text,
     unreadable,
 )
 
@@ -123,6 +124,7 @@ class SheetBounds(Watch):
 
     def __init__(self, limits: Limits):
         self.limits = limits
+        self.cells = 0  # the sheet's cell elements, once scanned
 
     def handlers(self, parser, depth: int, budget: int):
         limits = self.limits
@@ -180,22 +182,34 @@ class SheetBounds(Watch):
         def finish(size: int) -> None:
             if cells and size - cell_at > span:
                 raise too_long(limits)
+            self.cells = cells
 
         return start, end, finish
 
 
-class Strings(Watch):
-    """The shared strings: at most one per cell, each at most ``cell_chars`` long."""
+# Shared strings beyond the first sheet's cells that a workbook may hold (its other sheets').
+SPARE_STRINGS = 10_000
 
-    def __init__(self, limits: Limits):
+
+class Strings(Watch):
+    """The shared strings: at most one per cell of the sheet read (and SPARE_STRINGS more, for
+    a small sheet beside it), each at most ``cell_chars`` long — so that a table of millions of
+    strings behind a sheet of a few cells costs nothing to refuse."""
+
+    def __init__(self, limits: Limits, sheet_cells: int):
         self.limits, self.count, self.at = limits, 0, 0
+        self.most = min(limits.cells, sheet_cells + SPARE_STRINGS)
         self.span = 4 * limits.cell_chars + 1024
 
     def start(self, name: str, _attrs: dict, parser) -> None:
         if name == "si":
             self.count += 1
-            if self.count > self.limits.cells:
-                raise too_many_cells(self.limits)
+            if self.count > self.most:
+                raise (
+                    too_much_text()
+                    if self.most < self.limits.cells
+                    else too_many_cells(self.limits)
+                )
             self.at = parser.CurrentByteIndex
 
     def end(self, name: str, parser) -> None:
