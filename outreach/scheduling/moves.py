@@ -66,6 +66,18 @@ def teams_with_room(move: MoveInput, day: date) -> list[int]:
     return found
 
 
+def possible_span(move: MoveInput) -> tuple[date, date] | None:
+    """The first and last day from ``first_on`` to ``last_on`` the rules allow at all (a working
+    day, no closure, no blackout; not the visit's own day), whether a team has room or not —
+    the range a person may ask for. None when there is no such day."""
+    days = [
+        day
+        for day in move.calendar.working_days(move.first_on, move.last_on)
+        if day != move.current_on and not _blocked(move, day)
+    ]
+    return (days[0], days[-1]) if days else None
+
+
 def move_options(move: MoveInput) -> list[MoveOption]:
     """Every day from ``first_on`` to ``last_on`` the visit may move to, with the team that
     would go (its own team when it has room), in date order."""

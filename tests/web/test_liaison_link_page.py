@@ -20,6 +20,7 @@ from outreach.models import (
 )
 from outreach.services.visits.changes import Who
 from outreach.services.visits.links import issue_link
+from tests.conftest import login_with_csrf
 from tests.services.visit_helpers import add_visit
 from tests.web.visit_fixtures import next_month_weekdays
 
@@ -248,3 +249,110 @@ def test_a_token_naming_another_visit_gets_the_friendly_page(
     assert response.status_code == 410
     assert "Tautan yang lebih baru sudah dikirim" in response.get_data(as_text=True)
     assert 'name="answer"' not in response.get_data(as_text=True)
+
+
+# --- what the page says, and only when it fits ---------------------------------------------------
+
+
+def text_of(response) -> str:
+    page = response.get_data(as_text=True)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def _close(db_session, *days):
+    for day in days:
+        db_session.add(
+            OfficeClosure(
+                closed_on=day, name="Cuti bersama", kind=ClosureKind.LOCAL,
+                source=ClosureSource.USER,
+            )
+        )  # fmt: skip
+    db_session.commit()
+
+
+def test_the_days_one_may_ask_for_are_said_up_front_as_the_rules_allow_them(
+    client, db_session, visit
+):
+    """The range beside "another day" (and the date picker's min and max) runs from the first
+    to the last day the rules would take — a working day without a closure — not from the
+    month's first and last calendar day."""
+    lead = max(1, client.application.config["OUTREACH_LEAD_DAYS"])
+    earliest = office_today() + timedelta(days=lead)
+    possible = [d for d in next_month_weekdays() if d >= earliest and d != visit.visit_on]
+    _close(db_session, possible[0], possible[-1])  # the first and last weekday are holidays
+    first, last = possible[1], possible[-2]
+    url = link_for(db_session, visit)
+    response = client.get(url)
+    page = response.get_data(as_text=True)
+    hint = f"Hari yang bisa dipilih: antara {long_date(first)} dan {long_date(last)}."
+    assert hint in text_of(response)
+    field = re.search(r'<input[^>]*name="request-other_day"[^>]*>', page).group(0)
+    assert f'min="{first.isoformat()}"' in field and f'max="{last.isoformat()}"' in field
+    assert 'aria-describedby="request-other_day-hint"' in field
+    # a day outside is refused naming the same range
+    refused = _ask(client, url, visit, visit.visit_on + timedelta(days=40))
+    error = re.search(r'<div class="invalid-feedback d-block">([^<]+)</div>', unescape(
+        refused.get_data(as_text=True)
+    )).group(1)  # fmt: skip
+    assert error == f"Pilih hari antara {long_date(first)} dan {long_date(last)}."
+
+
+def test_without_a_team_phone_no_office_call_is_offered_without_a_number(client, db_session, visit):
+    assert visit.team.phone is None
+    page = text_of(client.get(link_for(db_session, visit)))
+    assert "telepon kantor" not in page.lower() and 'href="tel:' not in page
+    assert "Balas pesan yang berisi tautan ini." in page
+
+
+def test_a_team_phone_is_offered_as_a_call(client, db_session, visit):
+    visit.team.phone = "+6273621234"
+    db_session.commit()
+    page = client.get(link_for(db_session, visit)).get_data(as_text=True)
+    assert 'href="tel:+6273621234"' in page
+
+
+def test_a_logged_in_liaison_is_not_told_about_forwarding_a_link(
+    client, db_session, visit, make_user
+):
+    from outreach.models import Role
+
+    url = link_for(db_session, visit)
+    assert "jangan teruskan tautannya" in text_of(client.get(url))
+    login_with_csrf(client, make_user(Role.LIAISON, school=visit.school))
+    own = text_of(client.get(f"/visits/{visit.id}"))
+    assert "SMA Negeri 5 Kota Bengkulu" in own and "Mohon disiapkan" in own
+    assert "jangan teruskan" not in own
+    # no message brought them here: they are pointed to the coordinator instead
+    assert "Balas pesan" not in own and "Hubungi koordinator Dukcapil" in own
+
+
+@pytest.mark.parametrize("how", ["cancelled", "declined", "past"])
+def test_a_visit_that_will_not_take_place_asks_nothing_to_be_prepared(
+    client, db_session, visit, make_user, how
+):
+    from outreach.models import Role
+    from outreach.services.visits.lifecycle import cancel_visit, decline_month
+
+    url = link_for(db_session, visit)
+    assert "Mohon disiapkan" in text_of(client.get(url))
+    now, today = utcnow(), office_today()
+    if how == "cancelled":
+        cancel_visit(
+            db_session, visit, reason="Petugas sakit", now=now, today=today, who=Who("test"),
+            version=None,
+        )  # fmt: skip
+    elif how == "declined":
+        decline_month(
+            db_session, visit, reason="Ujian", now=now, today=today, who=Who("test"),
+            version=None,
+        )  # fmt: skip
+    else:
+        visit.visit_on = today - timedelta(days=2)
+    db_session.commit()
+    if how != "past":  # a past visit's link has expired: the school's own page shows it
+        page = text_of(client.get(url))
+        assert "Dibatalkan" in page and "Mohon disiapkan" not in page
+        assert "Fotokopi Kartu Keluarga" not in page
+    login_with_csrf(client, make_user(Role.LIAISON, school=visit.school))
+    own = text_of(client.get(f"/visits/{visit.id}"))
+    assert "Mohon disiapkan" not in own

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from outreach.errors import Conflict, DomainError
+from outreach.i18n import office_date
 from outreach.models import (
     Kecamatan,
     Kelurahan,
@@ -22,10 +23,13 @@ from outreach.models import (
     User,
     Visit,
 )
+from outreach.scheduling.calendar import month_start, next_month
 from outreach.services.audit import apply_changes, diff, record_event
 from outreach.services.paging import Page, contains_pattern, paginate
 from outreach.services.sessions import end_user_sessions
 from outreach.services.versions import expect_version, flush
+from outreach.services.visits.changes import Who
+from outreach.services.visits.lifecycle import cancel_school_visits
 
 
 @dataclass
@@ -133,6 +137,16 @@ def update_school(
     return changes
 
 
+@dataclass(frozen=True)
+class Activation:
+    """What (de)activating a school did: the visits its deactivation cancelled, and the first
+    month the monthly plan places it in again (on reactivation)."""
+
+    active: bool
+    cancelled: list[Visit] = dataclasses.field(default_factory=list)
+    planned_from: date | None = None
+
+
 def set_school_active(
     session: Session,
     school: School,
@@ -141,12 +155,19 @@ def set_school_active(
     now: datetime,
     actor: User | str,
     version: int | None,
-) -> bool:
-    """Deactivate or reactivate; False when the school already was so. Refused (Stale) when
-    the page showed another version of the school."""
+) -> Activation | None:
+    """Deactivate or reactivate; None when the school already was so. Refused (Stale) when
+    the page showed another version of the school.
+
+    A deactivated school is no longer visited: its open visits from today on are cancelled
+    through the visit lifecycle (audited, with the reason), its liaisons' sessions end.
+    Reactivating brings neither back: a cancellation is final (the school was told the visit
+    is cancelled), and the monthly plan places the school again from the first month that has
+    no plan visit of it."""
     expect_version(school, version)
     if school.is_active == active:
-        return False
+        return None
+    today = office_date(now)
     school.is_active = active
     school.updated_at = now
     flush(session)
@@ -158,11 +179,30 @@ def set_school_active(
         entity=school,
         changes={"is_active": [not active, active]},
     )
-    if not active:  # its liaisons' accounts end with it (authenticate refuses them from now on)
-        liaisons = session.scalars(select(User).where(User.school_id == school.id))
-        for liaison in liaisons:
-            end_user_sessions(session, liaison, now=now, reason=SessionEnd.DEACTIVATED)
-    return True
+    if active:
+        return Activation(True, planned_from=first_month_to_plan(session, school, today))
+    cancelled = cancel_school_visits(session, school.id, now=now, today=today, who=Who(actor))
+    # Its liaisons' accounts end with it (authenticate refuses them from now on).
+    liaisons = session.scalars(select(User).where(User.school_id == school.id))
+    for liaison in liaisons:
+        end_user_sessions(session, liaison, now=now, reason=SessionEnd.DEACTIVATED)
+    return Activation(False, cancelled=cancelled)
+
+
+def first_month_to_plan(session: Session, school: School, today: date) -> date:
+    """The first month from this one without a monthly-plan visit of the school (of any
+    status): the first the monthly plan can place it in."""
+    planned = set(
+        session.scalars(
+            select(Visit.plan_month).where(
+                Visit.school_id == school.id, Visit.plan_month >= month_start(today)
+            )
+        )
+    )
+    month = month_start(today)
+    while month in planned:
+        month = next_month(month)
+    return month
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from outreach.errors import DomainError
 from outreach.i18n import long_date
-from outreach.models import ResidentStatus, Visit, VisitKind, VisitStatus
+from outreach.models import OPEN_VISIT_STATUSES, ResidentStatus, Visit, VisitKind, VisitStatus
 from outreach.scheduling.lifecycle import Action
 from outreach.services.audit import apply_changes
 from outreach.services.planning.inputs import PlanSettings
@@ -231,6 +231,43 @@ def cancel_visit(
         session, visit, Action.CANCEL, reason, version=version, today=today, now=now, who=who
     )
     _back_to_queue(session, visit, reason, now=now, who=who)
+
+
+def visits_ending_with_school(session: Session, school_id: int, today: date) -> list[Visit]:
+    """The school's open visits from today on, in day order: the ones its deactivation
+    cancels. Earlier open visits stay, for the outcome (the team may have gone)."""
+    return list(
+        session.scalars(
+            select(Visit)
+            .where(
+                Visit.school_id == school_id,
+                Visit.status.in_(OPEN_VISIT_STATUSES),
+                Visit.visit_on >= today,
+            )
+            .order_by(Visit.visit_on, Visit.id)
+        )
+    )
+
+
+def cancel_school_visits(
+    session: Session, school_id: int, *, now: datetime, today: date, who: Who
+) -> list[Visit]:
+    """A school no longer visited: its open visits from today on are cancelled the way the
+    visit page cancels one (the lifecycle asked, audited, calendars told), with the reason
+    "school deactivated"; returns them."""
+    visits = visits_ending_with_school(session, school_id, today)
+    for visit in visits:
+        _close(
+            session,
+            visit,
+            Action.CANCEL,
+            _("School deactivated."),
+            version=None,
+            today=today,
+            now=now,
+            who=who,
+        )
+    return visits
 
 
 def mark_missed(

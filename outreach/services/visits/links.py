@@ -15,11 +15,13 @@ from urllib.parse import quote
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from outreach.domain.phone import whatsapp_number
+from outreach.errors import DomainError
 from outreach.i18n import clock, long_date, office_date
 from outreach.models import School, Visit, VisitKind, VisitStatus
 from outreach.scheduling.calendar import next_month
@@ -35,6 +37,7 @@ INVALID = "invalid"  # not a token of ours (tampered, truncated, another purpose
 REPLACED = "replaced"  # a newer link was issued for the visit
 EXPIRED = "expired"  # the visit's day has passed
 MOVED = "moved"  # the visit was moved: the new day has its own link
+SCHOOL_INACTIVE = "school_inactive"  # the school was deactivated: it is no longer visited
 
 
 def _serializer(secret: str, purpose: str) -> URLSafeSerializer:
@@ -54,6 +57,8 @@ def issue_link(
     """A new link for the visit; any earlier one stops working. A link is bookkeeping, not a
     change of the visit: stamped, so it does not make anyone's open page stale; audited."""
     expect_allowed(visit, Action.SEND_LINK, today)
+    if not visit.school.is_active:
+        raise DomainError(_l("The school is deactivated: it is no longer visited."))
     stamp(session, [visit.id], link_nonce=secrets.token_urlsafe(12), link_issued_at=now)
     record_event(session, now=now, actor=who.actor, action="visit.link", entity=visit)
     return link_token(visit, secret)
@@ -87,10 +92,12 @@ def open_link(
         .options(joinedload(Visit.school), joinedload(Visit.team))
         .where(Visit.id == visit_id, Visit.kind == VisitKind.SCHOOL)
     )
-    if visit is None or not visit.school.is_active:
-        return LinkState(problem=INVALID)  # a school no longer visited: its links end too
+    if visit is None:
+        return LinkState(problem=INVALID)
     if not visit.link_nonce or not hmac.compare_digest(visit.link_nonce, nonce):
         return LinkState(problem=REPLACED, visit=visit)
+    if not visit.school.is_active:  # no longer visited: its links end, and say why
+        return LinkState(problem=SCHOOL_INACTIVE, visit=visit)
     if visit.status is VisitStatus.MOVED:
         successor = session.scalar(select(Visit).where(Visit.replaces_id == visit.id))
         return LinkState(problem=MOVED, visit=visit, successor=successor)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -26,7 +27,13 @@ from outreach.models import (
 )
 from outreach.scheduling.calendar import month_start, next_month
 from outreach.scheduling.lifecycle import Action
-from outreach.scheduling.moves import MoveInput, MoveOption, move_options, teams_with_room
+from outreach.scheduling.moves import (
+    MoveInput,
+    MoveOption,
+    move_options,
+    possible_span,
+    teams_with_room,
+)
 from outreach.services.audit import record_event
 from outreach.services.planning.inputs import PlanSettings, load_inputs
 from outreach.services.visits.changes import (
@@ -101,6 +108,31 @@ def move_input(
     )
 
 
+@dataclass(frozen=True)
+class MoveDays:
+    """Where a visit may go: the days with a team with room (and the team that would go), and
+    the first and last day the rules allow at all, room or not (None when no day is left)."""
+
+    options: list[MoveOption]
+    span: tuple[date, date] | None
+
+
+def move_days(
+    session: Session,
+    visit: Visit,
+    *,
+    today: date,
+    settings: PlanSettings,
+    earliest: date | None = None,
+) -> MoveDays:
+    """The days this visit may move to, judged by the planner's inputs over its window."""
+    first, last = move_window(visit, today, earliest=earliest)
+    if first > last:
+        return MoveDays([], None)
+    move = move_input(session, visit, first_on=first, last_on=last, settings=settings)
+    return MoveDays(move_options(move), possible_span(move))
+
+
 def options_for(
     session: Session,
     visit: Visit,
@@ -110,10 +142,22 @@ def options_for(
     earliest: date | None = None,
 ) -> list[MoveOption]:
     """The days (with the team that would go) this visit may move to."""
-    first, last = move_window(visit, today, earliest=earliest)
-    if first > last:
-        return []
-    return move_options(move_input(session, visit, first_on=first, last_on=last, settings=settings))
+    return move_days(session, visit, today=today, settings=settings, earliest=earliest).options
+
+
+def out_of_span(span: tuple[date, date] | None) -> DayNotPossible:
+    """The refusal of a day outside what the rules allow, naming the first and last day they
+    do allow (working days without a closure or blackout, not merely the window's ends)."""
+    if span is None:
+        return DayNotPossible(_l("No day is left that the visit could move to."), field="on")
+    return DayNotPossible(
+        _l(
+            "Choose a day from %(first)s to %(last)s.",
+            first=long_date(span[0]),
+            last=long_date(span[1]),
+        ),
+        field="on",
+    )
 
 
 def teams_for_day(session: Session, visit: Visit, *, settings: PlanSettings) -> list[Team]:
@@ -148,6 +192,7 @@ def move_visit(
     ``students_expected``: the liaison's new count (else the visit's own goes with it)."""
     expect_version(visit, version)
     expect_allowed(visit, Action.MOVE, today)
+    _expect_school_visited(visit)
     reason = clean_reason(reason, required=False)
     option, move = _option_on(session, visit, on, today=today, settings=settings, earliest=earliest)
     if team_id is not None and team_id != option.team_id:
@@ -213,22 +258,29 @@ def _new_visit(session: Session, visit: Visit, team_id: int, on: date, *, now, *
     )
 
 
+def _expect_school_visited(visit: Visit) -> None:
+    """No new day for a deactivated school's visit: it is no longer visited."""
+    if visit.school is not None and not visit.school.is_active:
+        raise DomainError(
+            _l(
+                "%(name)s is deactivated: reactivate it on its page to plan a visit.",
+                name=visit.school.name,
+            ),
+            field="on",
+        )
+
+
 def _option_on(session, visit, on, *, today, settings, earliest) -> tuple[MoveOption, MoveInput]:
     """The option for ``on`` and the inputs it was judged by, or a DomainError saying why the
     day is not possible."""
     first, last = move_window(visit, today, earliest=earliest)
     if on == visit.visit_on:
         raise DomainError(_l("The visit is already on that day."), field="on")
-    if not first <= on <= last:
-        raise DayNotPossible(
-            _l(
-                "Choose a day from %(first)s to %(last)s.",
-                first=long_date(first),
-                last=long_date(last),
-            ),
-            field="on",
-        )
+    if first > last:
+        raise out_of_span(None)
     move = move_input(session, visit, first_on=first, last_on=last, settings=settings)
+    if not first <= on <= last:
+        raise out_of_span(possible_span(move))
     if on in move.calendar.closures:
         names = session.scalars(
             select(OfficeClosure.name)
@@ -357,6 +409,7 @@ def follow_up_visit(
     """A new proposed visit for the same school or resident on ``on``, pointing back at the
     missed or past one (``follows_id``); at most one per visit."""
     expect_allowed(visit, Action.FOLLOW_UP, today)
+    _expect_school_visited(visit)
     reason = clean_reason(reason, required=False)
     earlier = follow_up_of(session, visit)
     if earlier is not None:

@@ -10,9 +10,10 @@ from outreach.extensions import db, limiter
 from outreach.i18n import office_today
 from outreach.models import LINK_ACTOR, ConfirmationChannel, utcnow
 from outreach.services.visits.changes import Who
-from outreach.services.visits.links import issue_link, open_link
+from outreach.services.visits.links import SCHOOL_INACTIVE, issue_link, open_link
 from outreach.web.access import public
 from outreach.web.liaison import bp
+from outreach.web.visits.notices import no_longer_visited
 from outreach.web.visits.respond import handle_respond
 
 
@@ -25,9 +26,12 @@ def _link_limit() -> str:
 @limiter.limit(_link_limit, scope="liaison-link")
 def respond(token: str):
     secret = current_app.config["SECRET_KEY"]
-    state = open_link(db.session, token, today=office_today(), secret=secret)
+    today = office_today()
+    state = open_link(db.session, token, today=today, secret=secret)
     if state.problem is not None:
-        return render_template("liaison/bad_link.html", state=state), 410 if state.visit else 404
+        ended = no_longer_visited(state.visit, today) if state.problem == SCHOOL_INACTIVE else None
+        page = render_template("liaison/bad_link.html", state=state, no_longer_visited=ended)
+        return page, 410 if state.visit else 404
     visit = state.visit
     who = Who(LINK_ACTOR, ConfirmationChannel.LINK, visit.school.liaison_name)
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from outreach.domain.phone import display_phone
 from outreach.domain.text import clean_line
 from outreach.extensions import db
-from outreach.i18n import office_today
+from outreach.i18n import month_name, office_today
 from outreach.labels import SCHOOL_LEVEL_LABELS, SCHOOL_STATUS_LABELS
 from outreach.models import Role, School, SchoolLevel, SchoolStatus, utcnow, weekday_bit
 from outreach.services.audit import list_events_for
 from outreach.services.schools.blackouts import list_blackouts
 from outreach.services.schools.registry import (
+    Activation,
     SchoolFilters,
     SchoolValues,
     count_schools,
@@ -27,6 +29,7 @@ from outreach.services.schools.registry import (
     update_school,
 )
 from outreach.services.users import create_user
+from outreach.services.visits.lifecycle import visits_ending_with_school
 from outreach.web.choices import (
     enum_choices,
     offer_kecamatan,
@@ -188,12 +191,36 @@ def render_school_page(school: School, *, blackout_form=None, account_form=None,
         events=list_events_for(db.session, school),
         confirm_form=ConfirmForm(),
         active_form=VersionForm(formdata=None, version=school.version),
+        deactivate_question=_deactivate_question(school) if school.is_active else None,
         feed_link=feed_url(school),
         feed_action=url_for("schools.feed", school_id=school.id),
         feed_form=ConfirmForm(),
         failed_form="blackout" if blackout_form else ("account" if account_form.errors else None),
     )
     return page, status
+
+
+def _deactivate_question(school: School) -> str:
+    """What the deactivate button asks first: that the school is no longer planned, and how
+    many of its open visits from today on it cancels (today's may already have taken place)."""
+    today = office_today()
+    ending = visits_ending_with_school(db.session, school.id, today)
+    if not ending:
+        return _("Deactivate %(name)s? It will no longer be planned.", name=school.name)
+    question = ngettext(
+        "Deactivate %(name)s? It will no longer be planned, and its %(num)d open visit from "
+        "today on will be cancelled. Reactivating the school does not bring it back.",
+        "Deactivate %(name)s? It will no longer be planned, and its %(num)d open visits from "
+        "today on will be cancelled. Reactivating the school does not bring them back.",
+        len(ending),
+        name=school.name,
+    )
+    if ending[0].visit_on == today:
+        question += " " + _(
+            "This includes today's visit: if the team has already been there, record its "
+            "outcome first."
+        )
+    return question
 
 
 @bp.route("/<int:school_id>")
@@ -257,13 +284,28 @@ def set_active(school_id: int, action: str):
     )
     if done.result:
         db.session.commit()
-        if active:
-            flash(_("%(name)s is active again and will be planned.", name=school.name), "success")
-        else:
-            flash(
-                _("%(name)s is deactivated: it is no longer planned.", name=school.name), "success"
-            )
+        flash(_activation_message(school, done.result), "success")
     return redirect(url_for("schools.detail", school_id=school.id))
+
+
+def _activation_message(school: School, activation: Activation) -> str:
+    if activation.active:
+        return _(
+            "%(name)s is active again: the monthly plan includes it from %(month)s. Visits "
+            "cancelled when it was deactivated stay cancelled.",
+            name=school.name,
+            month=month_name(activation.planned_from),
+        )
+    if not activation.cancelled:
+        return _("%(name)s is deactivated: it is no longer planned.", name=school.name)
+    return ngettext(
+        "%(name)s is deactivated: it is no longer planned, and its %(num)d open visit from "
+        "today on was cancelled.",
+        "%(name)s is deactivated: it is no longer planned, and its %(num)d open visits from "
+        "today on were cancelled.",
+        len(activation.cancelled),
+        name=school.name,
+    )
 
 
 @bp.route("/<int:school_id>/liaison-account", methods=["POST"])

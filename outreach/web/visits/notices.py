@@ -69,6 +69,31 @@ def liaison_notice(visit: Visit) -> Notice | None:
     return None
 
 
+def no_longer_visited(visit: Visit, today: date) -> str:
+    """What a deactivated school's link says: the school is no longer visited, so its visit
+    to come is cancelled (its deactivation cancelled it), or the link simply ends."""
+    school = visit.school.name
+    if visit.status is VisitStatus.CANCELLED and visit.visit_on >= today:
+        return _(
+            "The Dukcapil team no longer visits %(school)s for e-KTP recording, so the visit of "
+            "%(date)s is cancelled: the team will not come.",
+            school=school,
+            date=long_date(visit.visit_on),
+        )
+    return _(
+        "The Dukcapil team no longer visits %(school)s for e-KTP recording, so this link no "
+        "longer works.",
+        school=school,
+    )
+
+
+def asks_to_prepare(visit: Visit, today: date) -> bool:
+    """Whether the school's page asks it to prepare for the team: only for a visit still to
+    take place (open, its day not passed) — not one cancelled, declined, moved away, missed,
+    completed or gone by."""
+    return visit.is_open and visit.visit_on >= today
+
+
 def _cancelled_for_liaison(visit: Visit) -> Notice:
     """A cancelled visit, as the school reads it: its own decline with its own words; the
     office's cancellation without the office's reason, which was written for the office (it

@@ -13,7 +13,7 @@ from wtforms import SelectChoice
 from outreach import permissions
 from outreach.errors import DomainError
 from outreach.extensions import db
-from outreach.i18n import office_today
+from outreach.i18n import long_date, office_today
 from outreach.models import Visit, utcnow
 from outreach.scheduling.lifecycle import Action
 from outreach.services.visits.changes import Who, allowed
@@ -23,7 +23,7 @@ from outreach.services.visits.lifecycle import (
     earliest_for_liaison,
     request_other_day,
 )
-from outreach.services.visits.moves import move_window, options_for
+from outreach.services.visits.moves import move_days
 from outreach.web.forms import attempt
 from outreach.web.visits import bp
 from outreach.web.visits.common import (
@@ -33,6 +33,7 @@ from outreach.web.visits.common import (
     visit_or_404,
 )
 from outreach.web.visits.forms import ConfirmVisitForm, DeclineForm, RequestDayForm
+from outreach.web.visits.notices import asks_to_prepare
 
 OTHER_DAY = "other"
 # Days offered to the liaison: the nearest to the proposed one (a phone screen, not a month);
@@ -61,14 +62,24 @@ def _forms(visit: Visit, today: date, posted: str | None) -> dict:
     }
     if Action.REQUEST_OTHER_DAY in allowed(visit, today):
         earliest = earliest_for_liaison(today, plan_settings())
-        options = options_for(
+        days = move_days(
             db.session, visit, today=today, settings=plan_settings(), earliest=earliest
         )
-        # The days the school may ask for (the visit's month, from the lead time on; the service
-        # refuses any other): the phone's date picker offers no day years away.
-        first, last = move_window(visit, today, earliest=earliest)
-        forms["request"].other_day.render_kw = {"min": first.isoformat(), "max": last.isoformat()}
-        forms["request"].day.choices = day_choices(nearest(options, visit.visit_on)) + [
+        # The first and last day the school may ask for (of the visit's month, from the lead
+        # time on, a working day without closure or blackout: what the service accepts), said
+        # beside the field before anything is typed, and set on the phone's date picker.
+        other_day = forms["request"].other_day
+        if days.span is None:
+            other_day.description = _("No other day of this month is possible.")
+        else:
+            first, last = days.span
+            other_day.render_kw = {"min": first.isoformat(), "max": last.isoformat()}
+            other_day.description = _(
+                "Days you can choose: from %(first)s to %(last)s.",
+                first=long_date(first),
+                last=long_date(last),
+            )
+        forms["request"].day.choices = day_choices(nearest(days.options, visit.visit_on)) + [
             SelectChoice(OTHER_DAY, _("Another day (write it below)"))
         ]
     if posted is None and visit.students_expected is not None:
@@ -162,6 +173,8 @@ def render_respond(visit: Visit, who: Who, *, forms: dict | None = None, status:
         visit=visit,
         forms=forms or _forms(visit, today, None),
         today=today,
+        prepare=asks_to_prepare(visit, today),
+        by_link=anonymous,  # what is said of the link itself (not to forward it) is for its page
         # The link page answers to itself; a logged-in liaison answers to /visits/<id>/respond.
         action=request.path if anonymous else url_for("visits.respond", visit_id=visit.id),
     ), status
