@@ -38,6 +38,7 @@ from outreach.extensions import db
 from outreach.models import DisabilityKind
 from outreach.services import versions
 from outreach.services.versions import Stale
+from outreach.web.params import FIRST_DAY, LAST_DAY, YEARS
 from outreach.web.validators import known_kecamatan
 
 WTFORMS_MESSAGES = (
@@ -134,13 +135,20 @@ class VersionForm(Form):
 
 
 class DateInput(DateField):
-    """An HTML date input whose parse error speaks the user's language."""
+    """An HTML date input whose parse error speaks the user's language, and whose day lies in
+    the years the app plans and shows (web.params.YEARS): 0001-01-01 or 9999-12-31 is no day
+    anyone means, and a rule that looks a day past it would overflow."""
 
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_("Enter a date such as 17-08-2026.")) from None
+        if self.data is not None and not FIRST_DAY <= self.data <= LAST_DAY:
+            self.data = None
+            raise ValueError(
+                _("Enter a date from %(first)d to %(last)d.", first=YEARS[0], last=YEARS[1])
+            )
 
 
 class Select(widgets.Select):

@@ -727,3 +727,37 @@ def test_invisible_characters_in_import_cells_are_taken_out_and_a_nul_refuses_it
             assert not unwanted_stored(db_session)
     finally:
         db_session.rollback()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1999-12-31", "2101-01-01", "9999-12-31"])
+def test_a_day_outside_the_years_the_app_knows_is_refused_and_stored_nowhere(
+    app, client, coordinator, world, db_session, day
+):
+    """A day no one means (a rule that looks a day past 9999-12-31 overflowed: a 500), on
+    every form with days: refused on its field, nothing written."""
+    dated = {
+        "schools.add_school_blackout": {"first_on": day, "last_on": day, "reason": "Ujian"},
+        "schools.all_blackouts": {"first_on": day, "last_on": day, "reason": "Ujian"},
+        "closures.add": {"first_on": day, "last_on": day, "name": "Rapat"},
+    }
+    before = kept_rows()
+    for endpoint, data in dated.items():
+        response = client.post(address(app, world, endpoint), data=data)
+        assert response.status_code == 422, endpoint
+        assert "2000" in response.get_data(as_text=True) and "2100" in response.get_data(
+            as_text=True
+        ), endpoint
+    db_session.expire_all()
+    assert kept_rows() == before
+
+
+@pytest.mark.parametrize("team", ["²", "١", "٣", "1²", "⁹"])
+def test_a_team_in_digits_of_another_kind_is_no_team(app, client, coordinator, world, team):
+    """str.isdigit() takes '²' and int() does not: a team chosen must be ASCII digits."""
+    visit = address(app, world, "visits.reassign")
+    assert client.post(visit, data={"reassign-team": team}).status_code < 500
+    bulk = client.post(
+        "/visits",
+        data={"action": "reassign", "team": team, "ids": f"{world['args']['visit_id']}:1"},
+    )
+    assert bulk.status_code < 500

@@ -39,6 +39,7 @@ from outreach.services.visits.moves import (
 from outreach.services.visits.queries import successor_of, visit_history
 from outreach.web.access import require
 from outreach.web.forms import ConfirmForm, attempt
+from outreach.web.params import parse_id
 from outreach.web.visits import bp
 from outreach.web.visits.common import (
     acting_user,
@@ -309,7 +310,7 @@ def reassign(visit_id: int):
         lambda f: reassign_visit(
             db.session,
             visit,
-            team_id=int(f.team.data) if f.team.data.isdigit() else -1,
+            team_id=parse_id(f.team.data) or -1,
             now=utcnow(),
             today=office_today(),
             who=acting_user(),

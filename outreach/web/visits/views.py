@@ -37,7 +37,7 @@ from outreach.web.access import require
 from outreach.web.choices import kecamatan_options, option_tags
 from outreach.web.forms import attempt
 from outreach.web.months import requested_day, requested_month
-from outreach.web.params import arg_choice, arg_flag, arg_id, arg_page
+from outreach.web.params import arg_choice, arg_flag, arg_id, arg_page, parse_id
 from outreach.web.visits import bp
 from outreach.web.visits.common import acting_user, plan_settings
 from outreach.web.visits.forms import BULK_ACTIONS, BulkForm
@@ -143,7 +143,7 @@ def _bulk(form: BulkForm, today: date) -> bool:
     if form.action.data == "move" and form.on.data is None:
         form.on.errors = [*form.on.errors, _("Choose the day to move the visits to.")]
         return False
-    if form.action.data == "reassign" and not (form.team.data or "").isdigit():
+    if form.action.data == "reassign" and parse_id(form.team.data) is None:
         form.team.errors = [*form.team.errors, _("Choose a team.")]
         return False
     if form.action.data == "cancel" and not (form.reason.data or "").strip():
