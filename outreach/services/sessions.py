@@ -1,8 +1,10 @@
 """Login sessions kept on the server: started at a login, found for each request, ended by a
-logout, a password change or reset, or a deactivation, and purged once over."""
+logout, a password change or reset, or a deactivation, and purged once over; who may hold one,
+and why a cookie's session no longer logs in."""
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -15,6 +17,39 @@ from outreach.models import School, SessionEnd, User, UserSession
 # last_seen_at is written at most this often, so that a page view is not also a write.
 SEEN_EVERY = timedelta(minutes=5)
 USER_AGENT_LENGTH = 120
+
+
+class Closed(enum.Enum):
+    """Why an account may not hold a session."""
+
+    ACCOUNT = "account"  # deactivated by an admin
+    SCHOOL = "school"  # a liaison whose school was deactivated
+
+
+class Ended(enum.Enum):
+    """Why the session a cookie names no longer logs in, as the login page tells it."""
+
+    LOGOUT = "logout"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 (a reason, not a password)
+    PASSWORD_RESET = "password_reset"  # noqa: S105
+    ACCOUNT_CLOSED = "account_closed"
+    SCHOOL_CLOSED = "school_closed"
+    REOPENED = "reopened"  # ended by a deactivation, active again since
+    LIFETIME = "lifetime"  # OUTREACH_SESSION_HOURS after the login
+    IDLE = "idle"  # OUTREACH_SESSION_IDLE_MINUTES unused
+
+
+_CLOSED_ENDS = {Closed.ACCOUNT: Ended.ACCOUNT_CLOSED, Closed.SCHOOL: Ended.SCHOOL_CLOSED}
+
+
+def account_closed(user: User) -> Closed | None:
+    """Why ``user`` may not log in now, or None: an account lives while it is active, and a
+    school liaison's while their school is too (a deactivated school's operator is shut out)."""
+    if not user.is_active:
+        return Closed.ACCOUNT
+    if user.school is not None and not user.school.is_active:
+        return Closed.SCHOOL
+    return None
 
 
 def _digest(token: str) -> str:
@@ -65,7 +100,7 @@ def find_session(
         UserSession.ended_at.is_(None),
         UserSession.created_at > now - lifetime,
         User.is_active,
-        # A liaison's account lives as long as their school is active (users.may_log_in).
+        # A liaison's account lives as long as their school is active (account_closed).
         or_(User.school_id.is_(None), User.school.has(School.is_active)),
     ]
     if idle is not None:
@@ -75,6 +110,35 @@ def find_session(
         return None
     row.user.current_session, row.user.current_token = row, token
     return row
+
+
+def why_ended(
+    session: Session,
+    token: str,
+    *,
+    now: datetime,
+    lifetime: timedelta,
+    idle: timedelta | None = None,
+) -> Ended | None:
+    """Why the session with this token is not live (find_session found none): the reason it
+    was ended with, the account's state, or the limit it ran into first. None for a token that
+    never was one, a row purged since, or a session that is live after all."""
+    if not token or len(token) > 200:
+        return None
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+    if row is None:
+        return None
+    if row.ended_at is not None:
+        if row.end_reason is SessionEnd.DEACTIVATED:
+            return _CLOSED_ENDS.get(account_closed(row.user), Ended.REOPENED)
+        return Ended(row.end_reason.value) if row.end_reason is not None else None
+    closed = account_closed(row.user)
+    if closed is not None:
+        return _CLOSED_ENDS[closed]
+    runs_out = row.created_at + lifetime
+    if idle is not None and row.last_seen_at + idle <= min(now, runs_out):
+        return Ended.IDLE
+    return Ended.LIFETIME if runs_out <= now else None
 
 
 def mark_seen(row: UserSession, *, now: datetime) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
@@ -18,7 +20,7 @@ from outreach.domain.values import clean_email
 from outreach.errors import Conflict, DomainError
 from outreach.models import Role, School, SessionEnd, Team, User, UserSession
 from outreach.services.audit import diff, record_event
-from outreach.services.sessions import end_user_sessions
+from outreach.services.sessions import Closed, account_closed, end_user_sessions
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 MIN_PASSWORD_LENGTH = 8
@@ -260,25 +262,47 @@ def may_log_in(user: User) -> bool:
     """An active account — and a school liaison's only while their school is active: a
     deactivated school's operator can no longer log in (services.sessions ends their sessions
     and no longer finds them)."""
-    return user.is_active and (user.school is None or user.school.is_active)
+    return account_closed(user) is None
+
+
+def password_stamp(user: User | None) -> str:
+    """A short mark of the account's current password (a digest of its hash; empty for no
+    account), which changes whenever the password does: the login limits count per password,
+    so that an admin's reset lets a locked-out user in at once with the new one."""
+    if user is None:
+        return ""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Login:
+    """What a login attempt came to: the user let in, or why the right password of an account
+    that may not log in was not enough (``closed``), or neither (a wrong username or password,
+    told apart by nobody)."""
+
+    user: User | None = None
+    closed: Closed | None = None
 
 
 def authenticate(
     session: Session, username: str, password: str, *, now: datetime, remote_addr: str | None = None
-) -> User | None:
-    """The active user with these credentials, or None. Both outcomes are audited."""
+) -> Login:
+    """Check the credentials; both outcomes are audited. Only the right password of a closed
+    account says why it is closed: without the password nobody learns whether an account
+    exists."""
     user = get_user_by_username(session, username)
     if user is None:
         check_password_hash(_dummy_hash(), password or "")
-        ok = False
+        right = False
     else:
-        ok = check_password_hash(user.password_hash, password or "") and may_log_in(user)
-    if ok:
+        right = check_password_hash(user.password_hash, password or "")
+    closed = account_closed(user) if right else None
+    if right and closed is None:
         user.last_login_at = now
         record_event(
             session, now=now, actor=user, action="auth.login", entity=user, remote_addr=remote_addr
         )
-        return user
+        return Login(user=user)
     record_event(
         session,
         now=now,
@@ -287,4 +311,4 @@ def authenticate(
         entity=user,
         remote_addr=remote_addr,
     )
-    return None
+    return Login(closed=closed)

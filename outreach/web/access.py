@@ -41,6 +41,10 @@ def login_guard():
     if current_user.is_authenticated:
         return None
     target = request.full_path.rstrip("?")
-    if target != "/":
+    from outreach.web.auth.notices import tell_why_logged_out
+
+    # Why, when the server knows (the session ran out or was ended, this browser logged out);
+    # else, on any page but home, that a login is needed.
+    if not tell_why_logged_out() and target != "/":
         flash(_("Please log in to open this page."), "info")
     return redirect(url_for("auth.login", next=target))

@@ -58,13 +58,13 @@ def register(app) -> None:
         )
 
     @app.errorhandler(429)
-    def too_many(_error):
+    def too_many(error):
         _audit_refusal(429, "auth.rate_limited")
-        if request.endpoint == "auth.login":
-            from outreach.web.auth.forms import LoginForm
+        from outreach.web.auth.views import rate_limited
 
-            form = LoginForm()
-            return render_template("auth/login.html", form=form, rate_limited=True), 429
+        own = rate_limited(error)  # the login and change-password forms, with the wait
+        if own is not None:
+            return own
         return page(
             429,
             _("Too many requests"),

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from outreach.errors import Conflict, DomainError
 from outreach.models import AuditEvent, Role, UserSession, utcnow
-from outreach.services.sessions import find_session, start_session
-from outreach.services.users import authenticate, create_user, set_password
+from outreach.services.sessions import Closed, find_session, start_session
+from outreach.services.users import Login, authenticate, create_user, set_password
 from tests.conftest import PASSWORD, change
 
 
@@ -101,14 +101,17 @@ def test_deactivating_or_resetting_the_password_ends_open_sessions(db_session, m
 
 def test_authenticate_checks_password_and_active_flag_and_audits_both(db_session, make_user):
     user = make_user(Role.COORDINATOR, username="koor")
-    assert authenticate(db_session, "KOOR", PASSWORD, now=utcnow()) == user
-    assert authenticate(db_session, "koor", "salah", now=utcnow()) is None
-    assert authenticate(db_session, "tidak-ada", PASSWORD, now=utcnow()) is None
+    assert authenticate(db_session, "KOOR", PASSWORD, now=utcnow()) == Login(user=user)
+    assert authenticate(db_session, "koor", "salah", now=utcnow()) == Login()
+    assert authenticate(db_session, "tidak-ada", PASSWORD, now=utcnow()) == Login()
     user.is_active = False
-    assert authenticate(db_session, "koor", PASSWORD, now=utcnow()) is None
+    # The right password of a closed account says why; a wrong one says no more than ever.
+    assert authenticate(db_session, "koor", PASSWORD, now=utcnow()) == Login(closed=Closed.ACCOUNT)
+    assert authenticate(db_session, "koor", "salah", now=utcnow()) == Login()
     actions = list(db_session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
-    assert actions[-4:] == [
+    assert actions[-5:] == [
         "auth.login",
+        "auth.login_failed",
         "auth.login_failed",
         "auth.login_failed",
         "auth.login_failed",

@@ -70,6 +70,65 @@ def test_a_wrong_password_gets_one_generic_message(client, make_user):
         assert "Nama pengguna atau kata sandi salah." in response.get_data(as_text=True)
 
 
+def words(response) -> str:
+    import re
+    from html import unescape
+
+    page = response.get_data(as_text=True)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def test_a_deactivated_accounts_right_password_is_told_why_and_opens_nothing(
+    client, db_session, make_user
+):
+    user = make_user(Role.OFFICER)
+    change(db_session, db_session.get(User, user.id), is_active=False)
+    db_session.commit()
+    for _ in range(6):  # the right password is no guess: it never runs into the lock-out
+        response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+        assert response.status_code == 200
+        page = words(response)
+        assert "Akun Anda dinonaktifkan: hubungi admin Dukcapil." in page
+        assert "kata sandi salah" not in page
+    assert client.get("/").status_code == 302  # no session was started
+    db_session.rollback()
+    actions = db_session.scalars(
+        select(AuditEvent.action).where(AuditEvent.entity_id == str(user.id))
+    ).all()
+    assert actions.count("auth.login_failed") == 6 and "auth.login" not in actions
+
+
+def test_without_the_password_no_account_can_be_told_from_another(
+    client, db_session, make_user, make_school
+):
+    """A wrong password reads the same for an active account, a deactivated one, a closed
+    school's liaison and a name nobody has: nothing says which exist or are closed."""
+    from outreach.models import utcnow
+    from outreach.services.schools.registry import set_school_active
+
+    active, closed = make_user(), make_user()
+    school = make_school()
+    liaison = make_user(Role.LIAISON, school=school)
+    change(db_session, db_session.get(User, closed.id), is_active=False)
+    set_school_active(db_session, school, False, now=utcnow(), actor="test", version=None)
+    db_session.commit()
+    pages = {
+        name: words(client.post("/login", data={"username": name, "password": "salah-123"}))
+        for name in (active.username, closed.username, liaison.username, "tidak-ada-orangnya")
+    }
+    assert len(set(pages.values())) == 1, pages
+    assert "Nama pengguna atau kata sandi salah." in next(iter(pages.values()))
+
+
+def test_the_login_page_tells_school_operators_both_ways_in(client):
+    page = words(client.get("/login"))
+    assert "tidak memerlukan akun" not in page  # liaison accounts exist
+    assert (
+        "Operator sekolah dapat membuka tautan yang diterima lewat WhatsApp tanpa masuk, atau "
+        "masuk dengan akun yang diberikan kantor Dukcapil." in page
+    )
+
+
 def test_empty_fields_are_named(client):
     page = client.post("/login", data={}).get_data(as_text=True)
     assert "Isi nama pengguna Anda." in page and "Isi kata sandi Anda." in page
@@ -384,3 +443,32 @@ def test_a_redirect_target_with_a_line_break_or_a_control_character_is_not_follo
     assert safe_next("/visits?month=2026-12") == "/visits?month=2026-12"
     response = client.post("/language", data={"locale": "en", "next": "/\r\nX: y"})
     assert response.status_code in (302, 303) and "X" not in response.headers
+
+
+def test_a_too_short_new_password_is_said_once(client, make_user, login):
+    login(make_user())
+    short = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "password": "pendek", "confirm": "pendek"},
+    )
+    assert words(short).count("Minimal 8 karakter.") == 1  # the error, not the hint too
+    # With another error on the field, or none, the hint is there.
+    empty = words(client.post("/account/password", data={"current_password": PASSWORD}))
+    assert "Buat kata sandi." in empty and "Minimal 8 karakter." in empty
+    assert "Minimal 8 karakter." in words(client.get("/account/password"))
+
+
+def test_save_and_cancel_are_buttons_of_one_size(client, make_user, login):
+    """Side by side in equal columns, each filling its own (app.css centres a link's text as
+    a button's)."""
+    import re
+
+    login(make_user())
+    page = client.get("/account/password").get_data(as_text=True)
+    save = re.search(r'<div class="([^"]*)"><button type="submit" class="([^"]*)">', page)
+    cancel = re.search(r'<div class="([^"]*)"><a class="([^"]*)" href="/">', page)
+    assert save and cancel
+    assert save.group(1) == cancel.group(1)  # the same column
+    sizes = {"btn-primary", "btn-outline-secondary"}
+    assert set(save.group(2).split()) - sizes == set(cancel.group(2).split()) - sizes
+    assert "w-100" in save.group(2).split()

@@ -1,7 +1,7 @@
 """Decided edge cases: what a cancelled visit's link tells the school (its own decline with its
 words; the office's cancellation without the office's reason), a deactivated school's liaison
-can no longer log in and their open sessions end, and a liaison cannot ask for a day outside the
-visit's month (years away, gone by)."""
+can no longer log in and their open sessions end (told why, after the right password only), and
+a liaison cannot ask for a day outside the visit's month (years away, gone by)."""
 
 from __future__ import annotations
 
@@ -107,8 +107,22 @@ def test_a_deactivated_schools_liaison_cannot_log_in_and_is_logged_out(
     db_session.commit()
     response = client.get("/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+    told = text_of(client.get(response.headers["Location"]))
+    assert "Sekolah Anda tidak lagi aktif di aplikasi ini, jadi Anda dikeluarkan." in told
+    # The right password is told plainly why it is not enough (not "wrong password", which
+    # sends them retrying into the lock-out); no session starts.
     again = client.post("/login", data={"username": liaison.username, "password": PASSWORD})
-    assert again.status_code == 200 and "Nama pengguna atau kata sandi salah" in text_of(again)
+    page = text_of(again)
+    assert again.status_code == 200
+    assert (
+        "Sekolah Anda tidak lagi aktif di aplikasi ini, jadi akunnya tidak dapat masuk. "
+        "Hubungi kantor Dukcapil." in page
+    )
+    assert "kata sandi salah" not in page
+    assert client.get("/").status_code == 302
+    # A wrong password says only what it says for anyone.
+    wrong = text_of(client.post("/login", data={"username": liaison.username, "password": "x"}))
+    assert "Nama pengguna atau kata sandi salah" in wrong and "Sekolah Anda" not in wrong
     # reactivated, the school's liaison logs in again — but the old session stays ended
     set_school_active(db_session, school, True, now=utcnow(), actor="test", version=None)
     db_session.commit()

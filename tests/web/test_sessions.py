@@ -324,3 +324,211 @@ def test_a_pick_from_before_this_release_is_not_saved(app, db_session, make_user
     log_in(browser, user)
     db_session.rollback()
     assert db_session.get(User, user.id).locale == "id"
+
+
+# --- the login page says why the session ended --------------------------------------------
+
+
+def said(response) -> str:
+    """The words of a page, without its markup."""
+    import re
+    from html import unescape
+
+    page = response.get_data(as_text=True)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+ASK_TO_LOG_IN = "Silakan masuk untuk membuka halaman ini."
+
+
+def _idle(db_session, user, admin):
+    db_session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id)
+        .values(last_seen_at=utcnow() - timedelta(minutes=61))
+    )
+
+
+def _too_long(db_session, user, admin):
+    now = utcnow()
+    db_session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id)
+        .values(created_at=now - timedelta(hours=12, minutes=1), last_seen_at=now)
+    )
+
+
+def _reset(db_session, user, admin):
+    set_password(db_session, db_session.get(User, user.id), "baru-12345", now=utcnow(), actor=admin)
+
+
+def _deactivated(db_session, user, admin):
+    change(db_session, db_session.get(User, user.id), actor=admin, is_active=False)
+
+
+def _deactivated_for_a_while(db_session, user, admin):
+    _deactivated(db_session, user, admin)
+    db_session.flush()
+    change(db_session, db_session.get(User, user.id), actor=admin, is_active=True)
+
+
+@pytest.mark.parametrize(
+    ("end", "why"),
+    [
+        (_idle, "Anda dikeluarkan otomatis setelah 60 menit tanpa aktivitas. Silakan masuk lagi."),
+        (_too_long, "karena sekali masuk berlaku paling lama 12 jam. Silakan masuk lagi."),
+        (_reset, "Admin Dukcapil mengatur kata sandi baru untuk akun Anda, jadi Anda dikeluarkan."),
+        (_deactivated, "Akun Anda dinonaktifkan, jadi Anda dikeluarkan. Hubungi admin Dukcapil."),
+        (_deactivated_for_a_while, "Akun Anda sempat dinonaktifkan, jadi Anda dikeluarkan."),
+    ],
+    ids=["idle", "lifetime", "password_reset", "deactivated", "deactivated_for_a_while"],
+)
+def test_the_login_page_says_once_why_the_session_ended(app, db_session, make_user, end, why):
+    user, admin = make_user(Role.COORDINATOR), make_user(Role.ADMIN)
+    phone = device(app)
+    log_in(phone, user)
+    end(db_session, user, admin)
+    db_session.commit()
+    page = said(phone.get("/visits", follow_redirects=True))
+    assert why in page
+    assert ASK_TO_LOG_IN not in page  # the reason instead of the bare request
+    assert "OUTREACH" not in page and "detik" not in page  # no setting names, no seconds
+    # Once: the next page asked for says only that a login is needed.
+    again = said(phone.get("/visits", follow_redirects=True))
+    assert why not in again and ASK_TO_LOG_IN in again
+
+
+def test_a_password_changed_elsewhere_is_the_reason_on_the_other_device(app, make_user):
+    user = make_user(Role.OFFICER)
+    phone, desk = device(app), device(app, ELSEWHERE)
+    log_in(phone, user), log_in(desk, user)
+    change_password(phone, PASSWORD)
+    page = said(desk.get("/", follow_redirects=True))
+    assert "Kata sandi Anda diganti di perangkat lain, jadi Anda dikeluarkan di sini." in page
+
+
+def test_the_reason_is_told_on_the_login_page_opened_directly(app, db_session, make_user):
+    user = make_user()
+    phone = device(app)
+    log_in(phone, user)
+    _idle(db_session, user, None)
+    db_session.commit()
+    assert "60 menit tanpa aktivitas" in said(phone.get("/login"))
+    assert "60 menit tanpa aktivitas" not in said(phone.get("/login"))
+
+
+def test_a_logout_is_the_reason_for_another_tab_and_for_a_cookie_kept_from_before(app, make_user):
+    user = make_user()
+    phone = device(app)
+    log_in(phone, user)
+    kept = copy_of_cookie(app, phone)  # the cookie as it was before the logout
+    logged_out = said(phone.post("/logout", follow_redirects=True))
+    assert "Anda sudah keluar." in logged_out
+    assert "di peramban ini" not in logged_out  # told once, and not twice on this page
+    # Another tab of the same browser opens a page later.
+    later = said(phone.get("/visits", follow_redirects=True))
+    assert "Anda sudah keluar di peramban ini. Silakan masuk lagi." in later
+    assert ASK_TO_LOG_IN not in later
+    assert ASK_TO_LOG_IN in said(phone.get("/visits", follow_redirects=True))
+    # The cookie of that session, sent again, is told the same.
+    assert "Anda sudah keluar di peramban ini." in said(kept.get("/visits", follow_redirects=True))
+
+
+def test_a_dead_sessions_cookie_is_not_looked_up_again(app, db_session, make_user):
+    """Told once because the dead token leaves the cookie: the next request names no session."""
+    user = make_user()
+    phone = device(app)
+    log_in(phone, user)
+    _idle(db_session, user, None)
+    db_session.commit()
+    phone.get("/")
+    with phone.session_transaction() as session:
+        assert "_user_id" not in session
+    assert log_in(phone, user).status_code == 302 and logged_in(phone)
+
+
+# --- the lock-out says how long, and what else to do ---------------------------------------
+
+
+def test_a_locked_login_says_how_long_and_that_the_admin_can_reset(app, make_user):
+    user = make_user()
+    phone = device(app)
+    for _ in range(5):
+        log_in(phone, user, "salah")
+    response = log_in(phone, user, "salah")
+    assert response.status_code == 429
+    page = said(response)
+    assert (
+        "Terlalu banyak percobaan masuk yang gagal. Demi keamanan, tunggu 15 menit sebelum "
+        "mencoba lagi, atau minta admin Dukcapil mengatur ulang kata sandi Anda." in page
+    )
+    assert "beberapa menit" not in page and "detik" not in page
+
+
+def test_the_admins_reset_lets_a_locked_out_user_in_at_once(app, db_session, make_user):
+    """What the lock-out page offers works: the new password opens at once, from the same
+    address, while the old one stays held back for the stranger who guessed it."""
+    user, admin = make_user(Role.OFFICER), make_user(Role.ADMIN)
+    phone = device(app)
+    for _ in range(5):
+        log_in(phone, user, "lupa-lupa")
+    assert log_in(phone, user).status_code == 429
+    _reset(db_session, user, admin)
+    db_session.commit()
+    assert log_in(phone, user, "baru-12345").status_code == 302 and logged_in(phone)
+
+
+def test_an_address_trying_many_accounts_is_told_to_wait_not_to_reset(app, make_user):
+    users = [make_user() for _ in range(8)]
+    stranger = device(app, STRANGER)
+    for n in range(30):
+        log_in(stranger, users[n % 8], "tebak")
+    response = log_in(stranger, users[0], "tebak")
+    assert response.status_code == 429
+    page = said(response)
+    assert "dari jaringan ini. Demi keamanan, tunggu 15 menit sebelum mencoba lagi." in page
+    assert "mengatur ulang" not in page  # a reset would not lift an address's limit
+
+
+class TestTheWaitIsTheLimitsOwn:
+    @pytest.fixture
+    def app_config(self):
+        return {
+            "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS": "2 per 90 seconds",
+            "LOGIN_LIMIT_PER_ACCOUNT": "100 per hour",
+            "PASSWORD_CHANGE_LIMIT": "1 per 7 minutes",
+        }
+
+    def test_the_wait_is_rounded_up_to_whole_minutes(self, app, make_user):
+        user = make_user()
+        phone = device(app)
+        log_in(phone, user, "salah"), log_in(phone, user, "salah")
+        page = said(log_in(phone, user, "salah"))
+        assert "tunggu 2 menit sebelum mencoba lagi" in page and "detik" not in page
+
+    def test_the_change_password_form_says_its_own_wait(self, app, make_user):
+        user = make_user()
+        phone = device(app)
+        log_in(phone, user)
+        change_password(phone, "salah")
+        assert "tunggu 7 menit" in said(change_password(phone, "salah"))
+
+
+def test_a_held_back_password_change_shows_the_form_again_with_the_wait(app, make_user):
+    user = make_user(Role.OFFICER)
+    phone = device(app)
+    log_in(phone, user)
+    for n in range(5):
+        change_password(phone, f"tebakan-{n}")
+    response = change_password(phone, f"tebakan-{5}")
+    assert response.status_code == 429
+    html = response.get_data(as_text=True)
+    for name in ("current_password", "password", "confirm"):
+        assert f'name="{name}"' in html  # the form itself, not the generic error page
+    page = said(response)
+    assert "Ganti kata sandi" in page
+    assert (
+        "Demi keamanan, tunggu 15 menit sebelum mencoba lagi, atau minta admin Dukcapil "
+        "mengatur ulang kata sandi Anda." in page
+    )
+    assert "Terlalu banyak permintaan dalam waktu singkat" not in page

@@ -31,15 +31,26 @@ from outreach.services.sessions import (
     mark_seen,
     purge_sessions,
     start_session,
+    why_ended,
 )
 from outreach.services.users import (
     authenticate,
     change_own_password,
+    get_user_by_username,
     normalise_username,
     password_change_failed,
+    password_stamp,
 )
 from outreach.web.access import public
 from outreach.web.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, LogoutForm
+from outreach.web.auth.notices import (
+    LOGGED_OUT,
+    SESSION_ENDED,
+    closed_message,
+    login_limited_message,
+    password_change_limited_message,
+    tell_why_logged_out,
+)
 from outreach.web.forms import attempt
 
 bp = Blueprint("auth", __name__)
@@ -65,16 +76,23 @@ def init_login(app, login_manager) -> None:
 
     @login_manager.user_loader
     def load_user(token: str) -> User | None:
-        """The user of a live server-side session with this token (see services.sessions)."""
+        """The user of a live server-side session with this token (see services.sessions).
+        A dead one's token leaves the cookie, and why it died is kept there for the login page
+        (notices.tell_why_logged_out; not said here: the language is the user's, who is being
+        looked up)."""
         idle, now = current_app.config["SESSION_IDLE_MINUTES"], utcnow()
-        row = find_session(
-            db.session,
-            token,
-            now=now,
-            lifetime=current_app.permanent_session_lifetime,
-            idle=timedelta(minutes=idle) if idle else None,
-        )
+        limits = {
+            "now": now,
+            "lifetime": current_app.permanent_session_lifetime,
+            "idle": timedelta(minutes=idle) if idle else None,
+        }
+        row = find_session(db.session, token, **limits)
         if row is None:
+            ended = why_ended(db.session, token, **limits)
+            session.pop("_user_id", None)
+            session.pop("_fresh", None)
+            if ended is not None:
+                session[SESSION_ENDED] = ended.value
             return None
         if mark_seen(row, now=now):
             # Saved at once, since a page that only reads commits nothing; the loader runs
@@ -96,8 +114,14 @@ def safe_next(target: str | None) -> str | None:
 
 
 def _account() -> str:
-    # Never empty (the limiter would skip a limit with an empty key, and say so in the log).
-    return "account:" + normalise_username(request.form.get("username", ""))[:64]
+    """The login limits' key for the account tried, and its current password (users.
+    password_stamp): an admin's reset lifts a lock-out, as the 429 page says. Never empty (the
+    limiter would skip a limit with an empty key, and say so in the log)."""
+    if "login_limit_key" not in g:
+        username = normalise_username(request.form.get("username", ""))[:64]
+        stamp = password_stamp(get_user_by_username(db.session, username))
+        g.login_limit_key = f"account:{username}:{stamp}"
+    return g.login_limit_key
 
 
 def _login_failed(_response) -> bool:
@@ -129,18 +153,21 @@ def login():
     """The login form; on success, the page asked for (or home)."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
+    tell_why_logged_out(logout_too=False)
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next"))
+    closed = None
     if form.validate_on_submit():
         now = utcnow()
-        user = authenticate(
+        outcome = authenticate(
             db.session,
             form.username.data,
             form.password.data,
             now=now,
             remote_addr=request.remote_addr,
         )
+        user = outcome.user
         if user is not None:
             picked = session.get("locale")
             if picked in SUPPORTED_LOCALES and _picked_lately(session.get(LOCALE_CHOSEN), now):
@@ -161,10 +188,28 @@ def login():
             login_user(user)
             session.permanent = True
             return redirect(safe_next(form.next.data) or url_for("main.home"))
-        g.login_failed = True
-        # One message whatever was wrong, so that usernames cannot be probed.
-        form.password.errors.append(_("Wrong username or password."))
-    return render_template("auth/login.html", form=form), 200
+        if outcome.closed is not None:
+            # The right password: said plainly, so that the owner does not retry into the
+            # lock-out. Not a guess, so not counted against the limits.
+            closed = closed_message(outcome.closed)
+        else:
+            g.login_failed = True
+            # One message whatever was wrong, so that usernames cannot be probed.
+            form.password.errors.append(_("Wrong username or password."))
+    return render_template("auth/login.html", form=form, closed=closed), 200
+
+
+def rate_limited(error):
+    """The page of a login or password change held back by its limit (429): the form again,
+    saying how long to wait and what else to do. None for other pages."""
+    if request.endpoint == "auth.login":
+        message = login_limited_message(error)
+        return render_template("auth/login.html", form=LoginForm(), rate_limited=message), 429
+    if request.endpoint == "auth.change_password" and current_user.is_authenticated:
+        message = password_change_limited_message(error)
+        form = ChangePasswordForm()
+        return render_template("auth/change_password.html", form=form, rate_limited=message), 429
+    return None
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -179,6 +224,7 @@ def logout():
         logout_user()
         session.clear()
         session["locale"] = locale
+        session[LOGGED_OUT] = True  # told on a page another tab opens later (notices)
         flash(_("You have logged out."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/logout.html", form=form)
@@ -199,10 +245,17 @@ def language():
     return redirect(safe_next(form.next.data) or url_for("main.home"))
 
 
+def _password_change_key() -> str:
+    # Per account and its password, as the login's: an admin's reset lifts it.
+    if not current_user.is_authenticated:
+        return "user:None"
+    return f"user:{current_user.id}:{password_stamp(current_user)}"
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["PASSWORD_CHANGE_LIMIT"],
-    key_func=lambda: f"user:{getattr(current_user, 'id', None)}",
+    key_func=_password_change_key,
     methods=["POST"],
     deduct_when=lambda _response: bool(g.get("password_guess_failed")),
     scope="password-change",
