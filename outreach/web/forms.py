@@ -137,17 +137,23 @@ class VersionForm(Form):
 class DateInput(DateField):
     """An HTML date input whose parse error speaks the user's language, and whose day lies in
     the years the app plans and shows (web.params.YEARS): 0001-01-01 or 9999-12-31 is no day
-    anyone means, and a rule that looks a day past it would overflow."""
+    anyone means, and a rule that looks a day past it would overflow. A day of the past that
+    is no day of the plans (a birth date) starts at ``first_year`` instead."""
+
+    def __init__(self, label=None, validators=None, *, first_year: int = YEARS[0], **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.first_year = first_year
 
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(_("Enter a date such as 17-08-2026.")) from None
-        if self.data is not None and not FIRST_DAY <= self.data <= LAST_DAY:
+        first = FIRST_DAY.replace(year=self.first_year)
+        if self.data is not None and not first <= self.data <= LAST_DAY:
             self.data = None
             raise ValueError(
-                _("Enter a date from %(first)d to %(last)d.", first=YEARS[0], last=YEARS[1])
+                _("Enter a date from %(first)d to %(last)d.", first=self.first_year, last=YEARS[1])
             )
 
 

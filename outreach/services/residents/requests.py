@@ -32,6 +32,7 @@ from outreach.services.versions import expect_version
 ELDERLY_FROM = 60  # years: lansia
 RECORDING_FROM = 16  # years: e-KTP recording may start
 ELDERLY = (ResidentCategory.LANSIA, ResidentCategory.BOTH)
+EARLIEST_BIRTH_YEAR = 1890  # an earlier one is a typing mistake
 
 
 @dataclass
@@ -94,7 +95,7 @@ def complete_values(values: ResidentValues, *, today: date) -> ResidentValues:
     values.sex = values.sex or Sex(info.sex)
     if values.birth_on > today:
         raise DomainError(_l("The birth date cannot be in the future."), field="birth_on")
-    if values.birth_on.year < 1890:
+    if values.birth_on.year < EARLIEST_BIRTH_YEAR:
         raise DomainError(_l("Check the birth year."), field="birth_on")
     values.requested_on = values.requested_on or today
     if values.requested_on > today:

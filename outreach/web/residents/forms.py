@@ -18,6 +18,7 @@ from outreach.labels import (
     SEX_LABELS,
 )
 from outreach.models import DisabilityKind, RequestChannel, ResidentCategory, Sex
+from outreach.services.residents.requests import EARLIEST_BIRTH_YEAR
 from outreach.services.residents.status import MANUAL_STATUSES
 from outreach.web.choices import enum_choices
 from outreach.web.forms import (
@@ -60,7 +61,7 @@ class ResidentForm(VersionForm):
         validators=[DataRequired(_l("Enter the resident's name.")), TextLength(max=120)],
         render_kw={"autocomplete": "off"},
     )
-    birth_on = DateInput(_l("Birth date"), validators=[Optional()])
+    birth_on = DateInput(_l("Birth date"), validators=[Optional()], first_year=EARLIEST_BIRTH_YEAR)
     sex = SelectField(_l("Sex"), validators=[Optional()])
     category = SelectField(_l("Category"), validators=[Optional()])
     disability = disability_field()
