@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -48,7 +49,8 @@ def list_teams(session: Session, *, active_only: bool = False) -> list[Team]:
 
 
 def _checked(session: Session, values: TeamValues, team: Team | None) -> list[Kecamatan]:
-    name = clean_line(values.name)
+    stored = as_stored(values)
+    name = stored.name
     if not name:
         raise DomainError(_l("Enter the team's name."), field="name")
     if len(name) > 100:
@@ -67,13 +69,32 @@ def _checked(session: Session, values: TeamValues, team: Team | None) -> list[Ke
             )
     if (values.start_lat is None) != (values.start_lng is None):
         raise DomainError(_l("Give both latitude and longitude."), field="start")
+    values.kecamatan_codes = stored.kecamatan_codes
     kecamatan = []
-    for code in dict.fromkeys(values.kecamatan_codes):
-        found = session.get(Kecamatan, code.strip())
+    for code in values.kecamatan_codes:
+        found = session.get(Kecamatan, code)
         if found is None:
             raise NotFound(_l("Unknown kecamatan code %(code)s.", code=code), field="kecamatan")
         kecamatan.append(found)
     return kecamatan
+
+
+def as_stored(values: TeamValues) -> TeamValues:
+    """``values`` as a team stores them: the name one clean line, the kecamatan a set
+    (:func:`kecamatan_set`), no phone as none."""
+    return dataclasses.replace(
+        values,
+        name=clean_line(values.name),
+        kecamatan_codes=kecamatan_set(values.kecamatan_codes),
+        phone=values.phone or None,
+    )
+
+
+def kecamatan_set(codes: Sequence[str]) -> tuple[str, ...]:
+    """The kecamatan a team covers are a set: each once, in code order — the order the team's
+    list is loaded in (models.Team.kecamatan), so that the same set is always the same list
+    and ticking them in another order changes nothing."""
+    return tuple(sorted({code.strip() for code in codes}))
 
 
 def _snapshot(team: Team) -> dict:
@@ -81,7 +102,7 @@ def _snapshot(team: Team) -> dict:
         "name": team.name,
         "school_visits_per_day": team.school_visits_per_day,
         "home_visits_per_day": team.home_visits_per_day,
-        "kecamatan": [k.code for k in team.kecamatan],
+        "kecamatan": list(kecamatan_set([k.code for k in team.kecamatan])),
         "start": f"{team.start_lat}, {team.start_lng}" if team.start_lat is not None else None,
         "phone": team.phone,
         "is_active": team.is_active,

@@ -9,15 +9,17 @@ the version alone, so that no open page goes stale for it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from outreach.errors import Conflict
+from outreach.models import AuditEvent
 
 
 class Stale(Conflict):
@@ -79,3 +81,39 @@ def bump(model: type) -> dict[str, Any]:
     """The values a Core UPDATE of ``model`` rows adds so that open pages notice (the version
     raised), for the few writes that go around the ORM."""
     return {"version": model.version + 1}
+
+
+# What the audit log records of a record without changing it (its version stays): no change a
+# stale page could have missed.
+NOT_CHANGES = (
+    "resident.find_nik",
+    "resident.view_nik",
+    "school.feed_renew",
+    "school.feed_revoke",
+    "team.feed_renew",
+    "team.feed_revoke",
+)
+# An event is written in the request of the change it records, with the same ``now``.
+_SAME_CHANGE = timedelta(seconds=5)
+
+
+def last_change(session: Session, record: Any) -> AuditEvent | None:
+    """The audit event of the newest change to ``record`` (who changed it, when), for a page
+    refused as stale; None when it is not known — no event, or the record was updated after
+    its newest one by a write with no event of its own (the home planner marks requests
+    scheduled in bulk, audited on its plan run)."""
+    event = session.scalar(
+        select(AuditEvent)
+        .where(
+            AuditEvent.entity_type == type(record).__name__,
+            AuditEvent.entity_id == str(record.id),
+            AuditEvent.action.not_in(NOT_CHANGES),
+        )
+        .options(joinedload(AuditEvent.user))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    )
+    updated_at = getattr(record, "updated_at", None)
+    if event is None or (updated_at is not None and updated_at > event.at + _SAME_CHANGE):
+        return None
+    return event

@@ -7,8 +7,10 @@ WTForms ships no Indonesian catalogue, so the few messages its fields can raise 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask import flash, render_template
@@ -35,7 +37,9 @@ from outreach.domain.problems import N_
 from outreach.domain.text import clean_line, clean_text, has_nul
 from outreach.errors import DomainError
 from outreach.extensions import db
-from outreach.models import DisabilityKind
+from outreach.i18n import long_date, office_time
+from outreach.labels import SYSTEM_ACTOR_LABELS, event_actor
+from outreach.models import DisabilityKind, Kecamatan
 from outreach.services import versions
 from outreach.services.versions import Stale
 from outreach.web.params import FIRST_DAY, LAST_DAY, YEARS
@@ -132,6 +136,32 @@ class VersionForm(Form):
     @property
     def seen_version(self) -> int:
         return versions.seen_version(self.version.data)
+
+
+class EditForm(VersionForm):
+    """A form that edits a versioned record's fields (a school, a request, a team): it also
+    carries a fingerprint of what each field showed (:meth:`seal`), so that a save refused as
+    stale lists only what the user typed — not a field the other person changed meanwhile."""
+
+    shown = HiddenField()
+
+    def seal(self):
+        """Note what each field shows now (the form filled from the record); returns the form."""
+        self.shown.data = ",".join(
+            f"{name}:{_fingerprint(field)}"
+            for name, field in self._fields.items()
+            if _echoed(field)
+        )
+        return self
+
+    def shown_before(self) -> dict[str, str] | None:
+        """The fingerprints the page was made with, by field; None when they cannot be read
+        (an old page, a tampered one): then every field counts as typed."""
+        text = self.shown.data or ""
+        if not text or len(text) > 4000 or not text.isascii():
+            return None
+        pairs = [part.partition(":") for part in text.split(",")]
+        return {name: value for name, _colon, value in pairs if name and value}
 
 
 class DateInput(DateField):
@@ -282,33 +312,91 @@ def attempt(form, call: Callable[[], Any], default_field: str | None) -> Attempt
 NOT_ECHOED = frozenset({"nik", "csrf_token", "version"})
 
 
-def show_current(template: str, posted, current, **context):
-    """The page after a stale refusal (409): the form ``current``, filled from the record as
-    it is now (with its version), and beside it what was typed (``posted``) and not saved."""
-    unsaved = unsaved_entries(posted, current)
-    return render_template(template, form=current, unsaved=unsaved, **context), 409
+@dataclass(frozen=True)
+class Unsaved:
+    """After a stale refusal: who changed the record and when (``changed_by``, "" when the
+    audit log does not say), and what the user typed that the record as it is now does not
+    hold (``entries``, as (label, value) in the form's order)."""
+
+    changed_by: str
+    entries: list[tuple[str, str]]
 
 
-def unsaved_entries(posted, current) -> list[tuple[str, str]]:
-    """After a stale refusal: what the user typed (``posted``) that the record as it is now
-    (``current``, the same form filled from it) does not hold, as (label, value) — shown beside
-    the current state so nothing typed is lost. Hidden fields and the NIK are never shown."""
-    entries = []
-    for name, field in posted._fields.items():
-        if name in NOT_ECHOED or field.type in ("HiddenField", "CSRFTokenField", "PasswordField"):
+def show_current(
+    template: str, posted: EditForm, record, *, typed, current, withheld=(), **context
+):
+    """The page after a stale refusal (409): the form ``current``, filled from ``record`` as it
+    is now (with its version), and beside it who changed the record and what was typed
+    (``posted``) that it does not hold. ``typed`` is the same form filled the same way as
+    ``current`` from what was typed, as the service would store it, so that a value typed in
+    another shape than the stored one (a phone, coordinates, a set ticked in another order) is
+    no difference, and each value reads as the form shows it. ``withheld``: fields never shown
+    (the NIK), named as typed."""
+    entries = unsaved_entries(typed, current, withheld=withheld, before=posted.shown_before())
+    unsaved = Unsaved(changed_by(record), entries)
+    return render_template(template, form=current.seal(), unsaved=unsaved, **context), 409
+
+
+def changed_by(record) -> str:
+    """ "Changed by Budi Santoso, Wednesday, 2 December 2026 at 10.32 WIB": the newest change
+    to ``record`` in the audit log, its actor as people read them (never a username); "" when
+    the log does not know it."""
+    event = versions.last_change(db.session, record)
+    if event is None:
+        return ""
+    day, time = long_date(event.at), office_time(event.at)
+    if event.user is not None or event.actor in SYSTEM_ACTOR_LABELS:
+        return _(
+            "Changed by %(who)s, %(day)s at %(time)s", who=event_actor(event), day=day, time=time
+        )
+    return _("Changed on %(day)s at %(time)s", day=day, time=time)
+
+
+def unsaved_entries(typed, current, *, withheld=(), before=None) -> list[tuple[str, str]]:
+    """What the user typed (``typed``) that the record as it is now (``current``, the same form
+    filled from it) does not hold, as (label, value) — shown beside the current state so that
+    nothing typed is lost. A field still as the page showed it (``before``: its fingerprints,
+    :meth:`EditForm.seal`) was not typed in. Hidden fields are never shown, nor the NIK: a field
+    of ``withheld`` is only named as typed."""
+    entries = [
+        (str(current[name].label.text), _("typed (not shown) — type it again")) for name in withheld
+    ]
+    for name, field in current._fields.items():
+        if name in withheld or not _echoed(field):
             continue
-        mine, theirs = _shown(field), _shown(current[name])
-        if mine != theirs:
-            entries.append((str(field.label.text), mine or "—"))
+        mine = typed[name]
+        if before is not None and before.get(name) == _fingerprint(mine):
+            continue  # as the page showed it: the other person's change stands
+        if _shown(mine) != _shown(field):
+            entries.append((str(field.label.text), _shown(mine) or "—"))
     return entries
 
 
+def _echoed(field) -> bool:
+    return field.name not in NOT_ECHOED and field.type not in (
+        "HiddenField",
+        "CSRFTokenField",
+        "PasswordField",
+    )
+
+
+def _fingerprint(field) -> str:
+    """A short digest of what a field shows: enough to tell whether it was typed in."""
+    return hashlib.sha256(_shown(field).encode()).hexdigest()[:12]
+
+
 def _shown(field) -> str:
-    """A field's value as its page shows it: the label of a chosen option, yes/no, or text."""
+    """A field's value as its page shows it: the label of a chosen option (a set of them in
+    the order of their values), yes or no, a date in words, a kecamatan by name, or text."""
     if field.type == "BooleanField":
-        return _("yes") if field.data else _("no")
+        return _("Yes") if field.data else _("No")
+    if isinstance(field, DateField):
+        return long_date(field.data) if isinstance(field.data, date) else ""
+    if getattr(field, "code_input", False):
+        found = db.session.get(Kecamatan, field.data) if field.data else None
+        return found.name if found is not None else str(field.data or "")
     choices = getattr(field, "choices", None)
-    if choices and not getattr(field, "code_input", False):
+    if choices:
         chosen = field.data if isinstance(field.data, list | tuple) else [field.data]
         chosen = {str(value) for value in chosen if value not in (None, "")}
         labels = dict(_pairs(choices))

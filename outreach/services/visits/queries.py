@@ -151,6 +151,45 @@ def list_visits(
     )
 
 
+# Why a visit is not in a filtered list (:func:`unlisted`).
+UNLISTED_STATUS, UNLISTED_DAY, UNLISTED_TEAM, UNLISTED_FILTERS = "status", "day", "team", "filters"
+
+
+def unlisted(
+    session: Session, filters: VisitFilters, visits: list[Visit], *, today: date
+) -> dict[int, str]:
+    """Of ``visits``, those the list with ``filters`` no longer holds, each with why: its
+    status is not the list's (UNLISTED_STATUS), its day is outside the list's month or day
+    (UNLISTED_DAY), another team has it (UNLISTED_TEAM), or another of the filters leaves it
+    out (UNLISTED_FILTERS). By visit id."""
+    if not visits:
+        return {}
+    listed = set(
+        session.scalars(
+            _filtered(filters, today)
+            .with_only_columns(Visit.id)
+            .where(Visit.id.in_([visit.id for visit in visits]))
+            .order_by(None)
+        )
+    )
+    return {visit.id: _why_unlisted(visit, filters) for visit in visits if visit.id not in listed}
+
+
+def _why_unlisted(visit: Visit, filters: VisitFilters) -> str:
+    if filters.status and visit.status.value != filters.status:
+        return UNLISTED_STATUS
+    if not filters.status and visit.status not in MONTH_STATUSES:
+        return UNLISTED_STATUS
+    by_day = not (filters.overdue or filters.soon or filters.requests)
+    if by_day and filters.day and visit.visit_on != filters.day:
+        return UNLISTED_DAY
+    if by_day and not filters.day and month_start(visit.visit_on) != filters.month:
+        return UNLISTED_DAY
+    if filters.team_id and visit.team_id != filters.team_id:
+        return UNLISTED_TEAM
+    return UNLISTED_FILTERS
+
+
 def count_visits(session: Session, filters: VisitFilters, *, today: date) -> int:
     """How many visits the list with ``filters`` holds."""
     return session.scalar(

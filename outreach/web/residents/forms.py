@@ -23,6 +23,7 @@ from outreach.services.residents.status import MANUAL_STATUSES
 from outreach.web.choices import enum_choices
 from outreach.web.forms import (
     DateInput,
+    EditForm,
     Form,
     KecamatanField,
     SelectField,
@@ -50,7 +51,7 @@ class ResidentFilterForm(Form):
 NIK_INPUT = {"inputmode": "numeric", "autocomplete": "off", "maxlength": 24}
 
 
-class ResidentForm(VersionForm):
+class ResidentForm(EditForm):
     nik = StringField(
         _l("NIK"),
         validators=[DataRequired(_l("Enter the NIK.")), domain_check(clean_nik)],

@@ -13,6 +13,7 @@ from outreach.domain.nik import age_on, mask_nik, parse_nik
 from outreach.domain.phone import display_phone
 from outreach.domain.problems import Invalid
 from outreach.domain.text import clean_line
+from outreach.errors import DomainError
 from outreach.extensions import db, limiter
 from outreach.i18n import long_date, office_today
 from outreach.labels import (
@@ -35,6 +36,7 @@ from outreach.services.residents.queue import (
 from outreach.services.residents.requests import (
     DuplicateRequest,
     ResidentValues,
+    complete_values,
     find_open_request,
     register_resident,
     update_resident,
@@ -140,18 +142,39 @@ def _resident_form(resident: Resident | None = None, *, current: bool = False) -
     elif request.method == "POST" and not current:
         form = ResidentEditForm()
     else:
-        form = ResidentEditForm(formdata=None, obj=resident)
-        form.nik.data = ""  # never shown: empty keeps it (ResidentEditForm)
-        for name in ENUMS:
-            value = getattr(resident, name)
-            getattr(form, name).data = value.value if value else ""
-        form.kecamatan.data = resident.kelurahan.kecamatan_code
-        form.kelurahan.data = resident.kelurahan_code
-        form.coordinates.data = f"{resident.lat}, {resident.lng}" if resident.lat else ""
-        form.phone.data = display_phone(resident.phone)
+        return _filled(resident).seal()
     form.fill_choices()
     offer_regions(form.kecamatan, form.kelurahan, _("— choose —"))
     return form
+
+
+def _filled(source: Resident | ResidentValues) -> ResidentEditForm:
+    """The change form filled from a request as stored, or from values as the request would
+    store them — the same way, so that a stale page compares the two field by field. The NIK
+    is never filled in (empty keeps it)."""
+    form = ResidentEditForm(formdata=None, obj=source)
+    form.nik.data = ""
+    for name in ENUMS:
+        value = getattr(source, name)
+        getattr(form, name).data = value.value if value else ""
+    # Official codes nest: kelurahan 17.71.01.1001 lies in kecamatan 17.71.01.
+    form.kecamatan.data = source.kelurahan_code.rpartition(".")[0]
+    form.kelurahan.data = source.kelurahan_code
+    form.coordinates.data = f"{source.lat}, {source.lng}" if source.lat is not None else ""
+    form.phone.data = display_phone(source.phone)
+    form.fill_choices()
+    offer_regions(form.kecamatan, form.kelurahan, _("— choose —"))
+    return form
+
+
+def _as_stored(form: ResidentForm, resident: Resident) -> ResidentValues:
+    """What the form says as the request would store it (the NIK's birth date, sex and
+    category filled in); as typed when the rules refuse it."""
+    values = _values(form, resident)
+    try:
+        return complete_values(values, today=office_today())
+    except DomainError:
+        return values
 
 
 def _values(form: ResidentForm, resident: Resident | None = None) -> ResidentValues:
@@ -251,9 +274,20 @@ def edit(resident_id: int):
             )
             return redirect(url_for("residents.detail", resident_id=resident.id))
         if form.stale:  # the request as it is now, and what was typed beside it
-            current = _resident_form(resident, current=True)
+            typed = _as_stored(form, resident)
+            current = _filled(resident)
             current.duplicate = None
-            return show_current("residents/form.html", form, current, resident=resident)
+            # A new NIK typed is named, never shown: it is to be typed again.
+            withheld = ("nik",) if form.nik.data and typed.nik != resident.nik else ()
+            return show_current(
+                "residents/form.html",
+                form,
+                resident,
+                typed=_filled(typed),
+                current=current,
+                withheld=withheld,
+                resident=resident,
+            )
     return render_template("residents/form.html", form=form, resident=resident), (
         422 if form.errors else 200
     )

@@ -18,10 +18,10 @@ from outreach.web.auth.forms import NewPasswordForm
 from outreach.web.forms import (
     CheckboxesField,
     DateInput,
+    EditForm,
     Form,
     KecamatanField,
     SelectField,
-    VersionForm,
     example,
 )
 from outreach.web.validators import TextLength, domain_check, in_kecamatan, not_a_system_name
@@ -42,7 +42,7 @@ class SchoolFilterForm(Form):
     dir = HiddenField(default="asc")
 
 
-class SchoolForm(VersionForm):
+class SchoolForm(EditForm):
     npsn = StringField(
         _l("NPSN"),
         validators=[DataRequired(_l("Enter the NPSN.")), domain_check(clean_npsn)],

@@ -13,7 +13,15 @@ from outreach.domain.text import clean_line
 from outreach.extensions import db
 from outreach.i18n import month_name, office_today
 from outreach.labels import SCHOOL_LEVEL_LABELS, SCHOOL_STATUS_LABELS
-from outreach.models import Role, School, SchoolLevel, SchoolStatus, utcnow, weekday_bit
+from outreach.models import (
+    Role,
+    School,
+    SchoolLevel,
+    SchoolStatus,
+    iso_weekdays,
+    utcnow,
+    weekday_bit,
+)
 from outreach.services.audit import list_events_for
 from outreach.services.schools.blackouts import list_blackouts
 from outreach.services.schools.registry import (
@@ -107,19 +115,30 @@ def index():
 def _school_form(school: School | None = None, *, current: bool = False) -> SchoolForm:
     """The form as posted, or (GET, or ``current``) filled from the school as stored."""
     if (request.method == "POST" and not current) or school is None:
-        form = SchoolForm()
-    else:
-        form = SchoolForm(formdata=None, obj=school)
-        form.level.data = school.level.value
-        form.status.data = school.status.value if school.status else ""
-        form.kecamatan.data = school.kecamatan_code
-        form.kelurahan.data = school.kelurahan_code or ""
-        form.coordinates.data = f"{school.lat}, {school.lng}" if school.lat is not None else ""
-        form.liaison_phone.data = display_phone(school.liaison_phone)
-        form.students_pending.data = (
-            "" if school.students_pending is None else str(school.students_pending)
-        )
-        form.preferred_weekdays.data = [str(day) for day in sorted(school.preferred_iso_weekdays)]
+        return _offered(SchoolForm())
+    return _filled(school).seal()
+
+
+def _filled(source: School | SchoolValues) -> SchoolForm:
+    """The form filled from a school as stored, or from values as the school would store them
+    — the same way, so that a stale page compares the two field by field."""
+    form = SchoolForm(formdata=None, obj=source)
+    form.level.data = source.level.value
+    form.status.data = source.status.value if source.status else ""
+    form.kecamatan.data = source.kecamatan_code
+    form.kelurahan.data = source.kelurahan_code or ""
+    form.coordinates.data = f"{source.lat}, {source.lng}" if source.lat is not None else ""
+    form.liaison_phone.data = display_phone(source.liaison_phone)
+    form.students_pending.data = (
+        "" if source.students_pending is None else str(source.students_pending)
+    )
+    form.preferred_weekdays.data = [
+        str(day) for day in sorted(iso_weekdays(source.preferred_weekdays))
+    ]
+    return _offered(form)
+
+
+def _offered(form: SchoolForm) -> SchoolForm:
     form.level.choices = enum_choices(SCHOOL_LEVEL_LABELS)
     form.status.choices = enum_choices(SCHOOL_STATUS_LABELS, _("— unknown —"))
     offer_regions(form.kecamatan, form.kelurahan, _("— choose —"))
@@ -261,8 +280,14 @@ def edit(school_id: int):
                 flash(_("Nothing was changed."), "info")
             return redirect(url_for("schools.detail", school_id=school.id))
         if done.stale:  # the school as it is now, and what was typed beside it
-            current = _school_form(school, current=True)
-            return show_current("schools/form.html", form, current, school=school)
+            return show_current(
+                "schools/form.html",
+                form,
+                school,
+                typed=_filled(_values(form)),
+                current=_filled(school),
+                school=school,
+            )
     return render_template("schools/form.html", form=form, school=school), (
         422 if form.errors else 200
     )

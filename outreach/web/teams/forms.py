@@ -11,13 +11,13 @@ from wtforms.validators import DataRequired, InputRequired, Optional
 from outreach.domain.phone import normalise_phone
 from outreach.domain.values import parse_coordinates, parse_whole_number
 from outreach.services.teams import MAX_VISITS_PER_DAY
-from outreach.web.forms import CheckboxesField, Form, SelectField, VersionForm, example
+from outreach.web.forms import CheckboxesField, EditForm, Form, SelectField, example
 from outreach.web.validators import TextLength, domain_check
 
 _per_day = domain_check(partial(parse_whole_number, maximum=MAX_VISITS_PER_DAY))
 
 
-class TeamForm(VersionForm):
+class TeamForm(EditForm):
     name = StringField(
         _l("Team name"),
         validators=[DataRequired(_l("Enter the team's name.")), TextLength(max=100)],

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from outreach.domain.phone import display_phone
 from outreach.extensions import db
 from outreach.i18n import office_today
 from outreach.models import Kecamatan, Team, User, utcnow
@@ -18,6 +19,7 @@ from outreach.services.reference import nearest_place
 from outreach.services.teams import (
     TeamValues,
     add_member,
+    as_stored,
     create_team,
     list_team_days,
     list_teams,
@@ -53,15 +55,38 @@ def index():
 def _team_form(team: Team | None = None, *, current: bool = False) -> TeamForm:
     """The form as posted, or (GET, or ``current``) filled from the team as stored."""
     if (request.method == "POST" and not current) or team is None:
-        form = TeamForm()
-    else:
-        form = TeamForm(formdata=None, obj=team)
-        form.school_visits_per_day.data = str(team.school_visits_per_day)
-        form.home_visits_per_day.data = str(team.home_visits_per_day)
-        form.kecamatan.data = [k.code for k in team.kecamatan]
-        form.start.data = (
-            f"{team.start_lat}, {team.start_lng}" if team.start_lat is not None else ""
-        )
+        return _offered(TeamForm())
+    return _filled(
+        TeamValues(
+            name=team.name,
+            school_visits_per_day=team.school_visits_per_day,
+            home_visits_per_day=team.home_visits_per_day,
+            kecamatan_codes=[k.code for k in team.kecamatan],
+            start_lat=team.start_lat,
+            start_lng=team.start_lng,
+            is_active=team.is_active,
+            phone=team.phone,
+        ),
+        version=team.version,
+    ).seal()
+
+
+def _filled(values: TeamValues, version: int | None = None) -> TeamForm:
+    """The form filled from a team's values, stored or as the team would store them — the
+    same way, so that a stale page compares the two field by field."""
+    values = as_stored(values)
+    form = TeamForm(formdata=None, obj=values, version=version)
+    form.school_visits_per_day.data = str(values.school_visits_per_day)
+    form.home_visits_per_day.data = str(values.home_visits_per_day)
+    form.kecamatan.data = list(values.kecamatan_codes)
+    form.start.data = (
+        f"{values.start_lat}, {values.start_lng}" if values.start_lat is not None else ""
+    )
+    form.phone.data = display_phone(values.phone)
+    return _offered(form)
+
+
+def _offered(form: TeamForm) -> TeamForm:
     form.kecamatan.choices = [
         SelectChoice(k.code, k.name)
         for k in db.session.scalars(select(Kecamatan).order_by(Kecamatan.name))
@@ -137,8 +162,14 @@ def edit(team_id: int):
                 flash(_("Nothing was changed."), "info")
             return redirect(url_for("teams.detail", team_id=team.id))
         if done.stale:  # the team as it is now, and what was typed beside it
-            current = _team_form(team, current=True)
-            return show_current("teams/form.html", form, current, team=team)
+            return show_current(
+                "teams/form.html",
+                form,
+                team,
+                typed=_filled(_values(form)),
+                current=_team_form(team, current=True),
+                team=team,
+            )
     return render_template("teams/form.html", form=form, team=team), (422 if form.errors else 200)
 
 

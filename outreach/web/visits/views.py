@@ -39,6 +39,7 @@ from outreach.web.forms import attempt
 from outreach.web.months import requested_day, requested_month
 from outreach.web.params import arg_choice, arg_flag, arg_id, arg_page, parse_id
 from outreach.web.visits import bp
+from outreach.web.visits.changed import ChangedVisit, changed_visits
 from outreach.web.visits.common import acting_user, plan_settings
 from outreach.web.visits.forms import BULK_ACTIONS, BulkForm
 
@@ -98,8 +99,10 @@ def index():
     today = office_today()
     filters = _filters(today)
     form = _bulk_form()
+    changed: list[ChangedVisit] = []  # visits someone else changed since the list was opened
     if request.method == "POST":
-        if _bulk(form, today):
+        done, changed = _bulk(form, today, filters)
+        if done:
             return redirect(request.full_path.rstrip("?"))
     counts = count_by_status(db.session, filters, today=today)
     page = list_visits(
@@ -122,33 +125,38 @@ def index():
         team_options=option_tags(((t.id, t.name) for t in _teams()), filters.team_id),
         kecamatan=kecamatan_options(),
         form=form,
+        # A refused action keeps the selection: each visit still as the list showed it.
+        ticked=dict(form.ids.data or []) if request.method == "POST" else {},
+        changed=changed,
         page_url=page_url,
         today=today,
         previous_month=month_start(filters.month - timedelta(days=1)),
         following_month=next_month(filters.month),
         confirm_window=CONFIRM_WINDOW_DAYS,
-    ), (422 if form.errors else 200)
+    ), (409 if changed else 422 if form.errors else 200)
 
 
-def _bulk(form: BulkForm, today: date) -> bool:
-    """Apply the chosen action to the selected visits, all or nothing. True when done."""
+def _bulk(form: BulkForm, today: date, filters: VisitFilters) -> tuple[bool, list[ChangedVisit]]:
+    """Apply the chosen action to the selected visits, all or nothing. Whether it was done,
+    and the visits it was refused for because someone else changed them since (as they are
+    now, in the words of the list ``filters`` selects)."""
     if not form.validate_on_submit() or form.action.data not in BULK_ACTIONS:
         flash(_("Choose what to do with the selected visits."), "danger")
-        return False
+        return False, []
     seen = dict(form.ids.data or [])  # {visit id: the version the list showed}
     if not seen:
         flash(_("Select at least one visit."), "warning")
-        return False
+        return False, []
     now, who, settings = utcnow(), acting_user(), plan_settings()
     if form.action.data == "move" and form.on.data is None:
         form.on.errors = [*form.on.errors, _("Choose the day to move the visits to.")]
-        return False
+        return False, []
     if form.action.data == "reassign" and parse_id(form.team.data) is None:
         form.team.errors = [*form.team.errors, _("Choose a team.")]
-        return False
+        return False, []
     if form.action.data == "cancel" and not (form.reason.data or "").strip():
         form.reason.errors = [*form.reason.errors, _("Say why the visits are cancelled.")]
-        return False
+        return False, []
     actions = {
         "confirm": lambda visit: confirm_visit(
             db.session, visit, now=now, today=today, who=who, version=None
@@ -180,23 +188,11 @@ def _bulk(form: BulkForm, today: date) -> bool:
     }
     done = attempt(form, lambda: bulk_apply(db.session, seen, actions[form.action.data]), None)
     if not done.ok:
-        return False
+        return False, []
     result = done.result
     if not result.ok:
-        db.session.rollback()
-    if result.stale:
-        flash(
-            ngettext(
-                "Nothing was changed: %(num)d visit was changed by someone else after this list "
-                "was opened. The list shows it as it is now: check it and select again.",
-                "Nothing was changed: %(num)d visits were changed by someone else after this "
-                "list was opened. The list shows them as they are now: check and select again.",
-                len(result.stale),
-            ),
-            "warning",
-        )
-        for visit in result.stale[:REFUSALS_SHOWN]:
-            flash(describe(visit), "warning")
+        db.session.rollback()  # the visits read again as they are now
+    changed = changed_visits(result.stale, filters, today=today)
     if result.refused:
         flash(
             ngettext(
@@ -209,7 +205,7 @@ def _bulk(form: BulkForm, today: date) -> bool:
         for visit, message in result.refused[:REFUSALS_SHOWN]:
             flash(f"{describe(visit)}: {message}", "danger")
     if not result.ok:
-        return False
+        return False, changed
     db.session.commit()
     flash(ngettext("%(num)d visit changed.", "%(num)d visits changed.", result.done), "success")
     if result.unchanged:
@@ -221,7 +217,7 @@ def _bulk(form: BulkForm, today: date) -> bool:
             ),
             "info",
         )
-    return True
+    return True, []
 
 
 @bp.route("/calendar")
