@@ -159,14 +159,25 @@ RESIDENT_FIELD_LABELS = {
     "status": _l("Status"),
     "reason": _l("Reason"),
 }
+# A change of the NIK, as every history tells it: that it changed, never from what to what.
+NIK_CHANGED = _l("NIK changed")
+
+
+def resident_changed_fields(changes) -> list[str]:
+    """The fields a change of a request touched, by their labels, the NIK last, as "NIK
+    changed"; bookkeeping no label names is left out."""
+    names = [name for name in (changes or {}) if name in RESIDENT_FIELD_LABELS]
+    fields = [str(RESIDENT_FIELD_LABELS[name]) for name in names if name != "nik"]
+    return [*fields, str(NIK_CHANGED)] if "nik" in names else fields
+
 
 AUDIT_ACTION_LABELS = {
     "school.create": _l("School registered"),
     "school.update": _l("School changed"),
     "school.deactivate": _l("School deactivated"),
     "school.reactivate": _l("School reactivated"),
-    "school.import_create": _l("Registered by import"),
-    "school.import_update": _l("Changed by import"),
+    "school.import_create": _l("School registered by import"),
+    "school.import_update": _l("School changed by import"),
     "school.import": _l("Schools imported"),
     "blackout.create": _l("Blackout period added"),
     "blackout.merge": _l("Blackout period extended"),
@@ -180,13 +191,13 @@ AUDIT_ACTION_LABELS = {
     "auth.forbidden": _l("Access refused"),
     "resident.create": _l("Request registered"),
     "resident.update": _l("Request changed"),
-    "resident.status": _l("Status changed"),
-    "resident.import_create": _l("Registered by import"),
-    "resident.import_update": _l("Changed by import"),
+    "resident.status": _l("Request status changed"),
+    "resident.import_create": _l("Request registered by import"),
+    "resident.import_update": _l("Request changed by import"),
     "resident.import": _l("Requests imported"),
     "resident.export": _l("Queue exported"),
     "resident.view_nik": _l("Full NIK viewed"),
-    "resident.find_nik": _l("Found by its NIK"),
+    "resident.find_nik": _l("Request found by its NIK"),
     "visit.cancel": _l("Visit cancelled"),
     "visit.confirm": _l("Visit confirmed"),
     "visit.request": _l("Another day asked for"),
@@ -200,10 +211,10 @@ AUDIT_ACTION_LABELS = {
     "visit.link": _l("Liaison link made"),
     "visit.link_mail": _l("Liaison link e-mailed"),
     "visit.link_whatsapp": _l("Liaison link sent on WhatsApp"),
-    "team.feed_renew": _l("Calendar link made"),
-    "team.feed_revoke": _l("Calendar link switched off"),
-    "school.feed_renew": _l("Calendar link made"),
-    "school.feed_revoke": _l("Calendar link switched off"),
+    "team.feed_renew": _l("Team calendar link made"),
+    "team.feed_revoke": _l("Team calendar link switched off"),
+    "school.feed_renew": _l("School calendar link made"),
+    "school.feed_revoke": _l("School calendar link switched off"),
     "plan.school_month": _l("Monthly school plan"),
     "plan.home_visits": _l("Home-visit plan"),
     "team.create": _l("Team created"),
@@ -215,8 +226,8 @@ AUDIT_ACTION_LABELS = {
     "coverage.create": _l("Coverage figure added"),
     "coverage.update": _l("Coverage figure corrected"),
     "coverage.delete": _l("Coverage figure removed"),
-    "coverage.import_create": _l("Added by import"),
-    "coverage.import_update": _l("Corrected by import"),
+    "coverage.import_create": _l("Coverage figure added by import"),
+    "coverage.import_update": _l("Coverage figure corrected by import"),
     "coverage.import": _l("Coverage figures imported"),
     "visit.export": _l("Visits exported"),
     "template.export": _l("Filled template downloaded"),
@@ -322,6 +333,7 @@ VISIT_FIELD_LABELS = {
     "moved_to": _l("New visit"),
     "follow_up_on": _l("Day of the new visit"),
     "to": _l("Sent to"),
+    "route_order": _l("Stop"),
 }
 
 # Bookkeeping fields a visit's history does not list (the event itself says who and when).

@@ -121,16 +121,19 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def list_events_for(session: Session, entity: Any, *, limit: int = 20) -> list[AuditEvent]:
-    """The newest events about one record."""
+def list_events_for(
+    session: Session, entity: Any, *, limit: int = 20, leaving_out: tuple[str, ...] = ()
+) -> list[AuditEvent]:
+    """The newest events about one record (but those of the actions ``leaving_out``)."""
+    query = select(AuditEvent).where(
+        AuditEvent.entity_type == type(entity).__name__,
+        AuditEvent.entity_id == str(entity.id),
+    )
+    if leaving_out:
+        query = query.where(AuditEvent.action.notin_(leaving_out))
     return list(
         session.scalars(
-            select(AuditEvent)
-            .where(
-                AuditEvent.entity_type == type(entity).__name__,
-                AuditEvent.entity_id == str(entity.id),
-            )
-            .options(selectinload(AuditEvent.user))
+            query.options(selectinload(AuditEvent.user))
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
             .limit(limit)
         )

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -163,13 +164,17 @@ def _load_users(session: Session, events: list[AuditEvent]) -> None:
         list(session.scalars(select(User).where(User.id.in_(ids))))
 
 
-def records_of(session: Session, events: list[AuditEvent]) -> dict[tuple[str, str], Any]:
-    """The records the events are about that still exist, by (type, id) as the log names them:
-    one query per kind of record on the page, each loaded with what names it."""
+def records_of(
+    session: Session, events: list[AuditEvent], also: Iterable[tuple[str, str]] = ()
+) -> dict[tuple[str, str], Any]:
+    """The records the events are about that still exist, by (type, id) as the log names them,
+    and those of ``also`` (records the events' details mention): one query per kind of record
+    on the page, each loaded with what names it."""
     wanted: dict[str, set[int]] = {}
-    for event in events:
-        if event.entity_type in RECORD_MODELS and (event.entity_id or "").isdigit():
-            wanted.setdefault(event.entity_type, set()).add(int(event.entity_id))
+    refs = [(event.entity_type, event.entity_id) for event in events]
+    for kind, entity_id in [*refs, *also]:
+        if kind in RECORD_MODELS and (entity_id or "").isdigit():
+            wanted.setdefault(kind, set()).add(int(entity_id))
     loading = {
         "Visit": (selectinload(Visit.school), selectinload(Visit.resident)),
         "SchoolBlackout": (joinedload(SchoolBlackout.school),),
@@ -182,6 +187,14 @@ def records_of(session: Session, events: list[AuditEvent]) -> dict[tuple[str, st
         for record in session.scalars(query):
             found[(name, str(record.id))] = record
     return found
+
+
+def school_names(session: Session, npsns: set[str]) -> dict[str, str]:
+    """The names of the schools with these NPSNs (what accounts' and blackouts' events keep)."""
+    if not npsns:
+        return {}
+    query = select(School.npsn, School.name).where(School.npsn.in_(npsns))
+    return {npsn: name for npsn, name in session.execute(query)}
 
 
 def region_names(session: Session, codes: set[str]) -> dict[str, str]:

@@ -1,5 +1,7 @@
 """A placeholder is an example, never a value: every one on every page reads "mis. …", and the
-style sheet shows them lighter than typed text and in italics (yet readable, 3:1 at least)."""
+style sheet shows them lighter than typed text and in italics (yet readable, 3:1 at least). The
+one placeholder that is no example is the masked NIK on file in a request's change form: what
+leaving its empty NIK field keeps."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from tests.web.world import every_page
 
 CSS = Path(__file__).resolve().parents[2] / "outreach" / "static" / "css" / "app.css"
 EXAMPLE = re.compile(r"^(mis\.|misalnya) ")
+NIK_ON_FILE = re.compile(r"^[0-9]{6}\*{10}$")  # the change form's NIK: the region only
 
 
 def placeholders(html: str) -> list[str]:
@@ -25,7 +28,12 @@ def test_every_placeholder_on_every_page_reads_as_an_example(app, client, world)
             if response.mimetype == "text/html":
                 found = placeholders(response.get_data(as_text=True))
                 seen += found
-                wrong += [f"{endpoint}: {text!r}" for text in found if not EXAMPLE.match(text)]
+                wrong += [
+                    f"{endpoint}: {text!r}"
+                    for text in found
+                    if not EXAMPLE.match(text)
+                    and not (endpoint == "residents.edit" and NIK_ON_FILE.match(text))
+                ]
     assert len(seen) >= 8  # the forms of teams, schools, residents, closures, coverage…
     assert not wrong, "\n".join(wrong)
 

@@ -77,7 +77,7 @@ def test_coordinators_and_admins_see_the_full_nik_only_on_request_and_it_is_audi
     page = text(client.get(f"/residents/{siti.id}"))
     assert MASKED in page and NIK not in page
     assert "0812-7300-1111" in page  # the phone is on the detail page
-    revealed = text(client.post(f"/residents/{siti.id}/nik"))
+    revealed = text(client.post(f"/residents/{siti.id}/nik", follow_redirects=True))
     assert NIK in revealed
     db_session.rollback()
     event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "resident.view_nik"))

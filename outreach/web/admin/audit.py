@@ -13,7 +13,7 @@ from wtforms import SelectChoice, StringField
 from outreach import labels
 from outreach.extensions import db
 from outreach.i18n import office_zone
-from outreach.models import AuditEvent, utcnow
+from outreach.models import utcnow
 from outreach.services.audit import record_event
 from outreach.services.audit_log import (
     ANONYMOUS_ACTOR,
@@ -24,6 +24,7 @@ from outreach.services.audit_log import (
     list_audit_events,
     records_of,
     region_names,
+    school_names,
 )
 from outreach.web.admin import audit_words
 from outreach.web.admin.views import bp
@@ -118,24 +119,6 @@ def _form(filters: AuditFilters) -> AuditFilterForm:
     return form
 
 
-def _region_codes(events: list[AuditEvent]) -> set[str]:
-    """The region codes the events' details name (kecamatan and kelurahan fields)."""
-    codes: set[str] = set()
-
-    def collect(value) -> None:
-        if isinstance(value, str):
-            codes.add(value)
-        elif isinstance(value, list):
-            for item in value:
-                collect(item)
-
-    for event in events:
-        for name, value in (event.changes or {}).items():
-            if name in ("kecamatan_code", "kelurahan_code", "kecamatan", "kelurahan"):
-                collect(value)
-    return codes
-
-
 @bp.route("/audit")
 def audit_log():
     """The log, newest first; ``?before=`` / ``?after=`` an event's id page from there."""
@@ -149,14 +132,14 @@ def audit_log():
         before=before,
         after=None if before else after,
     )
-    records = records_of(db.session, page.items)
-    regions = region_names(db.session, _region_codes(page.items))
+    known = audit_words.Known(
+        records=records_of(db.session, page.items, also=audit_words.mentioned(page.items)),
+        regions=region_names(db.session, audit_words.region_codes(page.items)),
+        schools=school_names(db.session, audit_words.npsns(page.items)),
+    )
     subject = None
     if filters.entity_type and filters.entity_id:
-        about = records_of(
-            db.session,
-            [AuditEvent(entity_type=filters.entity_type, entity_id=str(filters.entity_id))],
-        )
+        about = records_of(db.session, [], also=[(filters.entity_type, str(filters.entity_id))])
         subject = audit_words.record_link(
             filters.entity_type, str(filters.entity_id), about, _page_url
         )
@@ -164,7 +147,7 @@ def audit_log():
     def page_url(**changes) -> str:
         return _page_url(before=None, after=None, **changes)
 
-    lines = audit_words.lines(page.items, records, regions, page_url)
+    lines = audit_words.lines(page.items, known, page_url)
     seen = filters.logged()  # the page seen: once per view, with what it showed
     if before or after:
         seen["before" if before else "after"] = before or after

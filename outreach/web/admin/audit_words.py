@@ -1,13 +1,14 @@
 """The audit log's events as people read them: who (by name and username), what (in words), on
-which record (by its name, linked), the details before → after in words. No stored key, code or
-raw value reaches the page, and nothing that could be a NIK (``domain.nik.redact_niks`` on every
-text, besides what the log already redacts when it writes)."""
+which record (by its name, linked), the details before → after in words (audit_values). No
+stored key, code, id or path reaches the page where words can say it — an account by its name,
+a record by its name, a page by its name (audit_pages) —, and nothing that could be a NIK
+(``domain.nik.redact_niks`` on every text, besides what the log already redacts when it
+writes)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -15,26 +16,23 @@ from flask_babel import lazy_gettext as _l
 
 from outreach import labels
 from outreach.domain.nik import redact_niks
-from outreach.domain.phone import display_phone
-from outreach.i18n import long_date, month_name, number, office_datetime, weekday_name
-from outreach.models import (
-    AuditEvent,
-    ClosureKind,
-    DisabilityKind,
-    HomeOutcome,
-    RequestChannel,
-    ResidentCategory,
-    ResidentStatus,
-    Role,
-    SchoolLevel,
-    SchoolStatus,
-    Sex,
-    VisitStatus,
-    weekday_bit,
-)
+from outreach.i18n import long_date, month_name, number, office_datetime
+from outreach.models import AuditEvent
 from outreach.services.audit_log import ANONYMOUS_ACTOR
+from outreach.web.admin import audit_pages
+from outreach.web.admin.audit_values import (
+    DETAIL_LABELS,
+    NOT_LOGGED_IN,
+    REGION_FIELDS,
+    Known,
+    empty,
+    instant_of,
+    is_change,
+    label,
+    words,
+)
 
-NOT_LOGGED_IN = _l("Not logged in")
+__all__ = ["NOT_LOGGED_IN", "RECORD_KIND_LABELS", "Known", "lines", "mentioned", "record_link"]
 
 RECORD_KIND_LABELS = {
     "School": _l("School"),
@@ -48,91 +46,21 @@ RECORD_KIND_LABELS = {
     "PlanRun": _l("Plan run"),
 }
 
-# Details events carry besides a record's own fields.
-DETAIL_LABELS = {
-    "status": _l("Status"),
-    "path": _l("Page"),
-    "last_path": _l("Last page"),
-    "username": _l("Username"),
-    "role": _l("Role"),
-    "team": _l("Team"),
-    "school": _l("School"),
-    "email": _l("E-mail"),
-    "is_active": _l("Active"),
-    "rows": _l("Rows"),
-    "format": _l("File type"),
-    "month": _l("Month"),
-    "filters": _l("Filters"),
-    "source": _l("File"),
-    "new": _l("New"),
-    "changed": _l("Changed"),
-    "unchanged": _l("Unchanged"),
-    "created": _l("Visits planned"),
-    "skipped": _l("Skipped"),
-    "unplaced": _l("Not placed"),
-    "year": _l("Year"),
-    "added": _l("Added"),
-    "removed": _l("Removed"),
-    "absorbed": _l("Periods merged"),
-    "closed_on": _l("Day"),
-    "kind": _l("Kind"),
-    "as_of": _l("As of"),
-    "kecamatan": _l("Kecamatan"),
-    "wajib_ktp": _l("Wajib KTP"),
-    "recorded": _l("Recorded"),
-    "school_visits_per_day": _l("School visits per day"),
-    "home_visits_per_day": _l("Home visits per day"),
-    "start": _l("Starting point"),
-    "phone": _l("Phone"),
-    "template": _l("Template"),
-    "start_on": _l("First day"),
-    "days": _l("Days"),
-    "q": _l("Search"),
-    "waited_days": _l("Waiting at least (days)"),
-    "category": _l("Category"),
-    "kelurahan": _l("Kelurahan"),
-    "user": _l("Who"),
-    "action": _l("What"),
-    "entity_type": _l("Record"),
-    "entity_id": _l("Record no."),
-    "first_on": _l("From"),
-    "last_on": _l("To"),
-    "member": _l("Officer"),
-    "via": _l("Where"),
-}
-# Where a typed NIK matched a request (resident.find_nik).
-VIA_LABELS = {
-    "find": _l("The NIK search on the residents' list"),
-    "form": _l("A NIK typed into a request's form"),
-    "import": _l("The preview of an import"),
-}
-# Bookkeeping a person does not need: grouped refusals are told in their own words.
+# Bookkeeping a person does not need: grouped refusals are told in their own words, and the
+# audit page's own paging (before/after: where a page of the log began) names no filter.
 HIDDEN_DETAILS = labels.HIDDEN_HISTORY_FIELDS | {"method", "route", "count", "last_at", "visit"}
+_HIDDEN_OF = {"audit.view": frozenset({"before", "after"})}
+_PATH_FIELDS = frozenset({"path", "last_path"})
+_REFUSALS = frozenset({"auth.forbidden", "auth.rate_limited"})
 
-ANSWER_LABELS = {
-    403: _l("Not allowed"),
-    404: _l("Not found"),
-    429: _l("Too many requests"),
-}
 
-_ENUM_LABELS: dict[str, tuple[type, dict]] = {
-    "role": (Role, labels.ROLE_LABELS),
-    "level": (SchoolLevel, labels.SCHOOL_LEVEL_LABELS),
-    "category": (ResidentCategory, labels.CATEGORY_LABELS),
-    "sex": (Sex, labels.SEX_LABELS),
-    "disability": (DisabilityKind, labels.DISABILITY_LABELS),
-    "requested_via": (RequestChannel, labels.CHANNEL_LABELS),
-    "kind": (ClosureKind, labels.CLOSURE_KIND_LABELS),
-    "home_outcome": (HomeOutcome, labels.HOME_OUTCOME_LABELS),
-}
-_STATUS_LABELS: dict[str, tuple[type, dict]] = {
-    "Visit": (VisitStatus, labels.VISIT_STATUS_LABELS),
-    "Resident": (ResidentStatus, labels.RESIDENT_STATUS_LABELS),
-    "School": (SchoolStatus, labels.SCHOOL_STATUS_LABELS),
-}
-_REGION_FIELDS = frozenset({"kecamatan_code", "kelurahan_code", "kecamatan", "kelurahan"})
-_PHONE_FIELDS = frozenset({"liaison_phone", "phone", "to"})
-_LIST_FIELDS = frozenset({"kecamatan"})  # a list is the value itself, not [before, after]
+class Detail(NamedTuple):
+    """One detail of an event: "label: text", and in small print what words could not say
+    (the path of a page no route names). A detail without a label is a sentence of its own."""
+
+    label: str
+    text: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -153,7 +81,7 @@ class Line:
     actor_url: str  # the page with only this actor's events
     action: str
     record: RecordLink | None
-    details: list[tuple[str, str]]
+    details: list[Detail]
     repeated: str  # "12 times, the last on …" for a grouped event; else ""
     address: str
 
@@ -177,159 +105,157 @@ def actor_filter(event: AuditEvent) -> str:
     return ANONYMOUS_ACTOR
 
 
-def lines(events: list[AuditEvent], records: dict, regions: dict[str, str], link) -> list[Line]:
+# --- what the events mention, to be looked up once for the page -------------------------------
+
+
+def _changes(event: AuditEvent) -> dict:
+    return event.changes if isinstance(event.changes, dict) else {}
+
+
+def mentioned(events: list[AuditEvent]) -> set[tuple[str, str]]:
+    """The records the events' details name, as (kind, id): the account and the record an
+    audit page view filtered by, the record a refused page's address names."""
+    found: set[tuple[str, str]] = set()
+    for event in events:
+        changes = _changes(event)
+        if event.action == "audit.view":
+            if isinstance(changes.get("user_id"), int):
+                found.add(("User", str(changes["user_id"])))
+            if isinstance(changes.get("entity_id"), int) and changes.get("entity_type"):
+                found.add((str(changes["entity_type"]), str(changes["entity_id"])))
+        elif event.action in _REFUSALS:
+            for name in _PATH_FIELDS:
+                record = _page(event, name).record if isinstance(changes.get(name), str) else None
+                if record is not None:
+                    found.add(record)
+    return found
+
+
+def region_codes(events: list[AuditEvent]) -> set[str]:
+    """The region codes the events' details name (kecamatan and kelurahan fields, also inside
+    an export's filters)."""
+    codes: set[str] = set()
+
+    def collect(name: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                collect(key, item)
+        elif name in REGION_FIELDS and isinstance(value, str):
+            codes.add(value)
+        elif name in REGION_FIELDS and isinstance(value, list):
+            for item in value:
+                collect(name, item)
+
+    for event in events:
+        for name, value in _changes(event).items():
+            collect(name, value)
+    return codes
+
+
+def npsns(events: list[AuditEvent]) -> set[str]:
+    """The NPSNs the events' details name (an account's or a blackout period's school)."""
+    found: set[str] = set()
+    for event in events:
+        value = _changes(event).get("school")
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                found.add(item)
+    return found
+
+
+# --- the lines ----------------------------------------------------------------------------------
+
+
+def lines(events: list[AuditEvent], known: Known, link) -> list[Line]:
     """The page's lines; ``link(**filters)`` is the page's own URL with other filters."""
-    return [_line(event, records, regions, link) for event in events]
+    return [_line(event, known, link) for event in events]
 
 
-def _line(event: AuditEvent, records: dict, regions: dict[str, str], link) -> Line:
-    changes = event.changes if isinstance(event.changes, dict) else {}
+def _line(event: AuditEvent, known: Known, link) -> Line:
+    changes = _changes(event)
+    hidden = HIDDEN_DETAILS | _HIDDEN_OF.get(event.action, frozenset())
     details = [
-        (_label(event, name), _change(event, name, value, regions))
+        _detail(event, name, value, known)
         for name, value in changes.items()
         # a record's fields as created: only those filled in; a change always, "—" included
-        if name not in HIDDEN_DETAILS and (_is_change(name, value) or not _empty(value))
+        if name not in hidden and (is_change(name, value) or not empty(value))
     ]
     if event.action == "auth.login_failed" and event.actor not in (None, ANONYMOUS_ACTOR):
-        details.insert(0, (str(DETAIL_LABELS["username"]), redact_niks(event.actor or "")))
+        details.insert(0, Detail(str(DETAIL_LABELS["username"]), redact_niks(event.actor or "")))
     return Line(
         event=event,
         when=office_datetime(event.at),
         actor=redact_niks(actor_name(event)),
         actor_url=link(who=actor_filter(event)),
         action=str(labels.audit_action_label(event.action)),
-        record=record_link(event.entity_type, event.entity_id, records, link),
+        record=record_link(event.entity_type, event.entity_id, known.records, link),
         details=details,
         repeated=_repeated(changes),
         address=event.remote_addr or "—",
     )
 
 
+def _detail(event: AuditEvent, name: str, value: Any, known: Known) -> Detail:
+    if name == "nik" and is_change(name, value):  # that it changed, never from what to what
+        return Detail("", str(labels.NIK_CHANGED))
+    if event.action == "audit.view":
+        return Detail(label(event, name), redact_niks(_filter_words(event, name, value, known)))
+    if event.action in _REFUSALS and name in _PATH_FIELDS and isinstance(value, str):
+        return _page_detail(event, name, value, known)
+    if is_change(name, value):
+        before, after = (redact_niks(words(event, name, item, known)) for item in value)
+        return Detail(label(event, name), f"{before} → {after}")
+    return Detail(label(event, name), redact_niks(words(event, name, value, known)))
+
+
+def _filter_words(event: AuditEvent, name: str, value: Any, known: Known) -> str:
+    """One filter of an audit page view: the account, the action, the kind of record and the
+    record by their names, days in words."""
+    if name == "user_id":
+        user = known.records.get(("User", str(value)))
+        return f"{user.name} ({user.username})" if user is not None else _("(no longer exists)")
+    if name == "actor":
+        if value in labels.SYSTEM_ACTOR_LABELS:
+            return str(labels.SYSTEM_ACTOR_LABELS[value])
+        return str(NOT_LOGGED_IN)
+    if name == "action":
+        return str(labels.audit_action_label(str(value)))
+    if name == "entity_type":
+        return str(RECORD_KIND_LABELS.get(str(value), _("Any")))
+    if name == "entity_id":
+        kind = str(_changes(event).get("entity_type"))
+        record = known.records.get((kind, str(value)))
+        if record is None or kind not in RECORD_KIND_LABELS:
+            return _("(no longer exists)")
+        return _named(kind, record)[0]
+    return words(event, name, value, known)
+
+
+def _page(event: AuditEvent, name: str) -> audit_pages.Page:
+    changes = _changes(event)
+    return audit_pages.page_of(changes[name], changes.get("method"), changes.get("route"))
+
+
+def _page_detail(event: AuditEvent, name: str, path: str, known: Known) -> Detail:
+    """A page a refused request asked for, by its name; its path in small print only where no
+    route names it, or the record its address names was not found."""
+    page = _page(event, name)
+    record = known.records.get(page.record) if page.record is not None else None
+    title = audit_pages.page_name(page, _named(page.record[0], record)[0] if record else None)
+    if title is None:
+        return Detail(label(event, name), _("not a page of the app"), redact_niks(path))
+    note = redact_niks(path) if page.record is not None and record is None else ""
+    return Detail(label(event, name), redact_niks(title), note)
+
+
 def _repeated(changes: dict) -> str:
     count = changes.get("count")
     if not isinstance(count, int) or count < 2:
         return ""
-    last = _instant(changes.get("last_at"))
+    last = instant_of(changes.get("last_at"))
     if last is None:
         return _("%(num)s times", num=number(count))
     return _("%(num)s times, the last on %(when)s", num=number(count), when=office_datetime(last))
-
-
-def _label(event: AuditEvent, name: str) -> str:
-    by_kind = {
-        "Visit": labels.VISIT_FIELD_LABELS,
-        "School": labels.SCHOOL_FIELD_LABELS,
-        "SchoolBlackout": labels.SCHOOL_FIELD_LABELS,
-        "Resident": labels.RESIDENT_FIELD_LABELS,
-    }.get(event.entity_type or "", {})
-    found = by_kind.get(name) or DETAIL_LABELS.get(name)
-    if found is None:
-        found = (
-            labels.SCHOOL_FIELD_LABELS.get(name)
-            or labels.RESIDENT_FIELD_LABELS.get(name)
-            or labels.VISIT_FIELD_LABELS.get(name)
-        )
-    return str(found) if found is not None else name.replace("_", " ").capitalize()
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
-
-
-def _is_change(name: str, value: Any) -> bool:
-    """The log's [before, after] pair (a list of two), not a value that is a list itself."""
-    if not isinstance(value, list) or len(value) != 2:
-        return False
-    return name not in _LIST_FIELDS or all(isinstance(item, list | None) for item in value)
-
-
-def _change(event: AuditEvent, name: str, value: Any, regions: dict[str, str]) -> str:
-    if _is_change(name, value):
-        before, after = (_value(event, name, item, regions) for item in value)
-        return f"{before} → {after}"
-    return _value(event, name, value, regions)
-
-
-def _value(event: AuditEvent, name: str, value: Any, regions: dict[str, str]) -> str:
-    return redact_niks(_words(event, name, value, regions))
-
-
-def _words(event: AuditEvent, name: str, value: Any, regions: dict[str, str]) -> str:  # noqa: C901
-    if _empty(value):
-        return "—"
-    if name == "nik":  # the log keeps that a NIK was given or changed, never the NIK
-        return _("not shown")
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, dict):
-        return (
-            "; ".join(
-                f"{_label(event, key)}: {_words(event, key, item, regions)}"
-                for key, item in value.items()
-                if item not in (None, "", 0, [])
-            )
-            or "—"
-        )
-    if isinstance(value, list):
-        return ", ".join(_words(event, name, item, regions) for item in value)
-    if name == "via" and isinstance(value, str):
-        return str(VIA_LABELS.get(value, value))
-    if name == "status" and event.action in ("auth.forbidden", "auth.rate_limited"):
-        return str(ANSWER_LABELS.get(value, value))
-    if event.entity_type == "Visit" and name in labels.VISIT_FIELD_LABELS:
-        return labels.visit_change(name, value)
-    if name == "status" and event.entity_type in _STATUS_LABELS:
-        return _enum(*_STATUS_LABELS[event.entity_type], value)
-    if name in _ENUM_LABELS:
-        return _enum(*_ENUM_LABELS[name], value)
-    if name in _REGION_FIELDS and isinstance(value, str):
-        return regions.get(value, value)
-    if name in _PHONE_FIELDS and isinstance(value, str) and value.startswith("+62"):
-        return display_phone(value)
-    if name == "preferred_weekdays" and isinstance(value, int):
-        days = [weekday_name(day) for day in range(1, 8) if value & weekday_bit(day)]
-        return ", ".join(days) or "—"
-    if isinstance(value, int):
-        return str(value) if name in ("year", "entity_id", "user_id") else number(value)
-    if isinstance(value, float):
-        return f"{value:.5f}"
-    if isinstance(value, str):
-        return _date_words(name, value) or value
-    return str(value)
-
-
-def _enum(enum: type, names: dict, value: Any) -> str:
-    try:
-        return str(names[enum(value)])
-    except (ValueError, KeyError):
-        return str(value)
-
-
-def _date_words(name: str, value: str) -> str | None:
-    """A stored ISO day, month or instant in words, else None."""
-    if len(value) == 7 and name == "month":
-        try:
-            return month_name(date.fromisoformat(value + "-01"))
-        except ValueError:
-            return None
-    if len(value) == 10 and (name.endswith("_on") or name in ("as_of", "month")):
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            return None
-        return month_name(day) if name == "month" else long_date(day)
-    instant = _instant(value) if name.endswith("_at") else None
-    return office_datetime(instant) if instant is not None else None
-
-
-def _instant(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        instant = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return instant if instant.tzinfo is not None else None
 
 
 # --- the record an event is about -------------------------------------------------------------

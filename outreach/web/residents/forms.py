@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
-from outreach.domain.nik import clean_nik
+from outreach.domain.nik import clean_nik, mask_nik
 from outreach.domain.phone import normalise_phone
 from outreach.domain.residents import parse_rt_rw
 from outreach.domain.values import parse_coordinates
@@ -131,6 +131,12 @@ class ResidentEditForm(ResidentForm):
         validators=[Optional(), domain_check(clean_nik)],
         render_kw={**NIK_INPUT, "data-nik-info": "nik-info"},
     )
+
+    def keeping(self, nik: str) -> ResidentEditForm:
+        """The NIK on file as the empty field's placeholder, masked as every page masks it (the
+        region only): what leaving the field empty keeps."""
+        self.nik.render_kw = {**self.nik.render_kw, "placeholder": mask_nik(nik)}
+        return self
 
 
 class FindNikForm(Form):

@@ -3,7 +3,7 @@ exporting the queue, and what a NIK tells the form while it is being typed."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -20,9 +20,11 @@ from outreach.labels import (
     CATEGORY_LABELS,
     RESIDENT_STATUS_LABELS,
     SEX_LABELS,
+    resident_changed_fields,
 )
 from outreach.models import RequestChannel, Resident, ResidentStatus, Sex, utcnow
-from outreach.services.audit import list_events_for
+from outreach.permissions import can_manage_users
+from outreach.services.residents.history import list_history
 from outreach.services.residents.queue import (
     ResidentFilters,
     count_by_status,
@@ -31,7 +33,6 @@ from outreach.services.residents.queue import (
     list_requests_of_nik,
     list_resident_visits,
     record_nik_lookup,
-    record_nik_view,
 )
 from outreach.services.residents.requests import (
     DuplicateRequest,
@@ -59,6 +60,7 @@ from outreach.web.residents.forms import (
     ResidentForm,
     StatusForm,
 )
+from outreach.web.residents.full_nik import take_full_nik
 
 PER_PAGE = 25
 WAITED_DAYS = (30, 60, 90)
@@ -263,7 +265,7 @@ def new():
 @bp.route("/<int:resident_id>/edit", methods=["GET", "POST"])
 def edit(resident_id: int):
     resident = load_resident(resident_id)
-    form = _resident_form(resident)
+    form = _resident_form(resident).keeping(resident.nik)
     form.duplicate = None
     if form.validate_on_submit():
         saved, changed = _save(form, resident)
@@ -313,7 +315,13 @@ def render_resident_page(
         confirm_form=ConfirmForm(),
         visits=list_resident_visits(db.session, resident),
         other_requests=list_requests_of_nik(db.session, resident),
-        events=list_events_for(db.session, resident),
+        history=list_history(db.session, resident),
+        changed_fields=resident_changed_fields,
+        lookups_url=url_for(
+            "admin.audit_log", action="resident.find_nik", record="Resident", record_id=resident.id
+        )
+        if can_manage_users(current_user)
+        else None,
         mask_nik=mask_nik,
     )
     return page, status
@@ -321,21 +329,10 @@ def render_resident_page(
 
 @bp.route("/<int:resident_id>")
 def detail(resident_id: int):
-    """A request: the resident, the address and contact, the status and its history."""
-    return render_resident_page(load_resident(resident_id))
-
-
-@bp.route("/<int:resident_id>/nik", methods=["POST"])
-def reveal_nik(resident_id: int):
-    """Show the full NIK once, and write that it was seen to the audit log."""
+    """A request: the resident, the address and contact, the status and its history; the
+    full NIK once, right after it was asked for (full_nik)."""
     resident = load_resident(resident_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    record_nik_view(
-        db.session, resident, now=utcnow(), actor=current_user, remote_addr=request.remote_addr
-    )
-    db.session.commit()
-    return render_resident_page(resident, full_nik=True)
+    return render_resident_page(resident, full_nik=take_full_nik(resident))
 
 
 @bp.route("/<int:resident_id>/status", methods=["POST"])
