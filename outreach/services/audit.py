@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
+from werkzeug.local import LocalProxy
 
 from outreach.domain.nik import redact_niks
 from outreach.models import AuditEvent, User
@@ -25,6 +26,7 @@ def record_event(
     remote_addr: str | None = None,
 ) -> AuditEvent:
     """Add one audit event. ``actor`` is a user, or a label such as "command" or "scheduler"."""
+    entity = _unproxied(entity)
     if entity is not None and getattr(entity, "id", None) is None:
         session.flush()  # the entity needs its id before the event can point at it
     event = AuditEvent(
@@ -40,6 +42,12 @@ def record_event(
     )
     session.add(event)
     return event
+
+
+def _unproxied(value: Any) -> Any:
+    """The object behind a werkzeug LocalProxy (flask_login's current_user is one): a proxy
+    passes isinstance checks, but its type would name the event's record "LocalProxy"."""
+    return value._get_current_object() if isinstance(value, LocalProxy) else value
 
 
 def record_events(session: Session, rows: list[dict]) -> None:
@@ -60,6 +68,7 @@ def event_row(
     remote_addr: str | None = None,
 ) -> dict[str, Any]:
     """An audit event's columns."""
+    actor = _unproxied(actor)
     return {
         "at": now,
         "user_id": actor.id if isinstance(actor, User) else None,

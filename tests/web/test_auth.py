@@ -370,6 +370,47 @@ def test_a_user_changes_their_own_password_and_other_sessions_end(client, make_u
     assert other_device.get("/").status_code == 302  # the other one is logged out
 
 
+def test_ones_own_password_change_is_audited_on_the_account(client, db_session, make_user, login):
+    """Both events of the change-password form name the account (they named "LocalProxy", the
+    type of flask_login's current_user, so the account's history never showed them)."""
+    user = make_user(Role.OFFICER)
+    login(user)
+    client.post(
+        "/account/password",
+        data={"current_password": "salah", "password": "baru-12345", "confirm": "baru-12345"},
+    )
+    client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "password": "baru-12345", "confirm": "baru-12345"},
+    )
+    db_session.rollback()
+    events = db_session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action.in_(["auth.password_change_failed", "user.password_reset"]))
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [(e.action, e.entity_type, e.entity_id, e.user_id) for e in events] == [
+        ("auth.password_change_failed", "User", str(user.id), user.id),
+        ("user.password_reset", "User", str(user.id), user.id),
+    ]
+
+
+def test_an_event_is_never_about_a_proxy(app, db_session, make_user):
+    """record_event takes the object behind a werkzeug LocalProxy (current_user is one), for
+    the record and the actor alike, whatever view forgets to."""
+    from werkzeug.local import LocalProxy
+
+    from outreach.models import utcnow
+    from outreach.services.audit import event_row, record_event
+
+    user = make_user()
+    proxy = LocalProxy(lambda: user)
+    event = record_event(db_session, now=utcnow(), actor=proxy, action="test.proxy", entity=proxy)
+    assert (event.entity_type, event.entity_id, event.user_id) == ("User", str(user.id), user.id)
+    assert event_row(now=utcnow(), actor=proxy, action="test.proxy")["actor"] == user.username
+    db_session.rollback()
+
+
 def test_production_cookies_are_secure_httponly_lax_and_expire_with_the_session_lifetime(
     database_url, make_user, monkeypatch
 ):

@@ -269,7 +269,7 @@ def change_password():
             form,
             lambda: change_own_password(
                 db.session,
-                current_user,
+                current_user._get_current_object(),
                 form.current_password.data,
                 form.password.data,
                 now=utcnow(),
@@ -278,7 +278,10 @@ def change_password():
         )
         if done.error is not None and done.error.field == "current_password":
             password_change_failed(
-                db.session, current_user, now=utcnow(), remote_addr=request.remote_addr
+                db.session,
+                current_user._get_current_object(),
+                now=utcnow(),
+                remote_addr=request.remote_addr,
             )
             db.session.commit()
             g.password_guess_failed = True
