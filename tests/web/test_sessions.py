@@ -193,6 +193,28 @@ def test_an_admins_reset_or_a_deactivation_ends_every_session(app, db_session, m
     assert {row.end_reason for row in sessions_of(db_session, user)} == {expected}
 
 
+def test_an_admin_resetting_their_own_password_stays_logged_in_on_a_new_session(
+    app, db_session, make_user
+):
+    """The reset ends every session of the account, the admin's own included; the browser that
+    did it carries on through a new one, as after a login (it carried the ended session's
+    token, and the next page asked for a login)."""
+    admin = make_user(Role.ADMIN)
+    desk, laptop = device(app), device(app, ELSEWHERE)
+    log_in(desk, admin), log_in(laptop, admin)
+    thief = copy_of_cookie(app, desk)
+    response = desk.post(
+        f"/admin/users/{admin.id}/password",
+        data={"reset-password": "baru-12345", "reset-confirm": "baru-12345"},
+    )
+    assert response.status_code == 302
+    assert logged_in(desk)
+    assert desk.get(f"/admin/users/{admin.id}").status_code == 200
+    assert not logged_in(laptop) and not logged_in(thief)  # the old cookie of this desk too
+    reasons = [row.end_reason for row in sessions_of(db_session, admin)]
+    assert reasons == [SessionEnd.PASSWORD_RESET, SessionEnd.PASSWORD_RESET, None]
+
+
 def test_old_sessions_are_purged_at_a_login_recent_ones_kept(app, db_session, make_user):
     user, other = make_user(), make_user()
     now, lifetime = utcnow(), timedelta(hours=12)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
@@ -20,6 +20,7 @@ from outreach.web.admin.forms import (
     UserCreateForm,
     UserEditForm,
 )
+from outreach.web.auth.logins import log_in_here
 from outreach.web.choices import enum_choices
 from outreach.web.forms import attempt
 
@@ -152,7 +153,9 @@ def user_password(user_id: int):
         if done.ok:
             db.session.commit()
             if user.id == current_user.id:
-                login_user(user)  # the reset ended every session, this one included
+                # The reset ended every session, this one included: the admin carries on in a
+                # new one, as after a login (not with the ended one's token).
+                log_in_here(user, now=utcnow())
             flash(_("New password set for %(name)s.", name=user.username), "success")
             return redirect(url_for("admin.user_edit", user_id=user.id))
     form = _edit_form(user, submitted=False)

@@ -20,7 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from outreach.extensions import db, limiter
 from outreach.i18n import SUPPORTED_LOCALES
@@ -29,8 +29,6 @@ from outreach.services.sessions import (
     end_session,
     find_session,
     mark_seen,
-    purge_sessions,
-    start_session,
     why_ended,
 )
 from outreach.services.users import (
@@ -43,6 +41,7 @@ from outreach.services.users import (
 )
 from outreach.web.access import public
 from outreach.web.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, LogoutForm
+from outreach.web.auth.logins import log_in_here
 from outreach.web.auth.notices import (
     LOGGED_OUT,
     SESSION_ENDED,
@@ -174,20 +173,9 @@ def login():
                 # The language picked on the login page just now is the one the user wants: it
                 # carries on past the login and is saved, for the next login on another device.
                 user.locale = picked
-            purge_sessions(db.session, now=now, lifetime=current_app.permanent_session_lifetime)
-            start_session(
-                db.session,
-                user,
-                now=now,
-                remote_addr=request.remote_addr,
-                user_agent=request.user_agent.string,
-            )
-        db.session.commit()
-        if user is not None:
-            session.clear()
-            login_user(user)
-            session.permanent = True
+            log_in_here(user, now=now)  # commits
             return redirect(safe_next(form.next.data) or url_for("main.home"))
+        db.session.commit()
         if outcome.closed is not None:
             # The right password: said plainly, so that the owner does not retry into the
             # lock-out. Not a guess, so not counted against the limits.
