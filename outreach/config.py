@@ -84,14 +84,17 @@ def load_config(instance_path: str) -> dict:
         "OUTREACH_PROXIES": _int("OUTREACH_PROXIES", 0),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
-        # Failed logins (docs/SECURITY.md, "Lockout"): tight for one account from one address,
-        # a looser ceiling for the account from everywhere (one address alone cannot reach it),
-        # and one for an address whatever the accounts.
+        # Failed logins (docs/SECURITY.md, "Login limits"): tight for one account from one
+        # address, a looser ceiling for the account from everywhere (one address alone cannot
+        # reach it), and one for an address whatever the accounts. A browser that logged in to
+        # the account before (its device cookie) meets neither account limit but its own, and
+        # loses that trust once it has used it up.
         "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS": _env(
             "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS", "5 per 15 minutes"
         ),
         "LOGIN_LIMIT_PER_ACCOUNT": _env("LOGIN_LIMIT_PER_ACCOUNT", "50 per hour"),
         "LOGIN_LIMIT_PER_ADDRESS": _env("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
+        "LOGIN_LIMIT_PER_DEVICE": _env("LOGIN_LIMIT_PER_DEVICE", "5 per 15 minutes"),
         # Wrong current passwords on the change-password form, per account.
         "PASSWORD_CHANGE_LIMIT": _env("PASSWORD_CHANGE_LIMIT", "5 per 15 minutes"),
         # Requests to one liaison link page per address (each answer is a GET and a POST).
@@ -197,7 +200,12 @@ def _check_login_limits(config: dict) -> None:
     """Every limit parses, and one address cannot use up an account's ceiling on its own: the
     most it may fail in the ceiling's window (each of its windows, plus one at the edge) stays
     under the ceiling — or a stranger could lock an officer out from one address."""
-    for key in ("LOGIN_LIMIT_PER_ADDRESS", "PASSWORD_CHANGE_LIMIT", "IMPORT_UPLOAD_LIMIT"):
+    for key in (
+        "LOGIN_LIMIT_PER_ADDRESS",
+        "LOGIN_LIMIT_PER_DEVICE",
+        "PASSWORD_CHANGE_LIMIT",
+        "IMPORT_UPLOAD_LIMIT",
+    ):
         _limit_setting(config, key)
     tight = _limit_setting(config, "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS")
     ceiling = _limit_setting(config, "LOGIN_LIMIT_PER_ACCOUNT")

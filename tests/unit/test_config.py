@@ -114,12 +114,14 @@ def test_the_default_login_and_session_settings_pass_their_own_checks(monkeypatc
     for name in (
         "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS",
         "LOGIN_LIMIT_PER_ACCOUNT",
+        "LOGIN_LIMIT_PER_DEVICE",
         "OUTREACH_SESSION_HOURS",
     ):
         monkeypatch.delenv(name, raising=False)
     config = load_config(str(tmp_path))
     assert config["LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"] == "5 per 15 minutes"
     assert config["LOGIN_LIMIT_PER_ACCOUNT"] == "50 per hour"
+    assert config["LOGIN_LIMIT_PER_DEVICE"] == "5 per 15 minutes"
     check_config({**config, "SECRET_KEY": "x" * 32})
 
 
@@ -131,6 +133,8 @@ def test_the_default_login_and_session_settings_pass_their_own_checks(monkeypatc
         ({"LOGIN_LIMIT_PER_ACCOUNT": "10 per hour"}, "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS"),
         ({"LOGIN_LIMIT_PER_ACCOUNT": "lima per jam"}, "LOGIN_LIMIT_PER_ACCOUNT"),
         ({"LOGIN_LIMIT_PER_ADDRESS": "30 every while"}, "LOGIN_LIMIT_PER_ADDRESS"),
+        ({"LOGIN_LIMIT_PER_DEVICE": "lima per 15 menit"}, "LOGIN_LIMIT_PER_DEVICE"),
+        ({"LOGIN_LIMIT_PER_DEVICE": ""}, "LOGIN_LIMIT_PER_DEVICE"),
         ({"PASSWORD_CHANGE_LIMIT": ""}, "PASSWORD_CHANGE_LIMIT"),
         ({"PERMANENT_SESSION_LIFETIME": 0}, "OUTREACH_SESSION_HOURS"),
         ({"PERMANENT_SESSION_LIFETIME": 3600, "SESSION_IDLE_MINUTES": 61}, "IDLE"),

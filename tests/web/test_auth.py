@@ -440,10 +440,14 @@ def test_production_cookies_are_secure_httponly_lax_and_expire_with_the_session_
         with app.app_context():
             db.engine.dispose()
     assert response.status_code == 302
-    cookie = response.headers["Set-Cookie"]
-    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    expires = parsedate_to_datetime(cookie.split("Expires=")[1].split(";")[0])
+    cookies = {c.split("=", 1)[0]: c for c in response.headers.getlist("Set-Cookie")}
+    assert set(cookies) == {"session", "login_device"}
+    for cookie in cookies.values():
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    expires = parsedate_to_datetime(cookies["session"].split("Expires=")[1].split(";")[0])
     assert abs(expires - (datetime.now(UTC) + timedelta(hours=8))) < timedelta(minutes=5)
+    # The device cookie outlives the session (docs/SECURITY.md, "Login limits").
+    assert "Max-Age=15552000" in cookies["login_device"]
 
 
 @pytest.mark.parametrize(("proxies", "seen"), [(0, "127.0.0.1"), (1, "203.0.113.7")])

@@ -264,7 +264,8 @@ def test_the_accounts_ceiling_bounds_a_guess_spread_over_many_addresses(app, mak
         botnet = device(app, f"198.51.100.{n + 1}")
         assert [log_in(botnet, officer, "tebak").status_code for _ in range(5)] == [200] * 5
     # The ceiling holds: the next guess is refused from a fresh address, and so (for the hour)
-    # is the officer — the price of bounding a spread-out guess, which needs many addresses.
+    # is the officer on a browser that never logged in — the price of bounding a spread-out
+    # guess. The officer's own phone is not held back (tests/web/test_device_cookies.py).
     assert log_in(device(app, "198.51.100.99"), officer, "tebak").status_code == 429
     assert log_in(device(app, OFFICE), officer).status_code == 429
     # Only that account: a colleague logs in from the same office.

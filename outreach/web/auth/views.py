@@ -40,6 +40,7 @@ from outreach.services.users import (
     password_stamp,
 )
 from outreach.web.access import public
+from outreach.web.auth.devices import device_failed, remember_device, trusted_device
 from outreach.web.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, LogoutForm
 from outreach.web.auth.logins import log_in_here
 from outreach.web.auth.notices import (
@@ -112,12 +113,16 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def _typed_username() -> str:
+    return normalise_username(request.form.get("username", ""))[:64]
+
+
 def _account() -> str:
     """The login limits' key for the account tried, and its current password (users.
     password_stamp): an admin's reset lifts a lock-out, as the 429 page says. Never empty (the
     limiter would skip a limit with an empty key, and say so in the log)."""
     if "login_limit_key" not in g:
-        username = normalise_username(request.form.get("username", ""))[:64]
+        username = _typed_username()
         stamp = password_stamp(get_user_by_username(db.session, username))
         g.login_limit_key = f"account:{username}:{stamp}"
     return g.login_limit_key
@@ -129,24 +134,36 @@ def _login_failed(_response) -> bool:
     return bool(g.get("login_failed"))
 
 
-def _login_limit(setting: str, key: Callable[[], str]) -> Callable:
+def _device() -> str | None:
+    """The nonce of this browser's trusted device cookie for the account typed (devices)."""
+    return trusted_device(_typed_username())
+
+
+def _login_limit(setting: str, key: Callable[[], str], **options) -> Callable:
     return limiter.limit(
         lambda: current_app.config[setting],
         key_func=key,
         methods=["POST"],
         deduct_when=_login_failed,
         scope=setting.lower(),
+        **options,
     )
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-# Per OWASP's guidance (docs/SECURITY.md, "Lockout"): the tight limit counts one account from
-# one address, so a stranger failing an officer's login locks out only himself; the account's
-# looser ceiling bounds a guess spread over many addresses; the address limit bounds one address
-# trying many accounts.
-@_login_limit("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS", lambda: f"{_account()}|{get_remote_address()}")
-@_login_limit("LOGIN_LIMIT_PER_ACCOUNT", _account)
+# Per OWASP's guidance (docs/SECURITY.md, "Login limits"): the tight limit counts one account
+# from one address, so a stranger failing an officer's login from there locks out only himself;
+# the account's looser ceiling bounds a guess spread over many addresses; the address limit
+# bounds one address trying many accounts. A browser that logged in to the account before (its
+# device cookie) meets neither account limit but its own (devices.device_failed), so that the
+# ceiling a botnet reached does not keep the officer's phone out.
+@_login_limit(
+    "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS",
+    lambda: f"{_account()}|{get_remote_address()}",
+    exempt_when=lambda: _device() is not None,
+)
+@_login_limit("LOGIN_LIMIT_PER_ACCOUNT", _account, exempt_when=lambda: _device() is not None)
 @_login_limit("LOGIN_LIMIT_PER_ADDRESS", get_remote_address)
 def login():
     """The login form; on success, the page asked for (or home)."""
@@ -174,7 +191,9 @@ def login():
                 # carries on past the login and is saved, for the next login on another device.
                 user.locale = picked
             log_in_here(user, now=now)  # commits
-            return redirect(safe_next(form.next.data) or url_for("main.home"))
+            response = redirect(safe_next(form.next.data) or url_for("main.home"))
+            remember_device(response, user.username)
+            return response
         db.session.commit()
         if outcome.closed is not None:
             # The right password: said plainly, so that the owner does not retry into the
@@ -182,6 +201,8 @@ def login():
             closed = closed_message(outcome.closed)
         else:
             g.login_failed = True
+            if _device() is not None:
+                device_failed(_device())
             # One message whatever was wrong, so that usernames cannot be probed.
             form.password.errors.append(_("Wrong username or password."))
     return render_template("auth/login.html", form=form, closed=closed), 200

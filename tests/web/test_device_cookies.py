@@ -1,0 +1,176 @@
+"""Device cookies (OWASP "Slow Down Online Guessing Attacks with Device Cookies";
+docs/SECURITY.md, "Login limits"): strangers failing an officer's login from many addresses
+lock out new browsers, never the officer's own phone, which logged in before."""
+
+import time
+
+import pytest
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+from outreach.models import Role
+from outreach.web.auth.devices import COOKIE_NAME, SALT
+from tests.conftest import PASSWORD
+from tests.web.test_sessions import OFFICE, device, log_in, logged_in
+
+ELSEWHERE = "192.0.2.20"
+
+
+def distributed_attack(app, user) -> None:
+    """5 wrong passwords from each of 10 addresses (127.0.0.2 … 127.0.0.11): the account's
+    ceiling (50 per hour), none of them held back by its own per-address limit."""
+    for n in range(2, 12):
+        botnet = device(app, f"127.0.0.{n}")
+        assert [log_in(botnet, user, "tebak").status_code for _ in range(5)] == [200] * 5
+    assert log_in(device(app, "127.0.0.12"), user, "tebak").status_code == 429
+
+
+def phone_of(app, user, address: str = OFFICE):
+    """The officer's own phone: logged in once (so it holds a device cookie), then logged out."""
+    phone = device(app, address)
+    assert log_in(phone, user).status_code == 302
+    phone.post("/logout")
+    assert not logged_in(phone)
+    return phone
+
+
+def cookie_of(client) -> str:
+    return client.get_cookie(COOKIE_NAME, path="/login").value
+
+
+def holding(app, value: str, address: str = OFFICE):
+    browser = device(app, address)
+    browser.set_cookie(COOKIE_NAME, value, path="/login")
+    return browser
+
+
+def test_a_distributed_guess_locks_out_new_browsers_but_not_the_officers_phone(app, make_user):
+    officer = make_user(Role.OFFICER)
+    phone = phone_of(app, officer)
+    distributed_attack(app, officer)
+    # A browser that never logged in is held back, even from the office with the right password:
+    # the ceiling bounds a guess spread over many addresses (an IPv6 /64 gives endless ones).
+    assert log_in(device(app, OFFICE), officer).status_code == 429
+    # The phone that logged in before is not: its device cookie has a limit of its own.
+    assert log_in(phone, officer).status_code == 302 and logged_in(phone)
+    # From another network too (the cookie, not the address, is what is trusted).
+    phone.post("/logout")
+    phone.environ_base["REMOTE_ADDR"] = ELSEWHERE
+    assert log_in(phone, officer).status_code == 302 and logged_in(phone)
+
+
+def test_a_mistyped_password_on_the_phone_does_not_count_against_the_account(app, make_user):
+    officer = make_user(Role.OFFICER)
+    phone = phone_of(app, officer)
+    distributed_attack(app, officer)
+    statuses = [log_in(phone, officer, "salah-ketik").status_code for _ in range(4)]
+    assert statuses == [200] * 4  # wrong, said so, not refused by the account's ceiling
+    assert log_in(phone, officer).status_code == 302 and logged_in(phone)
+
+
+def test_the_device_cookie_of_another_account_does_not_help(app, make_user):
+    officer, colleague = make_user(Role.OFFICER), make_user(Role.OFFICER)
+    colleagues_phone = phone_of(app, colleague)
+    distributed_attack(app, officer)
+    assert log_in(colleagues_phone, officer).status_code == 429
+    # …while it still works for its own account.
+    assert log_in(colleagues_phone, colleague).status_code == 302
+
+
+def test_the_cookie_is_signed_for_one_account_and_holds_nothing_else(app, make_user):
+    officer = make_user(Role.OFFICER)
+    phone = phone_of(app, officer)
+    held = URLSafeTimedSerializer(app.secret_key, salt=SALT).loads(cookie_of(phone))
+    assert set(held) == {"user", "nonce"} and held["user"] == officer.username
+    assert len(held["nonce"]) >= 16
+    # Each login gives a new nonce (a cookie that lost its trust is replaced by a login).
+    log_in(phone, officer)
+    again = URLSafeTimedSerializer(app.secret_key, salt=SALT).loads(cookie_of(phone))
+    assert again["nonce"] != held["nonce"]
+
+
+def _altered(value: str) -> str:
+    payload, rest = value.split(".", 1)
+    return payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB") + "." + rest
+
+
+def _signed_long_ago(app, user) -> str:
+    class LongAgo(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - 181 * 24 * 3600
+
+    serializer = URLSafeTimedSerializer(app.secret_key, salt=SALT, signer=LongAgo)
+    return serializer.dumps({"user": user.username, "nonce": "x" * 22})
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        pytest.param(lambda app, real, user: _altered(real), id="altered"),
+        pytest.param(
+            lambda app, real, user: URLSafeTimedSerializer("another-key", salt=SALT).dumps(
+                {"user": user.username, "nonce": "x" * 22}
+            ),
+            id="signed-with-another-key",
+        ),
+        pytest.param(
+            # Signed with the app's key for another purpose: the session's or a link's salt.
+            lambda app, real, user: URLSafeTimedSerializer(app.secret_key).dumps(
+                {"user": user.username, "nonce": "x" * 22}
+            ),
+            id="another-salt",
+        ),
+        pytest.param(lambda app, real, user: _signed_long_ago(app, user), id="older-than-180-days"),
+        pytest.param(lambda app, real, user: "", id="empty"),
+        pytest.param(lambda app, real, user: "x" * 1000, id="huge"),
+    ],
+)
+def test_a_forged_or_altered_cookie_is_ignored(app, make_user, forge):
+    officer = make_user(Role.OFFICER)
+    phone = phone_of(app, officer)
+    distributed_attack(app, officer)
+    forged = holding(app, forge(app, cookie_of(phone), officer))
+    assert log_in(forged, officer).status_code == 429
+
+
+def test_a_device_cookie_that_failed_too_often_is_no_longer_trusted(app, make_user):
+    """A stolen phone (or its copied cookie) buys a guesser 5 tries, not 5 every 15 minutes:
+    at LOGIN_LIMIT_PER_DEVICE the cookie loses its trust, and the browser is one like any
+    other, held back by the account's limits."""
+    officer = make_user(Role.OFFICER)
+    phone = phone_of(app, officer)
+    copy = holding(app, cookie_of(phone), ELSEWHERE)
+    distributed_attack(app, officer)
+    statuses = [log_in(copy, officer, f"tebakan-{n}").status_code for n in range(5)]
+    assert statuses == [200] * 5
+    assert log_in(copy, officer, "tebakan-lagi").status_code == 429
+    assert log_in(copy, officer).status_code == 429  # the right password too: not trusted
+    assert log_in(phone, officer).status_code == 429  # the same cookie, on the phone
+
+
+def test_untrusted_browsers_keep_todays_limits(app, make_user):
+    """Without a device cookie, nothing changed: 5 failures per account and address."""
+    officer = make_user(Role.OFFICER)
+    browser = device(app, ELSEWHERE)
+    assert [log_in(browser, officer, "salah").status_code for _ in range(6)] == [200] * 5 + [429]
+    assert log_in(device(app, OFFICE), officer, PASSWORD).status_code == 302
+
+
+def test_a_device_is_held_to_its_own_limit_within_the_accounts(app, make_user):
+    """A trusted browser's failures are its own: they do not use up the account's limit from
+    its address for the others there, nor do theirs use up its own."""
+    officer = make_user(Role.OFFICER)
+    phone = phone_of(app, officer)
+    office_pc = device(app, OFFICE)  # same address, no device cookie
+    assert [log_in(office_pc, officer, "salah").status_code for _ in range(6)] == [200] * 5 + [429]
+    assert log_in(phone, officer).status_code == 302
+
+
+def test_the_device_cookie_is_secure_httponly_lax_and_sent_only_to_the_login(app, make_user):
+    officer = make_user(Role.OFFICER)
+    response = log_in(device(app), officer)
+    cookies = {c.split("=", 1)[0]: c for c in response.headers.getlist("Set-Cookie")}
+    cookie = cookies[COOKIE_NAME]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/login" in cookie
+    assert "Max-Age=15552000" in cookie  # 180 days
+    # Secure as the session cookie is (SESSION_COOKIE_SECURE; production: tests/web/test_auth.py).
+    assert ("Secure" in cookie) is ("Secure" in cookies["session"])
