@@ -406,6 +406,41 @@ class TestLookupLimit:
         assert KNOWN_NIK not in audit_text(db_session)
 
 
+class TestTheFormsCheck:
+    """The request form refuses a typed NIK that has an open request, naming it: saving it is
+    a lookup too — limited with the others, a match audited."""
+
+    @pytest.fixture
+    def app_config(self):
+        return {"NIK_LOOKUP_LIMIT": "3 per hour"}
+
+    def test_a_typed_nik_saved_counts_as_a_lookup_and_a_match_is_audited(
+        self, client, world, known, make_resident, login, db_session
+    ):
+        login(world["users"]["coordinator"])
+        dummy = make_resident(name="Percobaan")
+        edit = f"/residents/{dummy.id}/edit"
+        kept = edit_data(client, dummy)  # no NIK typed: not a lookup, however often
+        for _ in range(4):
+            assert client.post(edit, data=kept).status_code in (200, 302)
+            kept = edit_data(client, dummy)
+        hit = client.post(edit, data=edit_data(client, dummy, nik=KNOWN_NIK))
+        assert hit.status_code == 422 and 'data-testid="duplicate-request"' in readable(hit)
+        guesses = [KNOWN_NIK[:12] + serial for serial in ("7392", "7393", "7395")]
+        answers = [client.post(edit, data=edit_data(client, dummy, nik=nik)) for nik in guesses]
+        assert [answer.status_code for answer in answers][-1] == 429
+        fresh = {**edit_data(client, dummy), "nik": KNOWN_NIK[:12] + "7394"}
+        assert client.post("/residents/new", data=fresh).status_code == 429
+        assert client.post("/residents/nik-info", data={"nik": KNOWN_NIK}).status_code == 429
+        db_session.expire_all()
+        matches = db_session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "resident.find_nik")
+        ).all()
+        assert [(event.entity_id, event.changes["via"]) for event in matches] == [
+            (str(known["resident"].id), "form")
+        ]
+
+
 def test_an_import_preview_matching_a_nik_is_audited_as_a_lookup(
     client, world, known, login, db_session
 ):

@@ -11,9 +11,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from outreach.domain.nik import build_nik
+from outreach.domain.nik import build_nik, mask_nik
 from outreach.i18n import long_date
-from outreach.models import AuditEvent, Resident, ResidentStatus, Team, Visit, utcnow
+from outreach.models import AuditEvent, Resident, ResidentStatus, Role, Team, Visit, utcnow
+from outreach.services.audit import record_event
 from outreach.services.versions import bump
 from tests.services.visit_helpers import add_visit
 from tests.web.test_lost_updates import first, second, send, shown, text  # noqa: F401
@@ -182,6 +183,7 @@ def test_a_stale_request_names_a_typed_nik_without_showing_it_and_answers_409(
         "Tirah baring: tidak bisa bangun dari tempat tidur: Ya",
     ]  # not the address the first changed, which the second left as shown
     assert new_nik not in page and siti.nik not in page
+    assert f'placeholder="{mask_nik(siti.nik)}"' in page  # what leaving it empty keeps
     assert CHANGED_BY.search(page)
 
 
@@ -234,6 +236,30 @@ def test_a_stale_team_lists_neither_its_kecamatan_nor_its_start_typed_as_shown(
     page = text(response)
     assert unsaved(page) == ["Kunjungan rumah per hari: 4"]
     assert CHANGED_BY.search(page)
+
+
+def test_the_audit_page_shows_no_kecamatan_change_that_only_reordered_them(
+    app, client, db_session, make_user, login, make_team
+):
+    """An event logged before the kecamatan were kept in code order."""
+    login(make_user(Role.ADMIN))
+    team = make_team(name="Tim Timur", kecamatan_codes=THREE)
+    record_event(
+        db_session,
+        now=utcnow(),
+        actor="test",
+        action="team.update",
+        entity=team,
+        changes={
+            "name": ["Tim Lama", "Tim Timur"],
+            "kecamatan": [["17.71.02", "17.71.01"], ["17.71.01", "17.71.02"]],
+        },
+    )
+    db_session.commit()
+    page = text(client.get(f"/admin/audit?record=Team&record_id={team.id}"))
+    rows = page.split('data-testid="audit-event"')
+    update_row = next(row for row in rows if "Tim Lama" in row)
+    assert "Kecamatan" not in update_row
 
 
 # --- 5: a bulk action over visits changed since --------------------------------------------

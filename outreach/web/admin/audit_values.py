@@ -176,6 +176,15 @@ def is_change(name: str, value: Any) -> bool:
     return name not in _LIST_FIELDS or all(isinstance(item, list | None) for item in value)
 
 
+def same_set(name: str, value: Any) -> bool:
+    """A set (a team's kecamatan) logged as changed from itself in another order: no change.
+    (Before the kecamatan were kept in code order, renaming a team logged its list anew.)"""
+    if name not in _LIST_FIELDS or not is_change(name, value):
+        return False
+    before, after = value
+    return set(before or ()) == set(after or ())
+
+
 def words(event: AuditEvent, name: str, value: Any, known: Known) -> str:  # noqa: C901
     """A detail's value in words ("—" for nothing)."""
     if empty(value):
@@ -194,7 +203,8 @@ def words(event: AuditEvent, name: str, value: Any, known: Known) -> str:  # noq
             or "—"
         )
     if isinstance(value, list):
-        return ", ".join(words(event, name, item, known) for item in value)
+        items = sorted(value, key=str) if name in _LIST_FIELDS else value  # a set: code order
+        return ", ".join(words(event, name, item, known) for item in items)
     if isinstance(value, str):
         found = _named_value(event, name, value, known)
         if found is not None:

@@ -29,6 +29,7 @@ from outreach.web.admin.audit_values import (
     instant_of,
     is_change,
     label,
+    same_set,
     words,
 )
 
@@ -178,7 +179,9 @@ def _line(event: AuditEvent, known: Known, link) -> Line:
         _detail(event, name, value, known)
         for name, value in changes.items()
         # a record's fields as created: only those filled in; a change always, "—" included
-        if name not in hidden and (is_change(name, value) or not empty(value))
+        if name not in hidden
+        and (is_change(name, value) or not empty(value))
+        and not same_set(name, value)
     ]
     if event.action == "auth.login_failed" and event.actor not in (None, ANONYMOUS_ACTOR):
         details.insert(0, Detail(str(DETAIL_LABELS["username"]), redact_niks(event.actor or "")))

@@ -16,4 +16,4 @@ def coordinators_only():
     require(permissions.can_coordinate)
 
 
-from outreach.web.residents import exports, full_nik, imports, views  # noqa: E402,F401  (the routes)
+from outreach.web.residents import exports, full_nik, imports, lookups, views  # noqa: E402,F401  (the routes)

@@ -1,44 +1,38 @@
-"""The home-visit queue and each request: registering, changing, status, seeing the full NIK,
-exporting the queue, and what a NIK tells the form while it is being typed."""
+"""The home-visit queue and each request: registering, changing, status."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from outreach.domain.nik import age_on, mask_nik, parse_nik
+from outreach.domain.nik import age_on, mask_nik
 from outreach.domain.phone import display_phone
-from outreach.domain.problems import Invalid
 from outreach.domain.text import clean_line
 from outreach.errors import DomainError
-from outreach.extensions import db, limiter
-from outreach.i18n import long_date, office_today
+from outreach.extensions import db
+from outreach.i18n import office_today
 from outreach.labels import (
     CATEGORY_LABELS,
     RESIDENT_STATUS_LABELS,
-    SEX_LABELS,
     resident_changed_fields,
 )
-from outreach.models import RequestChannel, Resident, ResidentStatus, Sex, utcnow
+from outreach.models import RequestChannel, Resident, ResidentStatus, utcnow
 from outreach.permissions import can_manage_users
 from outreach.services.residents.history import list_history
 from outreach.services.residents.queue import (
     ResidentFilters,
     count_by_status,
-    find_by_nik,
     list_queue,
     list_requests_of_nik,
     list_resident_visits,
-    record_nik_lookup,
 )
 from outreach.services.residents.requests import (
     DuplicateRequest,
     ResidentValues,
     complete_values,
-    find_open_request,
     register_resident,
     update_resident,
     warnings_for,
@@ -61,6 +55,7 @@ from outreach.web.residents.forms import (
     StatusForm,
 )
 from outreach.web.residents.full_nik import take_full_nik
+from outreach.web.residents.lookups import audit_lookup, nik_typed_in_form
 
 PER_PAGE = 25
 WAITED_DAYS = (30, 60, 90)
@@ -239,6 +234,7 @@ def _save(form: ResidentForm, resident: Resident | None):
     if not done.ok:
         if isinstance(done.error, DuplicateRequest):
             form.duplicate = done.error.existing  # the page links to the open request
+            audit_lookup(done.error.existing, "form")  # the typed NIK found it: audited
         form.stale = done.stale
         return None, False
     resident = done.result if resident is None else resident
@@ -249,6 +245,7 @@ def _save(form: ResidentForm, resident: Resident | None):
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@nik_typed_in_form
 def new():
     form = _resident_form()
     form.duplicate = None
@@ -263,6 +260,7 @@ def new():
 
 
 @bp.route("/<int:resident_id>/edit", methods=["GET", "POST"])
+@nik_typed_in_form
 def edit(resident_id: int):
     resident = load_resident(resident_id)
     form = _resident_form(resident).keeping(resident.nik)
@@ -277,7 +275,7 @@ def edit(resident_id: int):
             return redirect(url_for("residents.detail", resident_id=resident.id))
         if form.stale:  # the request as it is now, and what was typed beside it
             typed = _as_stored(form, resident)
-            current = _filled(resident)
+            current = _filled(resident).keeping(resident.nik)
             current.duplicate = None
             # A new NIK typed is named, never shown: it is to be typed again.
             withheld = ("nik",) if form.nik.data and typed.nik != resident.nik else ()
@@ -374,84 +372,3 @@ def set_status(resident_id: int):
         if done.stale:  # the page again, as the request is now
             return redirect(url_for("residents.detail", resident_id=resident.id))
     return render_resident_page(resident, status_form=form, status=422)
-
-
-def _lookup_key() -> str:
-    return f"user:{current_user.get_id() or request.remote_addr}"
-
-
-# Each answer says whether a typed NIK has a request: per user, so few that the hidden digits
-# of a NIK cannot be guessed through them (NIK_LOOKUP_LIMIT); a NIK that matched is audited.
-nik_lookups = limiter.shared_limit(
-    lambda: current_app.config["NIK_LOOKUP_LIMIT"], scope="nik-lookup", key_func=_lookup_key
-)
-
-
-@bp.route("/find", methods=["POST"])
-@nik_lookups
-def find():
-    """Open the request of a NIK (posted: a NIK never goes into a URL)."""
-    form = FindNikForm()
-    if form.validate_on_submit():
-        resident = find_by_nik(db.session, form.nik.data)
-        if resident is not None:
-            _audit_lookup(resident, "find")
-            return redirect(url_for("residents.detail", resident_id=resident.id))
-        flash(_("No request has this NIK yet."), "info")
-    else:
-        flash(" ".join(str(error) for error in form.nik.errors) or _("Enter the NIK."), "warning")
-    return redirect(url_for("residents.index"))
-
-
-def _audit_lookup(resident: Resident, via: str) -> None:
-    record_nik_lookup(
-        db.session,
-        resident,
-        now=utcnow(),
-        actor=current_user,
-        remote_addr=request.remote_addr,
-        via=via,
-    )
-    db.session.commit()
-
-
-@bp.route("/nik-info", methods=["POST"])
-@nik_lookups
-def nik_info():
-    """What a NIK tells the form while it is typed (JSON): birth date, sex, age, open request.
-
-    Posted with the form's CSRF token, so that the NIK is in no URL and no access log."""
-    today = office_today()
-    try:
-        info = parse_nik(request.form.get("nik", ""), on=today)
-    except Invalid as error:
-        return jsonify(ok=False, message=_(error.message, **error.params))
-    age = age_on(info.birth_on, today)
-    existing = find_open_request(db.session, info.nik)
-    current = request.form.get("id", type=int)
-    duplicate = None
-    if existing is not None and existing.id != current:
-        _audit_lookup(existing, "form")
-        duplicate = {
-            "url": url_for("residents.detail", resident_id=existing.id),
-            "message": _(
-                "This NIK already has an open request (%(name)s, since %(date)s).",
-                name=existing.name,
-                date=long_date(existing.requested_on),
-            ),
-        }
-    return jsonify(
-        ok=True,
-        birth_on=info.birth_on.isoformat(),
-        sex=info.sex,
-        age=age,
-        elderly=age >= 60,
-        summary=_(
-            "Born %(date)s (%(age)d years), %(sex)s, first registered in %(province)s.",
-            date=long_date(info.birth_on),
-            age=age,
-            sex=str(SEX_LABELS[Sex(info.sex)]).lower(),
-            province=info.province,
-        ),
-        duplicate=duplicate,
-    )
