@@ -438,7 +438,9 @@ def test_a_deactivated_schools_link_stops_working(client, db_session, team, scho
     )
     school.is_active = False
     db_session.commit()
-    assert client.get(f"/l/{token}").status_code == 404
+    page = client.get(f"/l/{token}")  # gone, and saying why (not "cut off")
+    assert page.status_code == 410
+    assert "tidak lagi dikunjungi" in page.get_data(as_text=True)
 
 
 def test_the_visits_of_a_team_can_be_given_to_another_team_at_once(
