@@ -227,7 +227,8 @@ def home():
     """Choose a period and see which residents would be visited on which day, in route order."""
     form = HomePeriodForm(formdata=request.args)
     if request.args and not form.validate():
-        flash(_("Check the period: a first day and a length from the list."), "warning")
+        said = " ".join(str(error) for error in form.start.errors)  # a day out of range, say
+        flash(said or _("Check the period: a first day and a length from the list."), "warning")
         form = HomePeriodForm(formdata=None)
     start, days = _home_period(form)
     try:
@@ -253,6 +254,9 @@ def home():
 def create_home():
     form = CreateHomeForm()
     if not form.validate_on_submit() or not 1 <= int(form.days.data) <= MAX_DAYS:
+        if form.start.errors and "csrf_token" not in form.errors:  # the day typed: said
+            flash(" ".join(str(error) for error in form.start.errors), "warning")
+            return redirect(url_for("plan.home"))
         abort(400)
     done = attempt(
         form,
