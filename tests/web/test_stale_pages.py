@@ -316,7 +316,7 @@ def test_a_refused_bulk_action_keeps_the_selection_and_names_the_changed_visit_a
     assert f'href="/visits/{successor.id}"' in line
     assert f"SMA Pindah, {long_date(days[3])}" in line  # its day now
     assert (
-        f"dipindah dari {long_date(days[1])}" in line and "sekarang diusulkan (Tim Utara)" in line
+        f"dipindahkan dari {long_date(days[1])}" in line and "sekarang diusulkan (Tim Utara)" in line
     )
     assert "tidak tampil lagi" not in line  # its new day is in this month's list
     db_session.expire_all()
