@@ -187,19 +187,23 @@ def test_a_stale_request_names_a_typed_nik_without_showing_it_and_answers_409(
     assert CHANGED_BY.search(page)
 
 
-def test_a_stale_request_with_the_same_nik_typed_again_does_not_name_it(
+def test_a_stale_page_does_not_tell_whether_a_typed_nik_is_the_one_on_file(
     first,  # noqa: F811
     second,  # noqa: F811
     make_resident,
 ):
+    """The NIK on file typed again, or another: the same line, "typed (not shown)" — the page
+    would otherwise answer, unaudited, whether a guess is the request's NIK (break-it test)."""
     siti = make_resident(name="Siti Aminah")
     url = f"/residents/{siti.id}/edit"
-    response = refused(
-        first, second, url, {"contact_name": "Hasan"}, {"nik": siti.nik, "contact_name": "Hasan"}
-    )
-    assert response.status_code == 409
-    assert unsaved(text(response)) == []
-    assert "Tidak ada yang Anda isi yang berbeda dari data sekarang" in text(response)
+    lists = []
+    for turn, serial in enumerate((siti.nik[12:], "9998" if siti.nik[12:] != "9998" else "9997")):
+        typed = siti.nik[:12] + serial
+        mine = {"contact_name": f"Hasan {turn}"}  # each turn a change the first saves
+        response = refused(first, second, url, mine, {"nik": typed, **mine})
+        assert response.status_code == 409
+        lists.append(unsaved(text(response)))
+    assert lists[0] == lists[1] == ["NIK: diketik (tidak ditampilkan) — ketik lagi"]
 
 
 # --- 4: a team's kecamatan are a set ---------------------------------------------------------
@@ -316,7 +320,8 @@ def test_a_refused_bulk_action_keeps_the_selection_and_names_the_changed_visit_a
     assert f'href="/visits/{successor.id}"' in line
     assert f"SMA Pindah, {long_date(days[3])}" in line  # its day now
     assert (
-        f"dipindahkan dari {long_date(days[1])}" in line and "sekarang diusulkan (Tim Utara)" in line
+        f"dipindahkan dari {long_date(days[1])}" in line
+        and "sekarang diusulkan (Tim Utara)" in line
     )
     assert "tidak tampil lagi" not in line  # its new day is in this month's list
     db_session.expire_all()

@@ -277,8 +277,9 @@ def edit(resident_id: int):
             typed = _as_stored(form, resident)
             current = _filled(resident).keeping(resident.nik)
             current.duplicate = None
-            # A new NIK typed is named, never shown: it is to be typed again.
-            withheld = ("nik",) if form.nik.data and typed.nik != resident.nik else ()
+            # A NIK typed is named, never shown: it is to be typed again — whether or not it is
+            # the one on file, which the page must not tell (that would be an unaudited lookup).
+            withheld = ("nik",) if form.nik.data else ()
             return show_current(
                 "residents/form.html",
                 form,
