@@ -190,7 +190,7 @@ def test_asking_for_a_full_day_leaves_a_request_for_the_coordinator(
     [
         (date(2026, 12, 12), "Sabtu"),  # the teams do not go out on Saturdays
         (date(2026, 12, 9), "Rapat kantor"),  # an office closure, named
-        (date(2026, 12, 3), "Senin, 7 Desember 2026"),  # within the lead time: the first day allowed
+        (date(2026, 12, 3), "Senin, 7 Desember 2026"),  # within the lead time: the first day
         (date(2027, 1, 5), "Kamis, 31 Desember 2026"),  # outside the visit's month
     ],
 )
