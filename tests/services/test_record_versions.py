@@ -329,6 +329,24 @@ def test_the_home_planner_raises_the_version_of_the_requests_it_schedules(make_t
     assert (stored.status, stored.version) == (ResidentStatus.SCHEDULED, 2)
 
 
+def test_a_request_loaded_before_the_plan_can_be_changed_after_it(make_team, make_resident):
+    """The planner's UPDATE goes around the ORM: a request this session already holds reads
+    its new status and version again, so that the job's next change to it is no false stale
+    (the demo data's office, learning the next day that a request needs no visit, was refused)."""
+    make_team(kecamatan_codes=("17.71.01",), home_visits_per_day=3)
+    resident = make_resident()
+    assert resident.version == 1  # loaded in this session
+    homes.plan_home(
+        db.session, start=date(2026, 12, 2), days=3, now=utcnow(), today=TODAY,
+        settings=PlanSettings(), trigger=_user_trigger(), actor="t",
+    )  # fmt: skip
+    assert (resident.status, resident.version) == (ResidentStatus.SCHEDULED, 2)
+    change_status(db.session, resident, ResidentStatus.RECORDED, "Sudah rekam", now=utcnow(),
+                  actor="t")  # fmt: skip
+    db.session.commit()
+    assert db.session.get(Resident, resident.id).status is ResidentStatus.RECORDED
+
+
 def test_a_request_closed_while_the_plan_is_made_is_not_scheduled_over(
     monkeypatch, make_team, make_resident
 ):

@@ -145,6 +145,12 @@ def plan_home(
                     "was planned. Look at the preview again and plan once more."
                 )
             )
+    # The UPDATE went around the ORM: a request already loaded in this session (a job that goes
+    # on to change one) reads its status and version again, or its next save is refused as stale.
+    planned = set(scheduled)
+    for record in list(session.identity_map.values()):
+        if isinstance(record, Resident) and record.id in planned:
+            session.expire(record, ["status", "updated_at", "version"])
     run = PlanRun(
         kind=PlanKind.HOME_VISITS,
         start_on=start,
