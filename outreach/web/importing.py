@@ -40,6 +40,7 @@ from outreach.services.versions import Stale
 from outreach.services.xlsx import Limits
 from outreach.web.downloads import spreadsheet_download
 from outreach.web.forms import ConfirmForm, Form
+from outreach.web.params import parse_instant
 
 PREVIEW_LIMIT = 500  # rows of one state shown; the counts always cover the whole file
 CHANGED_SINCE_PREVIEW = _l(
@@ -58,14 +59,7 @@ class ImportConfirmForm(Form):
     def shown(self, default: datetime) -> datetime:
         """When the confirmed preview was shown; ``default`` (the upload) if that cannot be read.
         Only ever used to name rows, so a tampered value can at most name fewer or more."""
-        text = (self.shown_at.data or "").strip()
-        if len(text) > 40 or not text.isascii():
-            return default
-        try:
-            when = datetime.fromisoformat(text)
-        except ValueError:
-            return default
-        return when if when.tzinfo is not None else default
+        return parse_instant(self.shown_at.data) or default
 
 
 class ImportUploadForm(Form):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from datetime import date
+from datetime import date, datetime
 
 from flask import Flask, abort, request
 from flask_babel import gettext as _
@@ -64,6 +64,18 @@ def parse_day(text: str | None) -> date | None:
     except ValueError:  # 2026-02-30, month 13
         return None
     return day if FIRST_DAY <= day <= LAST_DAY else None
+
+
+def parse_instant(text: object) -> datetime | None:
+    """An ISO instant with its offset ("2026-12-02T15:30:00+00:00"), else None (a naive time
+    says nothing certain about when)."""
+    if not isinstance(text, str) or len(text) > 40 or not text.isascii():
+        return None
+    try:
+        instant = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return instant if instant.tzinfo is not None else None
 
 
 def parse_choice(text: str | None, choices: Collection[str]) -> str | None:

@@ -5,7 +5,7 @@ phone numbers as they are dialled, files and filters as the pages name them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -29,6 +29,7 @@ from outreach.models import (
     VisitStatus,
     weekday_bit,
 )
+from outreach.web.params import parse_instant as instant_of  # the one ISO instant parser
 
 
 @dataclass(frozen=True)
@@ -273,13 +274,3 @@ def date_words(name: str, value: str) -> str | None:
         return month_name(day) if name == "month" else long_date(day)
     instant = instant_of(value) if name.endswith("_at") else None
     return office_datetime(instant) if instant is not None else None
-
-
-def instant_of(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        instant = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return instant if instant.tzinfo is not None else None
