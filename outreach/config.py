@@ -84,6 +84,8 @@ def load_config(instance_path: str) -> dict:
         "OUTREACH_PROXIES": _int("OUTREACH_PROXIES", 0),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Counters a guess can give back (web.auth.guesses): not a moving window's entries.
+        "RATELIMIT_STRATEGY": "fixed-window",
         # Failed logins (docs/SECURITY.md, "Login limits"): tight for one account from one
         # address, a looser ceiling for the account from everywhere (one address alone cannot
         # reach it), and one for an address whatever the accounts. A browser that logged in to

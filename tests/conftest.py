@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+import socket
+import uuid
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
@@ -27,6 +29,19 @@ PASSWORD = "rahasia-uji-123"
 # Reference tables are loaded once per session and kept between tests.
 _KEPT_TABLES = {"kecamatan", "kelurahan", "alembic_version"}
 _TOTALS = ("resident_counts", "daily_recordings", "visit_day_counts")  # kept by triggers
+
+
+def redis_limits() -> dict:
+    """The settings that put the limiter's counters in the machine's Redis (as production's
+    workers share them), under a prefix of the test's own; skips the test without Redis."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+    return {
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+    }
 
 
 def base_config(database_url: str, **overrides) -> dict:

@@ -97,6 +97,12 @@ class UserSession(Base):
     end_reason: Mapped[SessionEnd | None] = mapped_column(enum_type(SessionEnd, "session_end"))
     remote_addr: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(120))
+    # The one-time mark of an audited "show the full NIK" (services.sessions.mark_nik_shown):
+    # which request's, and when; taken out by the page that shows it. Kept here, not in the
+    # browser's cookie, so that a replayed cookie shows nothing. No foreign key: a request
+    # removed meanwhile leaves a mark that matches nothing.
+    nik_shown_resident_id: Mapped[int | None] = mapped_column()
+    nik_shown_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
 

@@ -150,6 +150,41 @@ def mark_seen(row: UserSession, *, now: datetime) -> bool:
     return True
 
 
+def mark_nik_shown(row: UserSession, resident_id: int, *, now: datetime) -> None:
+    """Mark that this session may see the full NIK of request ``resident_id`` once (after the
+    audited reveal): the next page of that request takes the mark (take_nik_shown)."""
+    row.nik_shown_resident_id, row.nik_shown_at = resident_id, now
+
+
+def take_nik_shown(
+    session: Session, row: UserSession, resident_id: int, *, now: datetime, within: timedelta
+) -> bool:
+    """Whether this page of request ``resident_id`` shows the full NIK: only when the session's
+    mark is for that request and younger than ``within``. The mark is taken out whatever it
+    says, in one UPDATE, so that of two pages sent at once with the same cookie one at most
+    shows it (a database row is changed by one transaction at a time). The caller commits."""
+
+    def take_out(*conditions) -> bool:
+        taken = session.execute(
+            update(UserSession)
+            .where(UserSession.id == row.id, UserSession.nik_shown_resident_id.is_not(None))
+            .where(*conditions)
+            .values(nik_shown_resident_id=None, nik_shown_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        return taken.rowcount == 1
+
+    fresh = (
+        UserSession.nik_shown_resident_id == resident_id,
+        UserSession.nik_shown_at >= now - within,
+        UserSession.nik_shown_at <= now,
+    )
+    if take_out(*fresh):
+        return True
+    take_out()  # a mark for another request, or too old: gone too
+    return False
+
+
 def end_session(row: UserSession, *, now: datetime, reason: SessionEnd) -> None:
     if row.ended_at is None:
         row.ended_at, row.end_reason = now, reason

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from outreach.extensions import db
 from outreach.models import AuditEvent, Role, User
-from tests.conftest import PASSWORD, change
+from tests.conftest import PASSWORD, change, redis_limits
 
 PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "main.healthz", "static", "bootstrap.static"}
 # Opened by a secret token instead of a login (liaison links, calendar feeds): a made-up token
@@ -302,17 +302,7 @@ class TestRateLimitsInRedis:
 
     @pytest.fixture
     def app_config(self):
-        import socket
-        import uuid
-
-        try:
-            socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-        except OSError:
-            pytest.skip("Redis is not reachable on 127.0.0.1:6379")
-        return {
-            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
-            "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        }
+        return redis_limits()
 
     def test_failed_logins_are_counted_across_workers(self, app, make_user):
         from outreach import create_app

@@ -8,9 +8,10 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from outreach.models import Role
+from outreach.services.users import password_stamp
 from outreach.web.auth.devices import COOKIE_NAME, SALT
 from tests.conftest import PASSWORD
-from tests.web.test_sessions import OFFICE, device, log_in, logged_in
+from tests.web.test_sessions import OFFICE, _reset, change_password, device, log_in, logged_in
 
 ELSEWHERE = "192.0.2.20"
 
@@ -31,6 +32,11 @@ def phone_of(app, user, address: str = OFFICE):
     phone.post("/logout")
     assert not logged_in(phone)
     return phone
+
+
+def salt_of(user) -> str:
+    """The device cookie's salt: for the account's current password."""
+    return f"{SALT}:{password_stamp(user)}"
 
 
 def cookie_of(client) -> str:
@@ -79,12 +85,12 @@ def test_the_device_cookie_of_another_account_does_not_help(app, make_user):
 def test_the_cookie_is_signed_for_one_account_and_holds_nothing_else(app, make_user):
     officer = make_user(Role.OFFICER)
     phone = phone_of(app, officer)
-    held = URLSafeTimedSerializer(app.secret_key, salt=SALT).loads(cookie_of(phone))
+    held = URLSafeTimedSerializer(app.secret_key, salt=salt_of(officer)).loads(cookie_of(phone))
     assert set(held) == {"user", "nonce"} and held["user"] == officer.username
     assert len(held["nonce"]) >= 16
     # Each login gives a new nonce (a cookie that lost its trust is replaced by a login).
     log_in(phone, officer)
-    again = URLSafeTimedSerializer(app.secret_key, salt=SALT).loads(cookie_of(phone))
+    again = URLSafeTimedSerializer(app.secret_key, salt=salt_of(officer)).loads(cookie_of(phone))
     assert again["nonce"] != held["nonce"]
 
 
@@ -98,7 +104,7 @@ def _signed_long_ago(app, user) -> str:
         def get_timestamp(self) -> int:
             return int(time.time()) - 181 * 24 * 3600
 
-    serializer = URLSafeTimedSerializer(app.secret_key, salt=SALT, signer=LongAgo)
+    serializer = URLSafeTimedSerializer(app.secret_key, salt=salt_of(user), signer=LongAgo)
     return serializer.dumps({"user": user.username, "nonce": "x" * 22})
 
 
@@ -107,7 +113,7 @@ def _signed_long_ago(app, user) -> str:
     [
         pytest.param(lambda app, real, user: _altered(real), id="altered"),
         pytest.param(
-            lambda app, real, user: URLSafeTimedSerializer("another-key", salt=SALT).dumps(
+            lambda app, real, user: URLSafeTimedSerializer("another-key", salt=salt_of(user)).dumps(
                 {"user": user.username, "nonce": "x" * 22}
             ),
             id="signed-with-another-key",
@@ -174,3 +180,28 @@ def test_the_device_cookie_is_secure_httponly_lax_and_sent_only_to_the_login(app
     assert "Max-Age=15552000" in cookie  # 180 days
     # Secure as the session cookie is (SESSION_COOKIE_SECURE; production: tests/web/test_auth.py).
     assert ("Secure" in cookie) is ("Secure" in cookies["session"])
+
+
+def test_an_admins_reset_ends_the_trust_of_every_device_cookie(app, db_session, make_user):
+    """A phone lost with its cookie, and the admin resets the password: the cookie is signed for
+    the old password, so the new one's ceiling holds the phone back like any browser."""
+    officer, admin = make_user(Role.OFFICER), make_user(Role.ADMIN)
+    phone = phone_of(app, officer)
+    _reset(db_session, officer, admin)
+    db_session.commit()
+    distributed_attack(app, officer)  # on the new password's ceiling
+    assert log_in(phone, officer, "baru-12345").status_code == 429
+
+
+def test_changing_ones_own_password_keeps_the_phone_trusted(app, make_user):
+    """The owner's own change re-signs this browser's cookie for the new password: the phone
+    stays trusted, the copy taken before the change does not."""
+    officer = make_user(Role.OFFICER)
+    phone = device(app, OFFICE)
+    assert log_in(phone, officer).status_code == 302
+    copy = holding(app, cookie_of(phone), ELSEWHERE)
+    assert change_password(phone, PASSWORD, "baru-12345").status_code == 302
+    phone.post("/logout")
+    distributed_attack(app, officer)
+    assert log_in(copy, officer, "baru-12345").status_code == 429
+    assert log_in(phone, officer, "baru-12345").status_code == 302 and logged_in(phone)

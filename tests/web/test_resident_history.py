@@ -11,13 +11,14 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from outreach.models import AuditEvent, Role, utcnow
+from outreach.models import AuditEvent, Role, UserSession, utcnow
 from outreach.services.audit import record_event
 from outreach.services.residents.queue import record_nik_lookup
-from outreach.web.residents.full_nik import SHOWN, SHOWN_FOR_SECONDS
+from outreach.web.residents.full_nik import SHOWN_FOR
 from tests.services.visit_helpers import add_visit
+from tests.web.test_sessions import device, log_in
 from tests.web.visit_fixtures import next_month_weekdays
 
 NIK = "1771015203480003"
@@ -153,8 +154,30 @@ def test_the_full_nik_is_posted_audited_redirected_and_shown_once(
         again = client.get(f"/residents/{siti.id}").get_data(as_text=True)
         assert f'data-testid="nik">{MASKED}<' in again and NIK not in again
     assert views_of_nik(db_session) == 1
-    with client.session_transaction() as session:
-        assert SHOWN not in session
+
+
+def test_a_replayed_cookie_does_not_show_the_nik_again(
+    client, login, coordinator, siti, db_session
+):
+    """The mark is kept on the server and taken out there: the cookie the redirect carried,
+    copied and sent again (a second tab, a replay), shows the mask."""
+    login(coordinator)
+    client.post(f"/residents/{siti.id}/nik")
+    replay = client.get_cookie("session").value
+    assert NIK in client.get(f"/residents/{siti.id}").get_data(as_text=True)
+    client.set_cookie("session", replay)
+    again = client.get(f"/residents/{siti.id}").get_data(as_text=True)
+    assert f'data-testid="nik">{MASKED}<' in again and NIK not in again
+    assert views_of_nik(db_session) == 1
+
+
+def _mark_aged(db_session, user, age: timedelta) -> None:
+    db_session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.nik_shown_at.is_not(None))
+        .values(nik_shown_at=utcnow() - age)
+    )
+    db_session.commit()
 
 
 def test_the_mark_shows_only_that_request_soon_after(
@@ -166,18 +189,24 @@ def test_the_mark_shows_only_that_request_soon_after(
     assert NIK not in client.get(f"/residents/{other.id}").get_data(as_text=True)
     assert NIK not in client.get(f"/residents/{siti.id}").get_data(as_text=True)  # taken out
     client.post(f"/residents/{siti.id}/nik")
-    with client.session_transaction() as session:
-        session[SHOWN] = {**session[SHOWN], "at": session[SHOWN]["at"] - SHOWN_FOR_SECONDS - 1}
+    _mark_aged(db_session, coordinator, SHOWN_FOR + timedelta(seconds=1))
     assert NIK not in client.get(f"/residents/{siti.id}").get_data(as_text=True)  # too late
-    with client.session_transaction() as session:  # a mark from someone else's login
-        session[SHOWN] = {
-            "resident": siti.id,
-            "user": coordinator.id + 1,
-            "at": utcnow().timestamp(),
-        }
-    assert NIK not in client.get(f"/residents/{siti.id}").get_data(as_text=True)
-    with client.session_transaction() as session:
-        assert all(str(siti.nik) not in str(value) for value in session.values())
+    client.post(f"/residents/{siti.id}/nik")
+    _mark_aged(db_session, coordinator, SHOWN_FOR - timedelta(seconds=5))
+    assert NIK in client.get(f"/residents/{siti.id}").get_data(as_text=True)  # in time
+
+
+def test_a_mark_is_for_the_login_session_that_asked(
+    app, client, login, coordinator, siti, db_session
+):
+    """The same coordinator's other device (another login session) does not see the NIK the
+    first asked for."""
+    other = device(app)
+    assert log_in(other, coordinator).status_code == 302
+    login(coordinator)
+    client.post(f"/residents/{siti.id}/nik")
+    assert NIK not in other.get(f"/residents/{siti.id}").get_data(as_text=True)
+    assert NIK in client.get(f"/residents/{siti.id}").get_data(as_text=True)
 
 
 # --- the change form ---------------------------------------------------------------------------

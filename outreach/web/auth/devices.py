@@ -9,9 +9,12 @@ from datetime import timedelta
 
 from flask import current_app, g, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from limits import RateLimitItemPerDay, parse_many
+from limits import RateLimitItemPerDay
 
 from outreach.extensions import limiter
+from outreach.models import User
+from outreach.services.users import password_stamp
+from outreach.web.auth.guesses import Limit, identifiers, limit
 
 COOKIE_NAME = "login_device"
 SALT = "outreach.login-device"  # not the session's nor a link's: neither passes for this
@@ -22,14 +25,19 @@ _DISTRUSTED = RateLimitItemPerDay(1, LIFETIME.days)
 _MAX_COOKIE = 400  # a real one is about 120 characters
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=SALT)
+def _serializer(stamp: str) -> URLSafeTimedSerializer:
+    # Signed for the account's current password (users.password_stamp), not holding it: a new
+    # password (the owner's change, an admin's reset) makes every older cookie a stranger's.
+    return URLSafeTimedSerializer(current_app.secret_key, salt=f"{SALT}:{stamp}")
 
 
-def remember_device(response, username: str) -> None:
-    """Give this browser a new device cookie for ``username`` (after its right password): the
-    username and a random nonce, signed with SECRET_KEY, nothing else."""
-    value = _serializer().dumps({"user": username, "nonce": secrets.token_urlsafe(16)})
+def remember_device(response, user: User) -> None:
+    """Give this browser a new device cookie for ``user`` (after its right password, or its own
+    change of password): the username and a random nonce, signed with SECRET_KEY for the
+    current password, nothing else."""
+    value = _serializer(password_stamp(user)).dumps(
+        {"user": user.username, "nonce": secrets.token_urlsafe(16)}
+    )
     response.set_cookie(
         COOKIE_NAME,
         value,
@@ -41,13 +49,13 @@ def remember_device(response, username: str) -> None:
     )
 
 
-def _nonce_for(username: str) -> str | None:
+def _nonce_for(username: str, stamp: str) -> str | None:
     raw = request.cookies.get(COOKIE_NAME, "")
-    if not raw or len(raw) > _MAX_COOKIE or not username:
+    if not raw or len(raw) > _MAX_COOKIE or not username or not stamp:
         return None
     try:
-        held = _serializer().loads(raw, max_age=int(LIFETIME.total_seconds()))
-    except BadSignature:  # forged, altered, signed for another purpose, or too old
+        held = _serializer(stamp).loads(raw, max_age=int(LIFETIME.total_seconds()))
+    except BadSignature:  # forged, altered, for another purpose or password, or too old
         return None
     if not isinstance(held, dict) or held.get("user") != username:
         return None  # another account's device cookie is no help to this one
@@ -55,30 +63,39 @@ def _nonce_for(username: str) -> str | None:
     return nonce if isinstance(nonce, str) and nonce else None
 
 
-def trusted_device(username: str) -> str | None:
+def trusted_device(username: str, stamp: str) -> str | None:
     """The nonce of this browser's device cookie when it is valid for ``username`` (the one
-    typed, normalised) and still trusted; None for a browser like any other. Asked once per
-    request (the limits ask it before the view)."""
+    typed, normalised) and its current password (``stamp``, users.password_stamp; empty for no
+    such account) and still trusted; None for a browser like any other. Asked once per
+    request."""
     if "login_device" not in g:
         # With the limiter off (a benchmark) there is no limit to be let past, nor a store.
         asked = request.method == "POST" and limiter.enabled
-        nonce = _nonce_for(username) if asked else None
-        if nonce is not None and not limiter.limiter.test(_DISTRUSTED, "login_device_lost", nonce):
+        nonce = _nonce_for(username, stamp) if asked else None
+        if nonce is not None and not limiter.limiter.test(_DISTRUSTED, *_lost(nonce)):
             nonce = None
         g.login_device = nonce
     return g.login_device
 
 
-def _device_limits() -> list:
-    return parse_many(current_app.config["LOGIN_LIMIT_PER_DEVICE"])
+def _lost(nonce: str) -> tuple[str, ...]:
+    return identifiers("login_device_lost", nonce)
+
+
+def device_limit(nonce: str) -> Limit:
+    """The trusted browser's own limit (LOGIN_LIMIT_PER_DEVICE), in place of the account's."""
+    return limit("LOGIN_LIMIT_PER_DEVICE", nonce)
+
+
+def distrust(nonce: str) -> None:
+    """The device used up its limit: its cookie is trusted no more (for the rest of this
+    request too), until a login gives the browser a new one."""
+    limiter.limiter.hit(_DISTRUSTED, *_lost(nonce))
+    g.login_device = None
 
 
 def device_failed(nonce: str) -> None:
-    """A wrong password typed on a trusted browser: counted against its own limit (not the
-    account's); the failure that uses it up ends the cookie's trust."""
-    strategy = limiter.limiter
-    for limit in _device_limits():
-        strategy.hit(limit, "login_device", nonce)
-        if not strategy.test(limit, "login_device", nonce):
-            strategy.hit(_DISTRUSTED, "login_device_lost", nonce)
-            return
+    """A wrong password typed on a trusted browser (already counted against the device's limit
+    as it arrived, web.auth.guesses): the failure that uses the limit up ends the trust."""
+    if device_limit(nonce).used_up():
+        distrust(nonce)

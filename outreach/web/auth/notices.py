@@ -4,15 +4,14 @@ a closed account is not enough, why their session ended, and how long a lock-out
 from __future__ import annotations
 
 import math
-import time
 from datetime import timedelta
 
 from flask import current_app, flash, session
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from outreach.extensions import limiter
 from outreach.services.sessions import Closed, Ended
+from outreach.web.auth.guesses import Refused
 
 # In the Flask session of a browser whose login session ended: why (an Ended's value), put
 # there by the login loader when the cookie's session turns out dead, told once on the way to
@@ -94,28 +93,16 @@ def tell_why_logged_out(*, logout_too: bool = True) -> bool:
     return True
 
 
-def _limit(error):
-    return getattr(error, "limit", None)  # flask_limiter's RuntimeLimit, on its 429s
-
-
-def wait_minutes(error) -> int:
-    """Whole minutes, rounded up, until the limit this request ran into lets it through: from
-    the limiter's reset time for that limit, else the limit's own window."""
-    breached = [hit for hit in limiter.current_limits if hit.breached]
-    if breached:
-        seconds = max(hit.window.reset_time for hit in breached) - time.time()
-    elif _limit(error) is not None:
-        seconds = _limit(error).limit.get_expiry()
-    else:
-        seconds = 60
+def wait_minutes(refused: Refused) -> int:
+    """Whole minutes, rounded up, until the limit that held this guess back lets one through."""
     # Less a second: storages keep the expiry in whole seconds (Redis rounds it up), and a
     # 15-minute window just begun must read "15 minutes", not 16.
-    return max(1, math.ceil((seconds - 1) / 60))
+    return max(1, math.ceil((refused.wait_seconds() - 1) / 60))
 
 
-def login_limited_message(error) -> str:
-    wait = _minutes(wait_minutes(error))
-    if getattr(_limit(error), "scope", None) in ACCOUNT_LIMITS:
+def login_limited_message(refused: Refused) -> str:
+    wait = _minutes(wait_minutes(refused))
+    if refused.scope in ACCOUNT_LIMITS:
         return _(
             "Too many failed attempts. For your security, wait %(wait)s before trying again, "
             "or ask the Dukcapil admin to reset your password.",
@@ -128,9 +115,9 @@ def login_limited_message(error) -> str:
     )
 
 
-def password_change_limited_message(error) -> str:
+def password_change_limited_message(refused: Refused) -> str:
     return _(
         "Too many wrong current passwords. For your security, wait %(wait)s before trying "
         "again, or ask the Dukcapil admin to reset your password.",
-        wait=_minutes(wait_minutes(error)),
+        wait=_minutes(wait_minutes(refused)),
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -22,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
 
-from outreach.extensions import db, limiter
+from outreach.extensions import db
 from outreach.i18n import SUPPORTED_LOCALES
 from outreach.models import SessionEnd, User, utcnow
 from outreach.services.sessions import (
@@ -40,8 +39,15 @@ from outreach.services.users import (
     password_stamp,
 )
 from outreach.web.access import public
-from outreach.web.auth.devices import device_failed, remember_device, trusted_device
+from outreach.web.auth.devices import (
+    device_failed,
+    device_limit,
+    distrust,
+    remember_device,
+    trusted_device,
+)
 from outreach.web.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, LogoutForm
+from outreach.web.auth.guesses import Guess, Refused, limit
 from outreach.web.auth.logins import log_in_here
 from outreach.web.auth.notices import (
     LOGGED_OUT,
@@ -113,58 +119,53 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _typed_username() -> str:
-    return normalise_username(request.form.get("username", ""))[:64]
-
-
-def _account() -> str:
-    """The login limits' key for the account tried, and its current password (users.
-    password_stamp): an admin's reset lifts a lock-out, as the 429 page says. Never empty (the
-    limiter would skip a limit with an empty key, and say so in the log)."""
-    if "login_limit_key" not in g:
-        username = _typed_username()
-        stamp = password_stamp(get_user_by_username(db.session, username))
-        g.login_limit_key = f"account:{username}:{stamp}"
-    return g.login_limit_key
-
-
-def _login_failed(_response) -> bool:
-    # Only a password actually checked and found wrong counts: not a refused (429) request, or
-    # a stranger held back from one address would still use up the account's ceiling.
-    return bool(g.get("login_failed"))
+def _typed_account() -> tuple[str, str]:
+    """The username typed (normalised) and its account's current password stamp (users.
+    password_stamp; empty for no such account), looked up once per request."""
+    if "typed_account" not in g:
+        username = normalise_username(request.form.get("username", ""))[:64]
+        g.typed_account = (username, password_stamp(get_user_by_username(db.session, username)))
+    return g.typed_account
 
 
 def _device() -> str | None:
     """The nonce of this browser's trusted device cookie for the account typed (devices)."""
-    return trusted_device(_typed_username())
+    return trusted_device(*_typed_account())
 
 
-def _login_limit(setting: str, key: Callable[[], str], **options) -> Callable:
-    return limiter.limit(
-        lambda: current_app.config[setting],
-        key_func=key,
-        methods=["POST"],
-        deduct_when=_login_failed,
-        scope=setting.lower(),
-        **options,
+def _take_login_guess() -> Guess:
+    """This login's places in its limits, taken before its password is checked (raises
+    Refused). Per OWASP's guidance (docs/SECURITY.md, "Login limits"): the tight limit counts
+    one account from one address, so a stranger failing an officer's login from there locks out
+    only himself; the account's looser ceiling bounds a guess spread over many addresses; the
+    address limit bounds one address trying many accounts. The account's keys hold its current
+    password: an admin's reset lifts a lock-out, as the 429 page says. A browser that logged in
+    to the account before (its device cookie) meets neither account limit but its own, so that
+    the ceiling a botnet reached does not keep the officer's phone out."""
+    username, stamp = _typed_account()
+    address = get_remote_address()
+    per_address = limit("LOGIN_LIMIT_PER_ADDRESS", address)
+    guess = Guess()
+    nonce = _device()
+    if nonce is not None:
+        try:
+            guess.take(device_limit(nonce), per_address)
+            return guess
+        except Refused as refused:
+            if refused.scope != device_limit(nonce).scope:
+                raise
+            distrust(nonce)  # its own limit is used up: a browser like any other from now on
+    account = f"account:{username}:{stamp}"
+    guess.take(
+        limit("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS", f"{account}|{address}"),
+        limit("LOGIN_LIMIT_PER_ACCOUNT", account),
+        per_address,
     )
+    return guess
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-# Per OWASP's guidance (docs/SECURITY.md, "Login limits"): the tight limit counts one account
-# from one address, so a stranger failing an officer's login from there locks out only himself;
-# the account's looser ceiling bounds a guess spread over many addresses; the address limit
-# bounds one address trying many accounts. A browser that logged in to the account before (its
-# device cookie) meets neither account limit but its own (devices.device_failed), so that the
-# ceiling a botnet reached does not keep the officer's phone out.
-@_login_limit(
-    "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS",
-    lambda: f"{_account()}|{get_remote_address()}",
-    exempt_when=lambda: _device() is not None,
-)
-@_login_limit("LOGIN_LIMIT_PER_ACCOUNT", _account, exempt_when=lambda: _device() is not None)
-@_login_limit("LOGIN_LIMIT_PER_ADDRESS", get_remote_address)
 def login():
     """The login form; on success, the page asked for (or home)."""
     if current_user.is_authenticated:
@@ -175,6 +176,7 @@ def login():
         form.next.data = safe_next(request.args.get("next"))
     closed = None
     if form.validate_on_submit():
+        guess = _take_login_guess()
         now = utcnow()
         outcome = authenticate(
             db.session,
@@ -184,6 +186,8 @@ def login():
             remote_addr=request.remote_addr,
         )
         user = outcome.user
+        if user is not None or outcome.closed is not None:
+            guess.give_back()  # the right password: not a guess
         if user is not None:
             picked = session.get("locale")
             if picked in SUPPORTED_LOCALES and _picked_lately(session.get(LOCALE_CHOSEN), now):
@@ -192,15 +196,13 @@ def login():
                 user.locale = picked
             log_in_here(user, now=now)  # commits
             response = redirect(safe_next(form.next.data) or url_for("main.home"))
-            remember_device(response, user.username)
+            remember_device(response, user)
             return response
         db.session.commit()
         if outcome.closed is not None:
-            # The right password: said plainly, so that the owner does not retry into the
-            # lock-out. Not a guess, so not counted against the limits.
+            # Said plainly, so that the owner does not retry into the lock-out.
             closed = closed_message(outcome.closed)
         else:
-            g.login_failed = True
             if _device() is not None:
                 device_failed(_device())
             # One message whatever was wrong, so that usernames cannot be probed.
@@ -209,15 +211,20 @@ def login():
 
 
 def rate_limited(error):
-    """The page of a login or password change held back by its limit (429): the form again,
-    saying how long to wait and what else to do. None for other pages."""
+    """The page of a login or password change held back by its limit (429, guesses.Refused):
+    the form again, saying how long to wait and what else to do. None for other pages."""
+    if not isinstance(error, Refused):
+        return None
+    wait = {"Retry-After": str(error.wait_seconds())}
     if request.endpoint == "auth.login":
         message = login_limited_message(error)
-        return render_template("auth/login.html", form=LoginForm(), rate_limited=message), 429
+        page = render_template("auth/login.html", form=LoginForm(), rate_limited=message)
+        return page, 429, wait
     if request.endpoint == "auth.change_password" and current_user.is_authenticated:
         message = password_change_limited_message(error)
         form = ChangePasswordForm()
-        return render_template("auth/change_password.html", form=form, rate_limited=message), 429
+        page = render_template("auth/change_password.html", form=form, rate_limited=message)
+        return page, 429, wait
     return None
 
 
@@ -254,50 +261,34 @@ def language():
     return redirect(safe_next(form.next.data) or url_for("main.home"))
 
 
-def _password_change_key() -> str:
-    # Per account and its password, as the login's: an admin's reset lifts it.
-    if not current_user.is_authenticated:
-        return "user:None"
-    return f"user:{current_user.id}:{password_stamp(current_user)}"
-
-
 @bp.route("/account/password", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["PASSWORD_CHANGE_LIMIT"],
-    key_func=_password_change_key,
-    methods=["POST"],
-    deduct_when=lambda _response: bool(g.get("password_guess_failed")),
-    scope="password-change",
-)
 def change_password():
     """Any logged-in user changes their own password; other sessions end. A wrong current
-    password is audited and counts against a limit, like a failed login."""
+    password is audited and counts against a limit (per account and its password, as the
+    login's: an admin's reset lifts it), like a failed login."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()
+        guess = Guess()
+        guess.take(limit("PASSWORD_CHANGE_LIMIT", f"user:{user.id}:{password_stamp(user)}"))
         done = attempt(
             form,
             lambda: change_own_password(
-                db.session,
-                current_user._get_current_object(),
-                form.current_password.data,
-                form.password.data,
-                now=utcnow(),
+                db.session, user, form.current_password.data, form.password.data, now=utcnow()
             ),
             "password",
         )
         if done.error is not None and done.error.field == "current_password":
-            password_change_failed(
-                db.session,
-                current_user._get_current_object(),
-                now=utcnow(),
-                remote_addr=request.remote_addr,
-            )
+            password_change_failed(db.session, user, now=utcnow(), remote_addr=request.remote_addr)
             db.session.commit()
-            g.password_guess_failed = True
+        else:
+            guess.give_back()  # no current password found wrong: not a guess
         if done.ok:
             db.session.commit()
             flash(
                 _("Your password has been changed. Other devices have been logged out."), "success"
             )
-            return redirect(url_for("main.home"))
+            response = redirect(url_for("main.home"))
+            remember_device(response, user)  # this browser stays trusted at the next login
+            return response
     return render_template("auth/change_password.html", form=form)

@@ -3,22 +3,25 @@ written to the audit log, then shown once on the request's page (post, redirect,
 reload of the page, the browser's back button or a later visit shows the mask again and writes
 nothing; "Hide the NIK" is the page itself.
 
-Between the post and the page, the Flask session holds which request's NIK was asked for, by
-whom and when — never the NIK —, for a few seconds, and the page takes it out as it shows it."""
+Between the post and the page, the user's login session on the server holds which request's NIK
+was asked for and when — never the NIK —, for a few seconds, and the page takes it out as it
+shows it: a copy of the browser's cookie replayed later shows the mask."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, request, session, url_for
+from datetime import timedelta
+
+from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from outreach.extensions import db
 from outreach.models import Resident, utcnow
 from outreach.services.residents.queue import record_nik_view
+from outreach.services.sessions import mark_nik_shown, take_nik_shown
 from outreach.web.forms import ConfirmForm
 from outreach.web.residents import bp
 
-SHOWN = "full_nik"  # the session's key
-SHOWN_FOR_SECONDS = 30  # time enough for the redirect, not for coming back later
+SHOWN_FOR = timedelta(seconds=30)  # time enough for the redirect, not for coming back later
 
 
 @bp.route("/<int:resident_id>/nik", methods=["POST"])
@@ -31,22 +34,17 @@ def reveal_nik(resident_id: int):
     record_nik_view(
         db.session, resident, now=now, actor=current_user, remote_addr=request.remote_addr
     )
+    mark_nik_shown(current_user.current_session, resident.id, now=now)
     db.session.commit()
-    session[SHOWN] = {"resident": resident.id, "user": current_user.id, "at": now.timestamp()}
     return redirect(url_for("residents.detail", resident_id=resident.id))
 
 
 def take_full_nik(resident: Resident) -> bool:
-    """Whether this page view shows the full NIK: only the first view of this request by
-    this user right after they asked for it. The session's mark is taken out whatever it
-    says, so the next view shows the mask."""
-    shown = session.pop(SHOWN, None)
-    if not isinstance(shown, dict):
-        return False
-    at = shown.get("at")
-    return (
-        shown.get("resident") == resident.id
-        and shown.get("user") == current_user.id
-        and isinstance(at, int | float)
-        and 0 <= utcnow().timestamp() - at <= SHOWN_FOR_SECONDS
+    """Whether this page view shows the full NIK: only the first view of this request in this
+    login session within SHOWN_FOR of asking for it. The mark is taken out whatever it says,
+    so the next view shows the mask."""
+    shown = take_nik_shown(
+        db.session, current_user.current_session, resident.id, now=utcnow(), within=SHOWN_FOR
     )
+    db.session.commit()
+    return shown
