@@ -83,6 +83,8 @@ def load_config(instance_path: str) -> dict:
         # them).
         "OUTREACH_PROXIES": _int("OUTREACH_PROXIES", 0),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        # Installs sharing one Redis count apart under their own prefixes.
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX") or "",
         "RATELIMIT_HEADERS_ENABLED": True,
         # Counters a guess can give back (web.auth.guesses): not a moving window's entries.
         "RATELIMIT_STRATEGY": "fixed-window",

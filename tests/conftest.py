@@ -24,6 +24,7 @@ from outreach.models import Base, Role, School, SchoolLevel, SchoolStatus, Team,
 from outreach.services.reference import load_regions
 from outreach.services.teams import create_team
 from outreach.services.users import create_user, update_user
+from outreach.web.auth import guesses
 
 PASSWORD = "rahasia-uji-123"
 # Reference tables are loaded once per session and kept between tests.
@@ -94,6 +95,19 @@ def database_url(tmp_path_factory) -> str:
 def app_config() -> dict:
     """Per-test overrides of the app's settings (override this fixture in a test module)."""
     return {}
+
+
+# A time at the start of every limit's window (a week is a multiple of 90 seconds, 7 and 15
+# minutes, an hour and a day), less a second into it.
+WINDOW_START = 1_800_000_000 // 604_800 * 604_800 + 1
+
+
+@pytest.fixture(autouse=True)
+def guess_clock(monkeypatch):
+    """The login limits' windows are cut by the clock (web.auth.guesses): held at a window's
+    start, a test's few failures never straddle two windows, and the wait it reads is the whole
+    window's."""
+    monkeypatch.setattr(guesses, "_now", lambda: WINDOW_START)
 
 
 @pytest.fixture

@@ -70,11 +70,13 @@ def test_environment_overrides(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://db/outreach")
     monkeypatch.setenv("OUTREACH_TIMEZONE", "Asia/Makassar")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
+    monkeypatch.setenv("RATELIMIT_KEY_PREFIX", "bengkulu")
     monkeypatch.setenv("OUTREACH_WORKING_WEEKDAYS", "1,2,3,4,5,6")
     config = load_config(str(tmp_path))
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://db/outreach"
     assert config["OUTREACH_TIMEZONE"] == "Asia/Makassar"
     assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379"
+    assert config["RATELIMIT_KEY_PREFIX"] == "bengkulu"
     assert config["OUTREACH_WORKING_WEEKDAYS"] == (1, 2, 3, 4, 5, 6)
 
 

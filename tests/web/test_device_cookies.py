@@ -9,8 +9,9 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from outreach.models import Role
 from outreach.services.users import password_stamp
+from outreach.web.auth import guesses
 from outreach.web.auth.devices import COOKIE_NAME, SALT
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, WINDOW_START
 from tests.web.test_sessions import OFFICE, _reset, change_password, device, log_in, logged_in
 
 ELSEWHERE = "192.0.2.20"
@@ -205,3 +206,29 @@ def test_changing_ones_own_password_keeps_the_phone_trusted(app, make_user):
     distributed_attack(app, officer)
     assert log_in(copy, officer, "baru-12345").status_code == 429
     assert log_in(phone, officer, "baru-12345").status_code == 302 and logged_in(phone)
+
+
+def test_a_copied_cookie_trying_slowly_loses_its_trust_all_the_same(app, make_user, monkeypatch):
+    """Four wrong passwords in each window, under LOGIN_LIMIT_PER_DEVICE every time: the
+    cookie's failures are counted for its whole life, and the fifth ends its trust."""
+    officer = make_user(Role.OFFICER)
+    phone = phone_of(app, officer)
+    copy = holding(app, cookie_of(phone), ELSEWHERE)
+    distributed_attack(app, officer)
+    assert [log_in(copy, officer, f"pelan-{n}").status_code for n in range(4)] == [200] * 4
+    monkeypatch.setattr(guesses, "_now", lambda: WINDOW_START + 15 * 60)  # the next window
+    assert log_in(copy, officer, "pelan-lagi").status_code == 200
+    assert log_in(copy, officer).status_code == 429  # trusted no more, the ceiling holds it
+    assert log_in(phone, officer).status_code == 429  # the same cookie, on the phone
+
+
+def test_strangers_behind_the_phones_address_do_not_keep_it_out(app, make_user):
+    """An office's or a mobile network's one address, used up by others trying many accounts:
+    the officer's phone, trusted for its account, still logs in from there."""
+    officer, others = make_user(Role.OFFICER), [make_user(Role.OFFICER) for _ in range(8)]
+    phone = phone_of(app, officer)
+    neighbour = device(app, OFFICE)
+    for n in range(30):
+        log_in(neighbour, others[n % 8], "tebak")
+    assert log_in(device(app, OFFICE), officer).status_code == 429  # a new browser waits
+    assert log_in(phone, officer).status_code == 302 and logged_in(phone)

@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from outreach.models import Role
-from outreach.web.auth import views
-from tests.conftest import PASSWORD, redis_limits
+from outreach.web.auth import guesses, views
+from tests.conftest import PASSWORD, WINDOW_START, redis_limits
 from tests.web.test_device_cookies import cookie_of, distributed_attack, holding, phone_of
 from tests.web.test_sessions import STRANGER, change_password, device, log_in
 
@@ -31,7 +31,7 @@ def app_config(request):
 
 
 @pytest.fixture
-def held_checks(monkeypatch):
+def held_checks():
     """Every password check of the requests sent together waits at a gate until each of them has
     either reached a check or been answered: then all the checks that were let through overlap,
     as they would on a server under a burst. Gives the list of checks made, and the sender
@@ -48,8 +48,12 @@ def held_checks(monkeypatch):
         return held
 
     def send(requests) -> list[int]:
-        monkeypatch.setattr(views, "authenticate", hold(views.authenticate))
-        monkeypatch.setattr(views, "change_own_password", hold(views.change_own_password))
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(views, "authenticate", hold(views.authenticate))
+            patch.setattr(views, "change_own_password", hold(views.change_own_password))
+            return _sent_together(requests)
+
+    def _sent_together(requests) -> list[int]:
         with ThreadPoolExecutor(len(requests)) as pool:
             futures = [pool.submit(request) for request in requests]
             deadline = time.monotonic() + 20
@@ -57,9 +61,7 @@ def held_checks(monkeypatch):
                 assert time.monotonic() < deadline, "the requests neither arrived nor ended"
                 time.sleep(0.01)
             gate.set()
-            statuses = sorted(future.result().status_code for future in futures)
-        monkeypatch.undo()
-        return statuses
+            return sorted(future.result().status_code for future in futures)
 
     return checked, send
 
@@ -118,3 +120,27 @@ def test_right_passwords_in_a_burst_use_up_nothing(app, make_user, held_checks):
     wrong = [log_in(device(app, STRANGER), users[n % len(users)], "salah") for n in range(31)]
     assert [r.status_code for r in wrong] == [200] * 30 + [429]
     assert log_in(device(app), users[0], PASSWORD).status_code == 302
+
+
+def test_a_place_given_back_after_its_window_ended_is_no_extra_guess(app, monkeypatch):
+    """A guess taken at a window's last moment and given back in the next (a right password
+    checked slowly, a refused request straddling the boundary) frees nothing in the new one."""
+    limit = guesses.limit("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS", "account:x|192.0.2.1")
+    next_window = WINDOW_START - 1 + 15 * 60
+    monkeypatch.setattr(guesses, "_now", lambda: next_window - 0.001)
+    for _ in range(4):
+        guesses.Guess().take(limit)
+    slow = guesses.Guess()
+    slow.take(limit)
+    with pytest.raises(guesses.Refused):
+        guesses.Guess().take(limit)
+    monkeypatch.setattr(guesses, "_now", lambda: next_window)
+    slow.give_back()
+    fits = 0
+    for _ in range(7):
+        try:
+            guesses.Guess().take(limit)
+            fits += 1
+        except guesses.Refused:
+            pass
+    assert fits == 5

@@ -555,3 +555,13 @@ def test_a_held_back_password_change_shows_the_form_again_with_the_wait(app, mak
         "mengatur ulang kata sandi Anda." in page
     )
     assert "Terlalu banyak permintaan dalam waktu singkat" not in page
+
+
+def test_a_login_sent_as_json_counts_against_the_account_typed(app, make_user):
+    """The password check reads a JSON body as it reads a form: so do the limits, or a JSON
+    burst would meet a counter of its own, for no account."""
+    user = make_user()
+    phone = device(app)
+    assert [log_in(phone, user, "salah").status_code for _ in range(5)] == [200] * 5
+    sent = phone.post("/login", json={"username": user.username, "password": "salah-lagi"})
+    assert sent.status_code == 429

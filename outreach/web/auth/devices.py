@@ -96,6 +96,13 @@ def distrust(nonce: str) -> None:
 
 def device_failed(nonce: str) -> None:
     """A wrong password typed on a trusted browser (already counted against the device's limit
-    as it arrived, web.auth.guesses): the failure that uses the limit up ends the trust."""
-    if device_limit(nonce).used_up():
+    as it arrived, web.auth.guesses). Its failures are also counted for the cookie's whole life:
+    the one that reaches LOGIN_LIMIT_PER_DEVICE's number ends the trust, however slowly they
+    came, so that a copied cookie buys that many guesses in all, not that many every window.
+    The owner's next right password gives the browser a new nonce, counted from nought."""
+    allowed = min(item.amount for item in device_limit(nonce).items)
+    failures = RateLimitItemPerDay(allowed, LIFETIME.days)
+    ids = identifiers("login_device_failed", nonce)
+    limiter.limiter.hit(failures, *ids)
+    if not limiter.limiter.test(failures, *ids) or device_limit(nonce).used_up():
         distrust(nonce)

@@ -2,7 +2,11 @@
 password change that is about to check a password first takes its place in every limit it is
 held to, and gives the places back once the password proved right. Counted after the answer
 instead (flask-limiter's ``deduct_when``), guesses sent at the same moment were all checked
-before the first was counted."""
+before the first was counted.
+
+The windows are fixed and aligned to the clock (each window's number is in its counter's key),
+so that a place is always given back to the window it was taken from: given back once that
+window ended, it is given to a counter no one reads again, never to the next window."""
 
 from __future__ import annotations
 
@@ -19,6 +23,11 @@ from outreach.extensions import limiter
 _NAMESPACE = "guess"  # apart from flask-limiter's own keys in the same store
 
 
+def _now() -> float:
+    """The clock the windows are cut by (a POSIX time; the tests hold it at a window's start)."""
+    return time.time()
+
+
 def identifiers(*parts: str) -> tuple[str, ...]:
     """A counter's key in the limiter's store, under this install's RATELIMIT_KEY_PREFIX (as
     flask-limiter's own keys are), so that installs sharing one Redis count apart."""
@@ -33,13 +42,17 @@ class Limit:
     key: str
     items: tuple[RateLimitItem, ...]
 
-    def identifiers(self) -> tuple[str, ...]:
-        return identifiers(_NAMESPACE, self.scope, self.key)
+    def identifiers(self, item: RateLimitItem, now: float) -> tuple[str, ...]:
+        """The counter of ``item``'s window that holds ``now``."""
+        window = int(now // item.get_expiry())
+        return identifiers(_NAMESPACE, self.scope, self.key, str(window))
 
     def used_up(self) -> bool:
         """True when the next guess would not fit."""
-        ids = self.identifiers()
-        return any(not limiter.limiter.test(item, *ids) for item in self.items)
+        now = _now()
+        return any(
+            not limiter.limiter.test(item, *self.identifiers(item, now)) for item in self.items
+        )
 
 
 def limit(setting: str, key: str) -> Limit:
@@ -57,7 +70,7 @@ class Refused(TooManyRequests):
         self.reset_at = reset_at
 
     def wait_seconds(self) -> int:
-        return max(1, math.ceil(self.reset_at - time.time()))
+        return max(1, math.ceil(self.reset_at - _now()))
 
 
 class Guess:
@@ -72,25 +85,25 @@ class Guess:
         incremented and compared in one step), so parallel guesses cannot all fit."""
         if not limiter.enabled:  # a benchmark: no limits, nor a store
             return
-        strategy = limiter.limiter
+        strategy, now = limiter.limiter, _now()
         for each in limits:
-            ids = each.identifiers()
             for item in each.items:
+                ids = each.identifiers(item, now)
                 fits = strategy.hit(item, *ids)
                 self._taken.append((item, ids))
                 if not fits:
-                    reset_at = strategy.get_window_stats(item, *ids).reset_time
+                    window = item.get_expiry()
                     # A refused guess checks no password, so it counts against nothing: a
                     # stranger held back from one address does not use up the account's ceiling.
                     self.give_back()
-                    raise Refused(each.scope, reset_at)
+                    raise Refused(each.scope, (now // window + 1) * window)
 
     def give_back(self) -> None:
         """The password proved right, or was never checked: the places taken are freed. (Should
         a window have ended meanwhile, the new one starts one guess lighter: only after a right
         password.)"""
-        strategy = limiter.limiter
-        while self._taken:
+        while self._taken:  # none taken with the limiter off (a benchmark): no store to ask
             item, ids = self._taken.pop()
+            strategy = limiter.limiter
             # A fixed window's counter, decremented (config.py sets RATELIMIT_STRATEGY).
             strategy.hit(item, *ids, cost=-1)

@@ -121,9 +121,10 @@ def safe_next(target: str | None) -> str | None:
 
 def _typed_account() -> tuple[str, str]:
     """The username typed (normalised) and its account's current password stamp (users.
-    password_stamp; empty for no such account), looked up once per request."""
+    password_stamp; empty for no such account), looked up once per request. Read from the login
+    form, as the password check reads it (a form posted or a JSON body alike)."""
     if "typed_account" not in g:
-        username = normalise_username(request.form.get("username", ""))[:64]
+        username = normalise_username(LoginForm().username.data or "")[:64]
         g.typed_account = (username, password_stamp(get_user_by_username(db.session, username)))
     return g.typed_account
 
@@ -140,26 +141,24 @@ def _take_login_guess() -> Guess:
     only himself; the account's looser ceiling bounds a guess spread over many addresses; the
     address limit bounds one address trying many accounts. The account's keys hold its current
     password: an admin's reset lifts a lock-out, as the 429 page says. A browser that logged in
-    to the account before (its device cookie) meets neither account limit but its own, so that
-    the ceiling a botnet reached does not keep the officer's phone out."""
+    to the account before (its device cookie) meets none of these but its own, so that neither
+    the ceiling a botnet reached nor strangers behind the same address (an office's or a mobile
+    network's shared one) keep the officer's phone out: the cookie opens one account only, and
+    only for a few wrong passwords in its life (devices.device_failed)."""
     username, stamp = _typed_account()
-    address = get_remote_address()
-    per_address = limit("LOGIN_LIMIT_PER_ADDRESS", address)
     guess = Guess()
     nonce = _device()
     if nonce is not None:
         try:
-            guess.take(device_limit(nonce), per_address)
+            guess.take(device_limit(nonce))
             return guess
-        except Refused as refused:
-            if refused.scope != device_limit(nonce).scope:
-                raise
+        except Refused:
             distrust(nonce)  # its own limit is used up: a browser like any other from now on
-    account = f"account:{username}:{stamp}"
+    account, address = f"account:{username}:{stamp}", get_remote_address()
     guess.take(
         limit("LOGIN_LIMIT_PER_ACCOUNT_ADDRESS", f"{account}|{address}"),
         limit("LOGIN_LIMIT_PER_ACCOUNT", account),
-        per_address,
+        limit("LOGIN_LIMIT_PER_ADDRESS", address),
     )
     return guess
 
