@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import flash, render_template
+from flask import flash, render_template, request
 from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.form import SUBMIT_METHODS
+from flask_wtf.form import _Auto as _AUTO  # the default of formdata: "from the request"
 from markupsafe import Markup, escape
 from wtforms import (
     DateField,
@@ -91,9 +93,16 @@ def _cleaning(field_class) -> Callable | None:
 
 class Form(FlaskForm):
     """Every form of the app: WTForms' messages in the user's language, and its text cleaned
-    and checked the one way (docs/SECURITY.md, "Text is text")."""
+    and checked the one way (docs/SECURITY.md, "Text is text"). Filled from a posted form only:
+    never from a JSON body (Flask-WTF's other source), whose numbers, lists and nulls no field
+    expects and which no page of the app sends."""
 
     class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            if formdata is not _AUTO or not request.is_json:
+                return super().wrap_formdata(form, formdata)
+            return request.form if request.method in SUBMIT_METHODS else None
+
         def get_translations(self, form):
             return _Catalogue()
 

@@ -98,6 +98,35 @@ def test_a_burst_on_a_trusted_cookie_gets_its_own_five_and_loses_the_trust(
     assert log_in(phone, officer).status_code == 429  # the cookie is trusted no more
 
 
+def test_a_stolen_cookies_burst_across_a_windows_end_gets_five_in_all(
+    app, make_user, held_checks, monkeypatch
+):
+    """Half the burst lands in one window of the device's limit, half in the next: each window
+    would let 5 through, the cookie's life lets 5 in all."""
+    officer = make_user(Role.OFFICER)
+    phone = phone_of(app, officer)
+    distributed_attack(app, officer)
+    stolen, officer = cookie_of(phone), Named(officer)
+    next_window = WINDOW_START - 1 + 15 * 60
+    ticks = iter(range(10_000))
+    lock = threading.Lock()
+
+    def straddling() -> float:
+        with lock:
+            return next_window - 0.5 if next(ticks) % 2 else next_window
+
+    monkeypatch.setattr(guesses, "_now", straddling)
+    checked, send = held_checks
+    send(
+        [
+            lambda n=n: log_in(holding(app, stolen, f"203.0.113.{n}"), officer, f"t-{n}")
+            for n in range(12)
+        ]
+    )
+    assert len(checked) == 5
+    assert log_in(phone, officer).status_code == 429  # the cookie is trusted no more
+
+
 def test_a_burst_of_current_passwords_gets_five_checked(app, make_user, held_checks):
     user = make_user(Role.OFFICER)
     phone = device(app)

@@ -87,6 +87,17 @@ def device_limit(nonce: str) -> Limit:
     return limit("LOGIN_LIMIT_PER_DEVICE", nonce)
 
 
+def device_life(nonce: str) -> Limit:
+    """The trusted browser's wrong passwords over its cookie's whole life: as many as
+    LOGIN_LIMIT_PER_DEVICE allows in a window, in all. Taken as each guess arrives (as the
+    window's limit is), so that guesses sent together cannot all be checked while the cookie is
+    still trusted. The owner's next right password gives the browser a new nonce, counted from
+    nought."""
+    allowed = min(item.amount for item in device_limit(nonce).items)
+    life = (RateLimitItemPerDay(allowed, LIFETIME.days),)
+    return Limit("login_device_life", nonce, life, windowed=False)
+
+
 def distrust(nonce: str) -> None:
     """The device used up its limit: its cookie is trusted no more (for the rest of this
     request too), until a login gives the browser a new one."""
@@ -95,14 +106,8 @@ def distrust(nonce: str) -> None:
 
 
 def device_failed(nonce: str) -> None:
-    """A wrong password typed on a trusted browser (already counted against the device's limit
-    as it arrived, web.auth.guesses). Its failures are also counted for the cookie's whole life:
-    the one that reaches LOGIN_LIMIT_PER_DEVICE's number ends the trust, however slowly they
-    came, so that a copied cookie buys that many guesses in all, not that many every window.
-    The owner's next right password gives the browser a new nonce, counted from nought."""
-    allowed = min(item.amount for item in device_limit(nonce).items)
-    failures = RateLimitItemPerDay(allowed, LIFETIME.days)
-    ids = identifiers("login_device_failed", nonce)
-    limiter.limiter.hit(failures, *ids)
-    if not limiter.limiter.test(failures, *ids) or device_limit(nonce).used_up():
+    """A wrong password typed on a trusted browser (already counted, as it arrived, in the
+    device's limit and its life's, web.auth.guesses): the failure that uses either up ends the
+    trust, so that a copied cookie buys that many guesses in all, however slowly it tries."""
+    if device_life(nonce).used_up() or device_limit(nonce).used_up():
         distrust(nonce)

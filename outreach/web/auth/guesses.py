@@ -36,16 +36,24 @@ def identifiers(*parts: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Limit:
-    """One limit a guess is held to: which (its setting's name, lower case) and whose count."""
+    """One limit a guess is held to: which (its setting's name, lower case) and whose count.
+    ``windowed``: counted in windows cut by the clock; else from the first guess for as long
+    as the item's period (a device cookie's life)."""
 
     scope: str
     key: str
     items: tuple[RateLimitItem, ...]
+    windowed: bool = True
 
     def identifiers(self, item: RateLimitItem, now: float) -> tuple[str, ...]:
         """The counter of ``item``'s window that holds ``now``."""
-        window = int(now // item.get_expiry())
-        return identifiers(_NAMESPACE, self.scope, self.key, str(window))
+        window = str(int(now // item.get_expiry())) if self.windowed else "life"
+        return identifiers(_NAMESPACE, self.scope, self.key, window)
+
+    def reset_at(self, item: RateLimitItem, now: float) -> float:
+        """When ``item`` lets the next guess through, once full (at the latest)."""
+        period = item.get_expiry()
+        return (now // period + 1) * period if self.windowed else now + period
 
     def used_up(self) -> bool:
         """True when the next guess would not fit."""
@@ -92,11 +100,10 @@ class Guess:
                 fits = strategy.hit(item, *ids)
                 self._taken.append((item, ids))
                 if not fits:
-                    window = item.get_expiry()
                     # A refused guess checks no password, so it counts against nothing: a
                     # stranger held back from one address does not use up the account's ceiling.
                     self.give_back()
-                    raise Refused(each.scope, (now // window + 1) * window)
+                    raise Refused(each.scope, each.reset_at(item, now))
 
     def give_back(self) -> None:
         """The password proved right, or was never checked: the places taken are freed. (Should

@@ -41,6 +41,7 @@ from outreach.services.users import (
 from outreach.web.access import public
 from outreach.web.auth.devices import (
     device_failed,
+    device_life,
     device_limit,
     distrust,
     remember_device,
@@ -150,7 +151,7 @@ def _take_login_guess() -> Guess:
     nonce = _device()
     if nonce is not None:
         try:
-            guess.take(device_limit(nonce))
+            guess.take(device_limit(nonce), device_life(nonce))
             return guess
         except Refused:
             distrust(nonce)  # its own limit is used up: a browser like any other from now on
