@@ -162,7 +162,10 @@ def take_nik_shown(
     """Whether this page of request ``resident_id`` shows the full NIK: only when the session's
     mark is for that request and younger than ``within``. The mark is taken out whatever it
     says, in one UPDATE, so that of two pages sent at once with the same cookie one at most
-    shows it (a database row is changed by one transaction at a time). The caller commits."""
+    shows it (a database row is changed by one transaction at a time). The caller commits.
+    A session holding no mark (as it was read for this request) writes nothing."""
+    if row.nik_shown_resident_id is None:
+        return False
 
     def take_out(*conditions) -> bool:
         taken = session.execute(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import current_app, g, request, url_for
+from flask import current_app, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import RateLimitItemPerDay
 
@@ -66,16 +66,13 @@ def _nonce_for(username: str, stamp: str) -> str | None:
 def trusted_device(username: str, stamp: str) -> str | None:
     """The nonce of this browser's device cookie when it is valid for ``username`` (the one
     typed, normalised) and its current password (``stamp``, users.password_stamp; empty for no
-    such account) and still trusted; None for a browser like any other. Asked once per
-    request."""
-    if "login_device" not in g:
-        # With the limiter off (a benchmark) there is no limit to be let past, nor a store.
-        asked = request.method == "POST" and limiter.enabled
-        nonce = _nonce_for(username, stamp) if asked else None
-        if nonce is not None and not limiter.limiter.test(_DISTRUSTED, *_lost(nonce)):
-            nonce = None
-        g.login_device = nonce
-    return g.login_device
+    such account) and still trusted; None for a browser like any other."""
+    # With the limiter off (a benchmark) there is no limit to be let past, nor a store.
+    asked = request.method == "POST" and limiter.enabled
+    nonce = _nonce_for(username, stamp) if asked else None
+    if nonce is not None and not limiter.limiter.test(_DISTRUSTED, *_lost(nonce)):
+        return None
+    return nonce
 
 
 def _lost(nonce: str) -> tuple[str, ...]:
@@ -99,15 +96,16 @@ def device_life(nonce: str) -> Limit:
 
 
 def distrust(nonce: str) -> None:
-    """The device used up its limit: its cookie is trusted no more (for the rest of this
-    request too), until a login gives the browser a new one."""
+    """The device used up its limit: its cookie is trusted no more, until a login gives the
+    browser a new one."""
     limiter.limiter.hit(_DISTRUSTED, *_lost(nonce))
-    g.login_device = None
 
 
 def device_failed(nonce: str) -> None:
     """A wrong password typed on a trusted browser (already counted, as it arrived, in the
     device's limit and its life's, web.auth.guesses): the failure that uses either up ends the
     trust, so that a copied cookie buys that many guesses in all, however slowly it tries."""
-    if device_life(nonce).used_up() or device_limit(nonce).used_up():
+    # The window's count never exceeds the life's (both given back together), so the life's
+    # alone tells.
+    if device_life(nonce).used_up():
         distrust(nonce)

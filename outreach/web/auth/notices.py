@@ -95,8 +95,8 @@ def tell_why_logged_out(*, logout_too: bool = True) -> bool:
 
 def wait_minutes(refused: Refused) -> int:
     """Whole minutes, rounded up, until the limit that held this guess back lets one through."""
-    # Less a second: storages keep the expiry in whole seconds (Redis rounds it up), and a
-    # 15-minute window just begun must read "15 minutes", not 16.
+    # Less a second: wait_seconds rounds up, and a 15-minute window just begun must read
+    # "15 minutes", not 16.
     return max(1, math.ceil((refused.wait_seconds() - 1) / 60))
 
 

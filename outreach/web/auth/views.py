@@ -9,7 +9,6 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -120,22 +119,14 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _typed_account() -> tuple[str, str]:
-    """The username typed (normalised) and its account's current password stamp (users.
-    password_stamp; empty for no such account), looked up once per request. Read from the login
-    form, as the password check reads it (a form posted or a JSON body alike)."""
-    if "typed_account" not in g:
-        username = normalise_username(LoginForm().username.data or "")[:64]
-        g.typed_account = (username, password_stamp(get_user_by_username(db.session, username)))
-    return g.typed_account
+def _typed_account(form: LoginForm) -> tuple[str, str]:
+    """The username typed (normalised, read from the form as the password check reads it) and
+    its account's current password stamp (users.password_stamp; empty for no such account)."""
+    username = normalise_username(form.username.data or "")[:64]
+    return username, password_stamp(get_user_by_username(db.session, username))
 
 
-def _device() -> str | None:
-    """The nonce of this browser's trusted device cookie for the account typed (devices)."""
-    return trusted_device(*_typed_account())
-
-
-def _take_login_guess() -> Guess:
+def _take_login_guess(form: LoginForm) -> tuple[Guess, str | None]:
     """This login's places in its limits, taken before its password is checked (raises
     Refused). Per OWASP's guidance (docs/SECURITY.md, "Login limits"): the tight limit counts
     one account from one address, so a stranger failing an officer's login from there locks out
@@ -145,14 +136,15 @@ def _take_login_guess() -> Guess:
     to the account before (its device cookie) meets none of these but its own, so that neither
     the ceiling a botnet reached nor strangers behind the same address (an office's or a mobile
     network's shared one) keep the officer's phone out: the cookie opens one account only, and
-    only for a few wrong passwords in its life (devices.device_failed)."""
-    username, stamp = _typed_account()
+    only for a few wrong passwords in its life (devices.device_failed). Gives the guess and
+    the trusted device's nonce (None for a browser like any other)."""
+    username, stamp = _typed_account(form)
     guess = Guess()
-    nonce = _device()
+    nonce = trusted_device(username, stamp)
     if nonce is not None:
         try:
             guess.take(device_limit(nonce), device_life(nonce))
-            return guess
+            return guess, nonce
         except Refused:
             distrust(nonce)  # its own limit is used up: a browser like any other from now on
     account, address = f"account:{username}:{stamp}", get_remote_address()
@@ -161,7 +153,7 @@ def _take_login_guess() -> Guess:
         limit("LOGIN_LIMIT_PER_ACCOUNT", account),
         limit("LOGIN_LIMIT_PER_ADDRESS", address),
     )
-    return guess
+    return guess, None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -176,7 +168,7 @@ def login():
         form.next.data = safe_next(request.args.get("next"))
     closed = None
     if form.validate_on_submit():
-        guess = _take_login_guess()
+        guess, device = _take_login_guess(form)
         now = utcnow()
         outcome = authenticate(
             db.session,
@@ -203,8 +195,8 @@ def login():
             # Said plainly, so that the owner does not retry into the lock-out.
             closed = closed_message(outcome.closed)
         else:
-            if _device() is not None:
-                device_failed(_device())
+            if device is not None:
+                device_failed(device)
             # One message whatever was wrong, so that usernames cannot be probed.
             form.password.errors.append(_("Wrong username or password."))
     return render_template("auth/login.html", form=form, closed=closed), 200
