@@ -230,6 +230,8 @@ AUDIT_ACTION_LABELS = {
     "coverage.import_update": _l("Coverage figure corrected by import"),
     "coverage.import": _l("Coverage figures imported"),
     "visit.export": _l("Visits exported"),
+    "visit.day_sheet_export": _l("Day sheet downloaded to fill in"),
+    "visit.sheet_upload": _l("Outcomes saved from a day sheet"),
     "template.export": _l("Filled template downloaded"),
     "auth.rate_limited": _l("Too many attempts"),
     "audit.view": _l("Audit log viewed"),

@@ -3,21 +3,23 @@ cell quoted) and XLSX (bold frozen headings, typed cells), text a spreadsheet wo
 formula made harmless (docs/SECURITY.md: in a CSV an apostrophe before every fragment that could
 become a formula cell however the line is split, ``domain.formulas``; in an XLSX a text cell,
 never a formula, with no visible mark) and the invisible characters an old record may still hold
-left out; and the month's visit file — CSV in the columns and codes of the export contract (for
+left out; sheets to fill in, with drop-down lists, number checks and greyed cells; and the
+month's visit file — CSV in the columns and codes of the export contract (for
 other tools), XLSX with the same columns under Indonesian headings and labels (for people)."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy.orm import Session
 
 from outreach.domain.formulas import TRIGGERS, mark
@@ -62,14 +64,37 @@ def csv_bytes(headings: Sequence[str], rows: Iterable[Sequence[object]]) -> byte
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+@dataclass(frozen=True)
+class Choices:
+    """A column to fill from a drop-down list of ``values`` (kept on a hidden sheet, so that a
+    label may hold a comma and the list be as long as it needs); ``error``: what a typed value
+    not on the list is told."""
+
+    values: Sequence[str]
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class WholeNumber:
+    """A column to fill with a whole number from ``low`` to ``high``."""
+
+    low: int
+    high: int
+    error: str = ""
+
+
 @dataclass
 class Sheet:
-    """One sheet of a workbook: bold frozen headings, typed cells (numbers, dates)."""
+    """One sheet of a workbook: bold frozen headings, typed cells (numbers, dates); for a sheet
+    to fill in, what the cells of a column accept (``checks``) and the cells that do not apply
+    to their row (``closed``: greyed and left unchecked)."""
 
     title: str
     headings: Sequence[str]
     rows: Iterable[Sequence[object]]
     widths: dict[str, int] | None = None  # heading → characters
+    checks: dict[str, Choices | WholeNumber] | None = None  # heading → what its cells accept
+    closed: Collection[tuple[int, str]] = ()  # (row below the headings, from 0; heading)
 
 
 def xlsx_bytes(
@@ -82,6 +107,7 @@ def xlsx_bytes(
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
+    lists = _Lists(workbook)
     for sheet_data in sheets:
         sheet = workbook.create_sheet(sheet_data.title[:31])
         sheet.append(list(sheet_data.headings))
@@ -98,9 +124,77 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
         for index, heading in enumerate(sheet_data.headings, start=1):
             width = (sheet_data.widths or {}).get(heading) or max(12, len(str(heading)) + 2)
             sheet.column_dimensions[get_column_letter(index)].width = width
+        _fitted(sheet, sheet_data, lists)
+    if lists.sheet is not None:  # last, after the sheets people read
+        last = len(workbook.sheetnames) - 1
+        workbook.move_sheet(lists.sheet, offset=last - workbook.index(lists.sheet))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+CLOSED_FILL = PatternFill("solid", fgColor="D9D9D9")
+
+
+class _Lists:
+    """The hidden sheet holding a workbook's drop-down lists, one column each, made when the
+    first list is asked for; the same values share a column."""
+
+    def __init__(self, workbook: Workbook):
+        self.workbook = workbook
+        self.sheet = None
+        self.ranges: dict[tuple[str, ...], str] = {}
+
+    def range_of(self, values: Sequence[str]) -> str:
+        key = tuple(printable(str(value)) for value in values)
+        if key not in self.ranges:
+            if self.sheet is None:
+                self.sheet = self.workbook.create_sheet(_("Lists")[:31])
+                self.sheet.sheet_state = "hidden"
+            column = get_column_letter(len(self.ranges) + 1)
+            for row, value in enumerate(key, start=1):
+                cell = self.sheet[f"{column}{row}"]
+                cell.value = value
+                if value.lstrip(" ").startswith(tuple(TRIGGERS)):
+                    _as_text(cell)
+            name = quote_sheetname(self.sheet.title)
+            self.ranges[key] = f"{name}!${column}$1:${column}${max(len(key), 1)}"
+        return self.ranges[key]
+
+
+def _fitted(sheet, data: Sheet, lists: _Lists) -> None:
+    """A sheet to fill in: the closed cells greyed, the others of a checked column checked."""
+    if not data.checks and not data.closed:
+        return
+    closed = set(data.closed)
+    rows = range(sheet.max_row - 1)  # below the headings
+    for index, heading in enumerate(data.headings, start=1):
+        letter = get_column_letter(index)
+        for row in rows:
+            if (row, heading) in closed:
+                sheet[f"{letter}{row + 2}"].fill = CLOSED_FILL
+        check = (data.checks or {}).get(heading)
+        open_cells = [f"{letter}{row + 2}" for row in rows if (row, heading) not in closed]
+        if check is None or not open_cells:
+            continue
+        validation = _validation(check, lists)
+        sheet.add_data_validation(validation)
+        for cell in open_cells:
+            validation.add(cell)
+
+
+def _validation(check: Choices | WholeNumber, lists: _Lists) -> DataValidation:
+    if isinstance(check, Choices):
+        validation = DataValidation(type="list", formula1=lists.range_of(check.values))
+    else:
+        validation = DataValidation(
+            type="whole", operator="between", formula1=str(check.low), formula2=str(check.high)
+        )
+    validation.allow_blank = True
+    if check.error:
+        validation.error = check.error
+        validation.showErrorMessage = True
+    return validation
 
 
 def _as_text(cell) -> None:

@@ -1,6 +1,7 @@
 """The import pages every area shares: upload → preview of every row → confirm (or cancel),
 and the template to fill in. An area describes its import with an ImportKind and registers
-the routes on its blueprint."""
+the routes on its blueprint; an upload of another shape (a team's day sheet) takes the same
+pieces: the upload form, the file kept for its preview, the confirmation."""
 
 from __future__ import annotations
 
@@ -30,11 +31,11 @@ from outreach.domain.problems import Invalid
 from outreach.errors import DomainError, NotFound
 from outreach.extensions import db, limiter
 from outreach.i18n import office_today
-from outreach.models import utcnow
+from outreach.models import ImportUpload, utcnow
 from outreach.services.audit import record_event
 from outreach.services.importing import ImportPreview, RowResult, changed_since
 from outreach.services.reference import region_index
-from outreach.services.tables import kept_table, read_table, table_bytes
+from outreach.services.tables import Table, kept_table, read_table, table_bytes
 from outreach.services.uploads import discard_upload, get_upload, store_upload
 from outreach.services.versions import Stale
 from outreach.services.xlsx import Limits
@@ -120,35 +121,52 @@ uploads_limited = limiter.shared_limit(
 )
 
 
+def take_upload(form: ImportUploadForm, kind: str) -> ImportUpload | None:
+    """The submitted file read once, within the limits, and kept (the table read, not the
+    file) for its preview as an upload of ``kind``; None, the reason on the file field, when
+    it cannot be read. The caller commits."""
+    file = form.file.data
+    try:
+        table = read_table(file.read(), file.filename, Limits.from_config(current_app.config))
+    except Invalid as error:
+        form.file.errors = [_(error.message, **error.params)]
+        return None
+    return store_upload(
+        db.session,
+        now=utcnow(),
+        user=current_user,
+        kind=kind,
+        filename=file.filename,
+        content=table_bytes(table),
+    )
+
+
+def pending_upload(token: str, kind: str, back: str) -> ImportUpload:
+    """The current user's pending upload of ``kind``; else back to ``back`` (the upload
+    form), saying why."""
+    try:
+        return get_upload(db.session, token, user=current_user, kind=kind, now=utcnow())
+    except NotFound as error:
+        flash(str(error.message), "warning")
+        abort(redirect(back))
+
+
+def kept_upload_table(stored: ImportUpload) -> Table:
+    """The table an upload keeps, read within this app's limits."""
+    return kept_table(stored.content, stored.filename, Limits.from_config(current_app.config))
+
+
 def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
     """/import, /import/<token>, /import/<token>/discard, /import/template.csv|xlsx on ``bp``."""
 
-    def pending_upload(token: str):
-        """The current user's pending upload; else back to the upload form, saying why."""
-        try:
-            return get_upload(db.session, token, user=current_user, kind=kind.kind, now=utcnow())
-        except NotFound as error:
-            flash(str(error.message), "warning")
-            abort(redirect(url_for(kind.endpoint("upload"))))
+    def pending(token: str) -> ImportUpload:
+        return pending_upload(token, kind.kind, url_for(kind.endpoint("upload")))
 
     def upload():
         form = ImportUploadForm()
         if form.validate_on_submit():
-            file = form.file.data
-            content = file.read()
-            try:  # read once, within limits; the table is kept for its preview, not the file
-                table = read_table(content, file.filename, Limits.from_config(current_app.config))
-            except Invalid as error:
-                form.file.errors = [_(error.message, **error.params)]
-            else:
-                stored = store_upload(
-                    db.session,
-                    now=utcnow(),
-                    user=current_user,
-                    kind=kind.kind,
-                    filename=file.filename,
-                    content=table_bytes(table),
-                )
+            stored = take_upload(form, kind.kind)
+            if stored is not None:
                 db.session.commit()
                 return redirect(url_for(kind.endpoint("preview"), token=stored.token))
         return render_template("imports/upload.html", form=form, kind=kind), (
@@ -157,14 +175,12 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
 
     def preview(token: str):
         """GET: what the file would do, row by row. POST: do it (only if every row is valid)."""
-        stored = pending_upload(token)
+        stored = pending(token)
         confirm_form = ImportConfirmForm()
         result: ImportPreview | None = None
         changed: list = []  # rows whose record changed since the confirmed preview
         try:
-            table = kept_table(
-                stored.content, stored.filename, Limits.from_config(current_app.config)
-            )
+            table = kept_upload_table(stored)
             if request.method == "POST" and confirm_form.validate_on_submit():
                 outcome = kind.run(
                     db.session,
@@ -248,7 +264,7 @@ def register_import_routes(bp: Blueprint, kind: ImportKind) -> None:
         )
 
     def discard(token: str):
-        stored = pending_upload(token)
+        stored = pending(token)
         if not ConfirmForm().validate_on_submit():
             abort(400)
         discard_upload(db.session, stored)

@@ -340,6 +340,17 @@ def examples(r) -> dict[str, tuple[object | None, dict]]:
         "coverage.import_update": (r["CoverageSnapshot"], {"recorded": [30877, 30901]}),
         "coverage.import": (None, {**imported, "source": "cakupan.csv"}),
         "visit.export": (None, {"month": month.strftime("%Y-%m"), "rows": 83, "format": "xlsx"}),
+        "visit.day_sheet_export": (r["Team"], {"visit_on": day, "rows": 7, "format": "xlsx"}),
+        "visit.sheet_upload": (
+            r["Team"],
+            {
+                "visit_on": day,
+                "source": "lembar harian tim 1.xlsx",
+                "saved": 5,
+                "unchanged": 1,
+                "not_filled": 1,
+            },
+        ),  # fmt: skip
         "template.export": (None, {"template": "residents", "rows": 412, "format": "csv"}),
         "audit.view": (
             None,

@@ -101,6 +101,14 @@ EXPECTED: dict[tuple[str, str], dict[str, str | int]] = {
     ("visits.outcome", "POST"): RECORDS_VISIT_A,
     ("visits.respond", "POST"): ANSWERS_FOR_SCHOOL_X,
     ("visits.day_sheet", "GET"): TEAM_A_DAY,
+    # The day sheet to fill in, and its upload: the team's own officers and the coordinators
+    # (another user's upload, or none, sends them back to the upload form).
+    ("visits.day_sheet_file", "GET"): TEAM_A_DAY,
+    ("visits.day_sheet_upload", "GET"): TEAM_A_DAY,
+    ("visits.day_sheet_upload", "POST"): TEAM_A_DAY,
+    ("visits.day_sheet_preview", "GET"): TEAM_A_DAY,
+    ("visits.day_sheet_preview", "POST"): TEAM_A_DAY,
+    ("visits.day_sheet_discard", "POST"): TEAM_A_DAY,
     # Noting a usual school break from the plan's preview: as every plan page, coordinators'.
     ("plan.add_break", "POST"): COORDINATORS,
 }

@@ -53,6 +53,9 @@ READS: dict[str, tuple[str, ...]] = {
     ),
     "visits.calendar": ("month", "team", "kind"),
     "visits.day_sheet": ("team", "day"),
+    "visits.day_sheet_file": ("team", "day"),
+    "visits.day_sheet_upload": ("team", "day"),
+    "visits.day_sheet_preview": ("team", "day"),
     "visits.export": ("month",),
     "visits.links": ("month",),
 }
@@ -166,7 +169,7 @@ def get(app, world, visitors, role, endpoint, query: dict[str, str]) -> list[str
     """GET ``endpoint`` (filled in as the matrix does) with ``query`` added: what is wrong
     with the answer (a 500, a parameter read that READS does not list)."""
     url = address(app, world, endpoint)
-    base = {"team": str(world["team_a"])} if endpoint == "visits.day_sheet" else {}
+    base = {"team": str(world["team_a"])} if endpoint.startswith("visits.day_sheet") else {}
     Recording.asked = set()
     try:
         status = ask(visitors[role], url.split("?")[0], query_string={**base, **query}).status_code

@@ -130,7 +130,7 @@ def address(app, world, endpoint: str) -> str:
         tokens = world["tokens"]
         area = endpoint.split(".")[0]
         values["token"] = tokens.get(endpoint) or tokens.get(area) or tokens["liaison"]
-    if endpoint == "visits.day_sheet":
+    if endpoint.startswith("visits.day_sheet"):  # the sheet, its file and its uploads
         values["team"] = world["team_a"]
     with app.test_request_context():
         return url_for(endpoint, **values)

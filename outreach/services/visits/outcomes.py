@@ -105,7 +105,10 @@ def _students_left(before: int | None, recorded: int, not_recorded: int) -> int:
     return not_recorded if before is None else max(before - recorded, not_recorded)
 
 
-def _school_figures(outcome: SchoolOutcome) -> dict:
+def school_figures(outcome: SchoolOutcome) -> dict:
+    """A school outcome's columns as they are stored; DomainError on the field it refuses (a
+    count out of range, a missing reason for students left unrecorded). Checked before
+    recording, and by what checks an outcome ahead of it (a team-day sheet's preview)."""
     recorded = _count(outcome.recorded, "recorded", required=True)
     not_recorded = _count(outcome.not_recorded, "not_recorded", required=False)
     return {
@@ -151,7 +154,7 @@ def record_school_outcome(
     """Students recorded and not recorded (with why). The school's pending count becomes what
     is left: the unrecorded students, or the old estimate less those recorded if larger."""
     _expect_recordable(visit, version, today, VisitKind.SCHOOL)
-    figures = _school_figures(outcome)
+    figures = school_figures(outcome)
     before = visit.school.students_pending
     save(
         session,
@@ -182,7 +185,7 @@ def correct_school_outcome(
     again from the count before the visit — unless a later visit of the school has an outcome
     since, which counted from this one (its count stands)."""
     _expect_recordable(visit, version, today, VisitKind.SCHOOL, Action.CORRECT_OUTCOME)
-    figures = _school_figures(outcome)
+    figures = school_figures(outcome)
     _correct(session, visit, figures, reason, now=now, today=today, who=who)
     if not _later_outcome(session, visit):
         left = _students_left(
@@ -214,6 +217,23 @@ def _later_outcome(session: Session, visit: Visit) -> bool:
 MET_THE_RESIDENT = frozenset({HomeOutcome.RECORDED, HomeOutcome.REFUSED, HomeOutcome.UNFIT})
 
 
+def home_notes(
+    outcome: HomeOutcome, notes: str | None, disability: DisabilityKind | None
+) -> str | None:
+    """A home outcome's notes as they are stored, the outcome checked with the kind of
+    disability found (only where the team met the resident); DomainError on its field."""
+    notes = clean_reason(notes, required=False, field="notes")
+    if disability is not None and outcome not in MET_THE_RESIDENT:
+        raise DomainError(
+            _l(
+                "Give the kind of disability only when the team met the resident (recorded, "
+                "refused or not fit to be recorded)."
+            ),
+            field="disability",
+        )
+    return notes
+
+
 def record_home_outcome(
     session: Session,
     visit: Visit,
@@ -229,15 +249,7 @@ def record_home_outcome(
     """The home visit's outcome, and the resident's request after it (returned); with
     ``disability``, the kind of disability the officer found (one not known yet)."""
     _expect_recordable(visit, version, today, VisitKind.HOME)
-    notes = clean_reason(notes, required=False, field="notes")
-    if disability is not None and outcome not in MET_THE_RESIDENT:
-        raise DomainError(
-            _l(
-                "Give the kind of disability only when the team met the resident (recorded, "
-                "refused or not fit to be recorded)."
-            ),
-            field="disability",
-        )
+    notes = home_notes(outcome, notes, disability)
     save(
         session,
         visit,

@@ -61,6 +61,8 @@ DETAIL_LABELS = {
     "new": _l("New"),
     "changed": _l("Changed"),
     "unchanged": _l("Unchanged"),
+    "saved": _l("Outcomes saved"),
+    "not_filled": _l("Rows not filled in"),
     "created": _l("Visits planned"),
     "skipped": _l("Skipped"),
     "unplaced": _l("Not placed"),

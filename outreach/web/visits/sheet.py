@@ -3,7 +3,7 @@ to bring and a column for signatures (A4, print stylesheet)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import abort, render_template
 from flask_login import current_user
@@ -18,14 +18,19 @@ from outreach.web.params import arg_day, arg_id
 from outreach.web.visits import bp
 
 
-@bp.route("/day-sheet")
-def day_sheet():
-    """?team=<id>&day=YYYY-MM-DD (an officer's own team and today by default)."""
+def team_day() -> tuple[Team, date]:
+    """?team=<id>&day=YYYY-MM-DD (an officer's own team and today by default); 404 for a team
+    whose day the user may not see."""
     team_id = arg_id("team") or current_user.team_id or abort(404)
     if not permissions.can_see_team_day(current_user, team_id):
         refuse(404)
     team = db.session.get(Team, team_id) or abort(404)
-    day = arg_day()[0] or office_today()  # a day it cannot read: today's sheet
+    return team, arg_day()[0] or office_today()  # a day it cannot read: today's sheet
+
+
+@bp.route("/day-sheet")
+def day_sheet():
+    team, day = team_day()
     stops = list_team_day(db.session, team.id, day)
     return render_template(
         "visits/day_sheet.html", team=team, day=day, stops=stops, one_day=timedelta(days=1)
