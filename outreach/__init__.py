@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
         coverage,
         errors,
         feeds,
+        field,
         head_requests,
         liaison,
         main,
@@ -85,6 +86,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(coverage.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(field.bp)
     errors.register(app)
     context.register(app)
     security.register(app)

@@ -128,6 +128,9 @@ def load_config(instance_path: str) -> dict:
         # this many minutes without a request (idle; 0: no idle limit).
         "PERMANENT_SESSION_LIFETIME": _int("OUTREACH_SESSION_HOURS", 12) * 3600,
         "SESSION_IDLE_MINUTES": _int("OUTREACH_SESSION_IDLE_MINUTES", 60),
+        # Days an officer's phone keeps the pages of their coming stops for work without a
+        # signal (each refresh while online starts them again); then they are deleted.
+        "OUTREACH_OFFLINE_DAYS": _int("OUTREACH_OFFLINE_DAYS", 3),
         "MAX_CONTENT_LENGTH": _int("OUTREACH_MAX_UPLOAD_MB", 10) * 1024 * 1024,
         # An import's sheet: at most this many cells (rows × columns up to its last one) and
         # characters in one cell (services.xlsx.Limits; docs/SECURITY.md).
@@ -159,6 +162,8 @@ def check_config(config: dict) -> None:
         raise ConfigError("OUTREACH_PROXIES must be the number of proxies in front, 0 to 5.")
     if not 0 < config.get("OUTREACH_TARGET_PERCENT", 98.07) <= 100:
         raise ConfigError("OUTREACH_TARGET_PERCENT must be a share above 0 and at most 100.")
+    if not 1 <= config.get("OUTREACH_OFFLINE_DAYS", 3) <= 7:
+        raise ConfigError("OUTREACH_OFFLINE_DAYS must be between 1 and 7 days.")
     _check_sessions(config)
     _check_login_limits(config)
     if config.get("DEBUG") or config.get("TESTING"):

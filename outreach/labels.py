@@ -24,6 +24,7 @@ from outreach.models import (
     Role,
     SchoolLevel,
     SchoolStatus,
+    SentProblem,
     Sex,
     VisitKind,
     VisitOrigin,
@@ -207,6 +208,8 @@ AUDIT_ACTION_LABELS = {
     "visit.missed": _l("Marked as missed"),
     "visit.outcome": _l("Outcome recorded"),
     "visit.outcome_correct": _l("Outcome corrected"),
+    "visit.outcome_kept": _l("Outcome from a phone kept: the visit had changed"),
+    "visit.outcome_kept_resolved": _l("Kept outcome dealt with"),
     "visit.follow_up": _l("Follow-up planned"),
     "visit.link": _l("Liaison link made"),
     "visit.link_mail": _l("Liaison link e-mailed"),
@@ -310,6 +313,15 @@ HOME_OUTCOME_LABELS = {
     HomeOutcome.MOVED: _l("Moved away"),
 }
 
+# Why an outcome sent from a phone was kept instead of saved, as the coordinator's list says.
+SENT_PROBLEM_LABELS = {
+    SentProblem.MOVED: _l("Moved to another day"),
+    SentProblem.CANCELLED: _l("Cancelled"),
+    SentProblem.RECORDED_ALREADY: _l("Outcome recorded meanwhile"),
+    SentProblem.OTHER_TEAM: _l("Given to another team"),
+    SentProblem.DAY_NOT_COME: _l("Sent before the visit's day"),
+}
+
 CHANNEL_OF_CONFIRMATION_LABELS = {
     ConfirmationChannel.LINK: _l("by the liaison, through the link"),
     ConfirmationChannel.ACCOUNT: _l("by the liaison, logged in"),
@@ -336,6 +348,8 @@ VISIT_FIELD_LABELS = {
     "follow_up_on": _l("Day of the new visit"),
     "to": _l("Sent to"),
     "route_order": _l("Stop"),
+    "problem": _l("Why it was not saved"),
+    "note": _l("Note"),
 }
 
 # Bookkeeping fields a visit's history does not list (the event itself says who and when).
@@ -363,6 +377,8 @@ def visit_change(name: str, value) -> str:
             return str(VISIT_STATUS_LABELS[VisitStatus(value)])
         if name == "home_outcome":
             return str(HOME_OUTCOME_LABELS[HomeOutcome(value)])
+        if name == "problem":  # an outcome sent from a phone, kept
+            return str(SENT_PROBLEM_LABELS[SentProblem(value)])
         if name in ("visit_on", "requested_visit_on", "follow_up_on"):
             return long_date(date.fromisoformat(value))
         if name == "start_time":  # stored "08:30:00", read "08.30 WIB"

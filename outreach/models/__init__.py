@@ -13,6 +13,7 @@ from outreach.models.audit import (
 from outreach.models.base import Base, utcnow
 from outreach.models.calendar import ClosureKind, ClosureSource, OfficeClosure
 from outreach.models.coverage import CoverageSnapshot
+from outreach.models.field import SentOutcome, SentProblem, SentState
 from outreach.models.jobs import JobRun
 from outreach.models.region import Kecamatan, Kelurahan
 from outreach.models.resident import (
@@ -86,6 +87,9 @@ __all__ = [
     "SchoolBlackout",
     "SchoolLevel",
     "SchoolStatus",
+    "SentOutcome",
+    "SentProblem",
+    "SentState",
     "SessionEnd",
     "Sex",
     "Team",

@@ -33,6 +33,7 @@ from outreach.services.visits.queries import (
     list_visits,
     month_total,
 )
+from outreach.services.visits.sent import count_kept
 
 ATTENTION_LIMIT = 5  # visits named on the dashboard; the rest are behind a link
 CLOSURES_AHEAD_DAYS = 60
@@ -96,6 +97,7 @@ class OfficeOverview:
     unconfirmed_soon_count: int = 0
     overdue: int = 0  # open visits whose day has passed: no outcome recorded
     date_requests: int = 0  # coming visits whose school asked for a day not given at once
+    kept_outcomes: int = 0  # outcomes sent from phones that the visit could no longer take
     waiting: list[WaitingArea] = field(default_factory=list)  # the WAITING_AREAS_SHOWN first
     residents_waiting: int = 0
     waiting_areas: int = 0  # kecamatan where someone waits (more than ``waiting`` shows)
@@ -144,6 +146,7 @@ def get_office_overview(session: Session, today: date, *, target: Decimal) -> Of
         unconfirmed_soon_count=soon.total,
         date_requests=count_visits(session, VisitFilters(month=month, requests=True), today=today),
         overdue=count_visits(session, VisitFilters(month=month, overdue=True), today=today),
+        kept_outcomes=count_kept(session),
         waiting=waiting,
         residents_waiting=residents_waiting,
         waiting_areas=waiting_areas,

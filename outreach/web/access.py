@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NoReturn
 
-from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,6 +14,19 @@ def public(view: Callable) -> Callable:
     """Mark a view as reachable without logging in (the login page, health, liaison links)."""
     view.is_public = True
     return view
+
+
+def api(view: Callable) -> Callable:
+    """Mark a view as one a script calls (the phone's outcome queue): its refusals answer JSON
+    with their status — 401 for nobody logged in, never a redirect to the login page, which a
+    script would take for success."""
+    view.is_api = True
+    return view
+
+
+def is_api_request() -> bool:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "is_api", False)
 
 
 def require(predicate: Callable[..., bool], *args) -> None:
@@ -40,6 +53,15 @@ def login_guard():
         return None
     if current_user.is_authenticated:
         return None
+    if getattr(view, "is_api", False):
+        from outreach.web.auth.notices import tell_why_logged_out
+
+        tell_why_logged_out()  # the login page the officer is sent to says why
+        return jsonify(
+            state="login",
+            message=_("Your session has ended: log in again to send what waits on this phone."),
+            login=url_for("auth.login"),
+        ), 401
     target = request.full_path.rstrip("?")
     from outreach.web.auth.notices import tell_why_logged_out
 

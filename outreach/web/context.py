@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from outreach.domain.phone import display_phone, whatsapp_number
 from outreach.i18n import office_today
 from outreach.labels import SCHOOL_FIELD_LABELS, template_helpers
-from outreach.models import ResidentStatus
+from outreach.models import ResidentStatus, utcnow
 from outreach.services.visits.changes import allowed
 from outreach.web.auth.forms import LanguageForm, LogoutForm
 from outreach.web.navigation import nav_entries
@@ -33,6 +33,7 @@ def register(app) -> None:
             "language_form": LanguageForm(formdata=None),
             "current_locale": str(get_locale() or "id"),
             "office_today": office_today,
+            "now_utc": utcnow,
             # What a visit allows today, from the lifecycle: pages offer only these actions.
             "visit_actions": lambda visit: allowed(visit, office_today()),
             **template_helpers(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import g, render_template, request
+from flask import g, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import BadRequest
@@ -15,6 +15,10 @@ from outreach.extensions import db, login_manager
 
 def register(app) -> None:
     def page(status: int, title: str, message: str):
+        from outreach.web.access import is_api_request
+
+        if is_api_request():  # a script's call: the same answer, as JSON
+            return jsonify(state="error", status=status, title=title, message=message), status
         return render_template(
             "errors/error.html", status=status, title=title, message=message
         ), status

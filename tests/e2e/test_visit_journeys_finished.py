@@ -92,6 +92,7 @@ def test_an_outcome_is_recorded_seen_corrected_and_the_report_follows(
         phone.fill("#not_recorded", "5")
         phone.fill("#reason", "Sakit")
         phone.click("[data-testid=save-outcome]")
+        phone.wait_for_url(live_server + "/")  # saved (through the phone's outbox), then home
         phone.goto(f"{live_server}/visits/{visit.id}/outcome")
         seen = phone.inner_text("[data-testid=recorded-outcome]")
         assert "40" in seen and "Sakit" in seen

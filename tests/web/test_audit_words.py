@@ -264,6 +264,8 @@ def examples(r) -> dict[str, tuple[object | None, dict]]:
                 "reason": "Salah ketik",
             },
         ),  # fmt: skip
+        "visit.outcome_kept": (r["Home"], {"problem": "cancelled"}),
+        "visit.outcome_kept_resolved": (r["Home"], {"note": "Dicatat manual"}),
         "visit.follow_up": (r["Visit"], {"follow_up_on": later, "reason": "Siswa susulan"}),
         "visit.link": (r["Visit"], {}),
         "visit.link_mail": (r["Visit"], {"to": "operator@sman3.sch.id"}),

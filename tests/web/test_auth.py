@@ -7,7 +7,17 @@ from outreach.extensions import db
 from outreach.models import AuditEvent, Role, User
 from tests.conftest import PASSWORD, change, redis_limits
 
-PUBLIC_ENDPOINTS = {"auth.login", "auth.language", "main.healthz", "static", "bootstrap.static"}
+PUBLIC_ENDPOINTS = {
+    "auth.login",
+    "auth.language",
+    "main.healthz",
+    "static",
+    "bootstrap.static",
+    "field.service_worker",  # the worker and its "no signal" page, kept on every phone
+    "field.offline",
+}
+# What the phone's script asks (web.access.api): a 401 in JSON, never the login page's redirect.
+API_ENDPOINTS = {"field.token", "field.pages"}
 # Opened by a secret token instead of a login (liaison links, calendar feeds): a made-up token
 # gets a "not found" page, never the login form.
 TOKEN_ENDPOINTS = {"liaison.respond", "feeds.team_feed", "feeds.school_feed"}
@@ -39,6 +49,8 @@ def test_every_page_but_login_and_health_sends_anonymous_users_to_login(app, cli
             assert response.status_code == 200, url
         elif endpoint in TOKEN_ENDPOINTS:
             assert response.status_code == 404, url
+        elif endpoint in API_ENDPOINTS:
+            assert response.status_code == 401 and response.is_json, url
         else:
             assert response.status_code == 302, url
             assert response.headers["Location"].startswith("/login?next="), url

@@ -109,6 +109,15 @@ EXPECTED: dict[tuple[str, str], dict[str, str | int]] = {
     ("visits.day_sheet_preview", "GET"): TEAM_A_DAY,
     ("visits.day_sheet_preview", "POST"): TEAM_A_DAY,
     ("visits.day_sheet_discard", "POST"): TEAM_A_DAY,
+    # Field work without a signal: the worker and its "no signal" page are public; the phone's
+    # endpoints answer a script, so nobody logged in gets 401, never the login page.
+    ("field.service_worker", "GET"): EVERYONE,
+    ("field.offline", "GET"): EVERYONE,
+    ("field.pages", "GET"): answers(OK, OK, OK, OK, OK, OK, anonymous=401),
+    ("field.token", "GET"): answers(OK, OK, OK, OK, 403, 403, anonymous=401),
+    ("field.receive", "POST"): answers(OK, OK, OK, OK, 403, 403, anonymous=401),
+    ("field.kept_list", "GET"): COORDINATORS,
+    ("field.resolve", "POST"): COORDINATORS,
     # Noting a usual school break from the plan's preview: as every plan page, coordinators'.
     ("plan.add_break", "POST"): COORDINATORS,
 }

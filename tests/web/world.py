@@ -110,6 +110,7 @@ def world(db_session, make_team, make_school, make_user, make_resident, app):
             "extension": "csv",
             "action": "deactivate",
             "filename": "css/bootstrap.min.css",
+            "row_id": 1,  # an outcome kept from a phone (none: the list again)
         },
         "tokens": {
             "schools": uploads["schools"].token,

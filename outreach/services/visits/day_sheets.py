@@ -19,8 +19,6 @@ from outreach.domain.problems import N_, Invalid
 from outreach.errors import DomainError
 from outreach.i18n import long_date
 from outreach.models import (
-    DisabilityKind,
-    HomeOutcome,
     SentProblem,
     Team,
     Visit,
@@ -29,16 +27,14 @@ from outreach.models import (
 from outreach.scheduling.lifecycle import Action
 from outreach.services.audit import record_event
 from outreach.services.visits.changes import Who, expect_allowed
-from outreach.services.visits.outcomes import SchoolOutcome, home_notes, school_figures
-
-# Private in sent.py for now: the phone's queue records and compares an outcome the same way.
 from outreach.services.visits.sent import (
     FIELDS,
-    _record,
-    _same_as_recorded,
-    moved_to,
+    expect_sound,
+    record_values,
+    same_as_recorded,
     was_team_visit,
     why_not_saved,
+    why_text,
 )
 
 SAVE, SAME, EMPTY, INVALID = "save", "same", "empty", "invalid"
@@ -222,7 +218,7 @@ def _judge(session: Session, state: RowState, *, team: Team, today: date, check:
         return
     why = why_not_saved(visit, today, team_id=team.id)
     if why not in (None, SentProblem.RECORDED_ALREADY):
-        state.problem(VISIT, f"{_why(session, visit, why)} {ASK_THE_COORDINATOR}")
+        state.problem(VISIT, f"{why_text(session, visit, why)} {ASK_THE_COORDINATOR}")
         return
     values, errors = check(visit, cells)
     for name, messages in errors.items():
@@ -231,7 +227,7 @@ def _judge(session: Session, state: RowState, *, team: Team, today: date, check:
     if values is None or state.problems:
         return
     try:
-        _expect_sound(visit, values)
+        expect_sound(visit, values)
         if why is None:
             expect_allowed(visit, Action.RECORD_OUTCOME, today)
     except DomainError as error:
@@ -240,65 +236,10 @@ def _judge(session: Session, state: RowState, *, team: Team, today: date, check:
     state.values = values
     if why is None:
         state.state = SAVE
-    elif _same_as_recorded(visit, values):
+    elif same_as_recorded(visit, values):
         state.state = SAME
     else:
-        state.problem(VISIT, f"{_recorded_already(visit)} {DIFFERS}")
-
-
-def _why(session: Session, visit: Visit, why: SentProblem) -> str:
-    if why is SentProblem.MOVED:
-        later = moved_to(session, visit)
-        if later is not None:
-            return str(
-                _l("The coordinator moved this visit to %(date)s.", date=long_date(later.visit_on))
-            )
-        return str(_l("The coordinator moved this visit to another day."))
-    if why is SentProblem.CANCELLED:
-        return str(_l("The coordinator cancelled this visit."))
-    if why is SentProblem.OTHER_TEAM:
-        return str(_l("This visit was given to another team."))
-    return str(
-        _l(
-            "The visit is planned for %(date)s: its outcome is recorded from that day.",
-            date=long_date(visit.visit_on),
-        )
-    )
-
-
-def _recorded_already(visit: Visit) -> str:
-    if visit.completed_by is not None:
-        return str(
-            _l(
-                "An outcome was already recorded for this visit, by %(name)s.",
-                name=visit.completed_by.name,
-            )
-        )
-    return str(_l("An outcome was already recorded for this visit."))
-
-
-def _expect_sound(visit: Visit, values: dict) -> None:
-    """The outcome services' own checks of an outcome (DomainError on its field), before any
-    row is saved: a reason for students left unrecorded, a kind of disability only where the
-    team met the resident."""
-    if visit.kind is VisitKind.SCHOOL:
-        school_figures(_school(values))
-        return
-    kind = values.get("disability")
-    home_notes(
-        HomeOutcome(values["outcome"]),
-        values.get("notes"),
-        DisabilityKind(kind) if kind else None,
-    )
-
-
-def _school(values: dict) -> SchoolOutcome:
-    return SchoolOutcome(
-        recorded=values["recorded"],
-        not_recorded=values.get("not_recorded") or 0,
-        reason=values.get("reason"),
-        notes=values.get("notes"),
-    )
+        state.problem(VISIT, f"{why_text(session, visit, SentProblem.RECORDED_ALREADY)} {DIFFERS}")
 
 
 def save_day_sheet(
@@ -312,7 +253,7 @@ def save_day_sheet(
     saving = upload.with_state(SAVE)
     for state in saving:
         try:
-            _record(session, state.visit, state.values, now=now, today=today, who=who)
+            record_values(session, state.visit, state.values, now=now, today=today, who=who)
         except DomainError as error:
             raise RowRefused(state, error) from None
     counts = upload.counts

@@ -35,7 +35,7 @@ bp = Blueprint("main", __name__)
 COMING_DAYS = 5  # working days an officer sees ahead
 
 
-def _coming_days(team_id: int, today):
+def coming_days(team_id: int, today):
     settings = PlanSettings.from_config(current_app.config)
     calendar = working_calendar(db.session, today, today + timedelta(days=31), settings)
     return list_team_coming_days(
@@ -65,7 +65,7 @@ def home():
         return render_template(
             "main/home_officer.html",
             stops=list_team_day(db.session, team_id, today) if team_id else [],
-            coming=_coming_days(team_id, today) if team_id else [],
+            coming=coming_days(team_id, today) if team_id else [],
             overdue=list_team_overdue(db.session, team_id, today) if team_id else [],
             today=today,
         )

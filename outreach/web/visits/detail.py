@@ -37,7 +37,9 @@ from outreach.services.visits.moves import (
     teams_for_day,
 )
 from outreach.services.visits.queries import successor_of, visit_history
+from outreach.services.visits.sent import kept_outcomes
 from outreach.web.access import require
+from outreach.web.field.kept import kept_context
 from outreach.web.forms import ConfirmForm, attempt
 from outreach.web.params import parse_id
 from outreach.web.visits import bp
@@ -144,6 +146,7 @@ def render_detail(visit: Visit, status: int = 200, **given):
         link=link,
         whatsapp=whatsapp_url(visit, link) if link else None,
         can_mail=mail_configured(current_app.config),
+        **kept_context(kept_outcomes(db.session, visit_id=visit.id)),
         **_family(visit, today),
     ), status
 

@@ -4,11 +4,13 @@ the day they recorded it)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice
 
 from outreach import permissions
@@ -16,8 +18,8 @@ from outreach.extensions import db
 from outreach.i18n import office_date, office_today
 from outreach.labels import DISABILITY_LABELS, DISABILITY_NOT_KNOWN, HOME_OUTCOME_LABELS
 from outreach.models import DisabilityKind, HomeOutcome, ResidentStatus, Visit, VisitKind, utcnow
-from outreach.scheduling.lifecycle import Action
-from outreach.services.visits.changes import allowed
+from outreach.scheduling.lifecycle import Action, Refusal, refusal
+from outreach.services.visits.changes import allowed, state_of
 from outreach.services.visits.outcomes import (
     SchoolOutcome,
     correct_home_outcome,
@@ -25,6 +27,7 @@ from outreach.services.visits.outcomes import (
     record_home_outcome,
     record_school_outcome,
 )
+from outreach.services.visits.sent import FIELDS
 from outreach.web.choices import enum_choices
 from outreach.web.forms import attempt
 from outreach.web.visits import bp
@@ -62,6 +65,22 @@ def _form(visit: Visit, posted: bool, correcting: bool):
         form = cls(formdata=None, version=str(visit.version), **_recorded(visit))
     else:
         form = cls(formdata=None, version=str(visit.version))
+    return _fitted(form, visit, correcting)
+
+
+def read_outcome(visit: Visit, data: Mapping[str, str]) -> tuple[dict | None, dict]:
+    """The outcome form's checks on an outcome that came another way — a phone's queue, a row
+    of a team-day sheet: its values by field, or the form's messages by field."""
+    form = FORMS[visit.kind, False](formdata=MultiDict(data), meta={"csrf": False})
+    _fitted(form, visit, correcting=False)
+    if not form.validate():
+        return None, form.errors
+    return {name: form[name].data for name in FIELDS[visit.kind] if name in form}, {}
+
+
+def _fitted(form, visit: Visit, correcting: bool):
+    """The form as this visit asks it: the home outcomes' labels, and the kind of disability
+    only where it is not known yet."""
     if visit.kind is VisitKind.HOME:
         form.outcome.choices = [
             SelectChoice(outcome.value, HOME_OUTCOME_LABELS[outcome]) for outcome in HomeOutcome
@@ -90,7 +109,7 @@ def _recorded(visit: Visit) -> dict:
     }
 
 
-def _after(visit: Visit) -> str:
+def after_outcome(visit: Visit) -> str:
     """Back to the day's stops for an officer, to the visit's page for a coordinator."""
     if permissions.can_coordinate(current_user):
         return url_for("visits.detail", visit_id=visit.id)
@@ -117,8 +136,8 @@ def outcome(visit_id: int):
             )
             if done.ok:
                 db.session.commit()
-                flash(_done_message(visit, done.result, correcting), "success")
-                return redirect(_after(visit))
+                flash(done_message(visit, done.result, correcting), "success")
+                return redirect(after_outcome(visit))
             if done.stale:
                 return redirect(url_for("visits.outcome", visit_id=visit.id))
             db.session.expire_all()
@@ -128,9 +147,17 @@ def outcome(visit_id: int):
         visit=visit,
         form=form,
         today=today,
-        back=_after(visit),
+        back=after_outcome(visit),
         can_correct=can_correct,
+        opens_on=_opens_on(visit, today),
     ), (422 if form.errors else 200)
+
+
+def _opens_on(visit: Visit, today: date) -> date | None:
+    """The day a coming visit's form opens, for an officer whose phone keeps the page for
+    that day (None otherwise: the page says only when it opens)."""
+    day_not_come = refusal(state_of(visit), Action.RECORD_OUTCOME, today) is Refusal.DAY_NOT_COME
+    return visit.visit_on if day_not_come and permissions.is_field_officer(current_user) else None
 
 
 def _school_outcome(form) -> SchoolOutcome:
@@ -158,7 +185,7 @@ def _save(visit: Visit, form, correcting: bool):
     return record_home_outcome(db.session, visit, outcome, notes=form.notes.data, **kwargs)
 
 
-def _done_message(visit: Visit, result, corrected: bool) -> str:
+def done_message(visit: Visit, result, corrected: bool) -> str:
     if result is ResidentStatus.WAITING:  # a home visit whose resident waits again
         return _(
             "Outcome saved. %(name)s is back in the queue for another visit.",
