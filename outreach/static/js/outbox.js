@@ -138,15 +138,15 @@
   function settle(entry, answer) {
     var now = new Date().toISOString();
     if (answer.state === "recorded" || answer.state === "same") {
-      return remove(entry.id).then(function () { return setMeta("last_sent", now); }).then(function () { return null; });
+      return remove(entry.id).then(function () { return setMeta("last_sent:" + entry.user, now); }).then(function () { return null; });
     }
     if (answer.state === "kept" || answer.state === "invalid" || answer.state === "gone") {
-      entry.state = answer.state === "kept" ? "kept" : "fix";
+      // kept: with the coordinator; fix: the officer can put it right; gone: not their team's
+      entry.state = answer.state === "invalid" ? "fix" : answer.state;
       entry.message = answer.message || "";
       entry.errors = answer.errors || {};
       entry.answered_at = now;
-      var done = answer.state === "kept" ? setMeta("last_sent", now) : Promise.resolve();
-      return done.then(function () { return put(entry); }).then(function () { return entry.state; });
+      return put(entry).then(function () { return entry.state; });
     }
     return Promise.resolve(entry.state);
   }

@@ -79,10 +79,9 @@ def resolve(row_id: int):
     if row is None:
         return redirect(url_for("field.kept_list"))
     form = ResolveForm()
+    from_visit = arg_id("from_visit")  # the visit page it was dealt with on (a coordinator's)
     back = (
-        url_for("visits.detail", visit_id=row.visit_id)
-        if arg_id("from_visit") == row.visit_id
-        else url_for("field.kept_list")
+        url_for("visits.detail", visit_id=from_visit) if from_visit else url_for("field.kept_list")
     )
     if not form.validate_on_submit():
         for messages in form.errors.values():

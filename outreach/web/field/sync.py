@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from flask import flash, jsonify, request
+from flask import abort, flash, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -23,6 +23,7 @@ from outreach.services.visits.queries import load_visit
 from outreach.services.visits.sent import (
     Receipt,
     Sent,
+    SentByAnother,
     find_sent,
     kept_message,
     receive_outcome,
@@ -78,7 +79,10 @@ def _read(body) -> tuple[str, int, dict[str, str], object] | None:
         if type(value) not in (str, int) or len(str(value)) > FIELD_MAX:
             return None
         data[name] = str(value)
-    return client_id, visit_id, data, parse_instant(body.get("made_at"))
+    made_at = parse_instant(body.get("made_at"))
+    if made_at is not None and not 2000 <= made_at.year <= 2100:
+        made_at = None  # no phone's clock: not kept (nor stored past what a column holds)
+    return client_id, visit_id, data, made_at
 
 
 @bp.route("/field/outcomes", methods=["POST"])
@@ -87,7 +91,10 @@ def receive():
     """One outcome from the phone: {"id": the phone's UUID, "visit": id, "fields": {the outcome
     form's fields}, "made_at": ISO instant, "live": true when sent from the open form}."""
     require(_may_send)
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # a body nested past Python's depth: no outcome is
+        body = None
     read = _read(body)
     if read is None:
         unread = _("This outcome could not be read. Enter it again in the form.")
@@ -99,11 +106,7 @@ def receive():
         return _answer(Receipt(before, again=True), live)
     visit = load_visit(db.session, visit_id)
     if visit is None:
-        return (
-            jsonify(state="gone", message=_("This visit no longer exists. Tell the coordinator.")),
-            404,
-            NO_STORE,
-        )
+        abort(404)  # the same answer as another team's visit (web.errors)
     team_id = None if permissions.can_coordinate(current_user) else current_user.team_id
     if not permissions.can_record_outcome(current_user, visit) and not (
         team_id and was_team_visit(db.session, visit, team_id)
@@ -127,8 +130,10 @@ def receive():
     except IntegrityError:  # the same id, sent twice at once: the other request took it
         db.session.rollback()
         taken = find_sent(db.session, client_id)
-        if taken is None or taken.user_id != current_user.id:
+        if taken is None:
             raise
+        if taken.user_id != current_user.id:
+            return _invalid(str(SentByAnother().message))
         receipt = Receipt(taken, again=True)
     except Stale as stale:  # someone saved the visit at this very moment: send again later
         db.session.rollback()

@@ -146,7 +146,9 @@ def render_detail(visit: Visit, status: int = 200, **given):
         link=link,
         whatsapp=whatsapp_url(visit, link) if link else None,
         can_mail=mail_configured(current_app.config),
-        **kept_context(kept_outcomes(db.session, visit_id=visit.id)),
+        **kept_context(
+            kept_outcomes(db.session, visit_ids=[v.id for v in history.chain], with_resolved=True)
+        ),
         **_family(visit, today),
     ), status
 

@@ -13,7 +13,7 @@ from outreach.domain.problems import Invalid
 from outreach.errors import DomainError
 from outreach.extensions import db
 from outreach.i18n import office_today
-from outreach.models import utcnow
+from outreach.models import ImportUpload, utcnow
 from outreach.services.audit import record_event
 from outreach.services.uploads import discard_upload
 from outreach.services.visits.day_sheets import analyse_day_sheet, save_day_sheet
@@ -117,6 +117,10 @@ def day_sheet_preview(token: str):
                 )
             except DomainError as error:  # e.g. an outcome recorded meanwhile: nothing is kept
                 db.session.rollback()
+                if db.session.get(ImportUpload, stored.id) is None:
+                    # A second press of "save" while the first was saving it: saved once.
+                    flash(_("This sheet has been saved already."), "info")
+                    return redirect(url_for("visits.day_sheet", **_args(team, day)))
                 flash(_("Nothing was saved. %(reason)s", reason=error.message), "warning")
                 upload = _analysed(rows, team, day)
             else:
