@@ -440,3 +440,28 @@ def test_a_figure_is_ascii_digits(client, db_session, officer, school_visit, fig
     answer = send(client, school_visit, {"recorded": figure})
 
     assert answer.status_code == 422 and set(answer.get_json()["errors"]) == {"recorded"}
+
+
+def test_a_visit_moved_to_another_teams_day_is_given_away(
+    client, db_session, officer, team, make_team, make_school, make_user
+):
+    from outreach.services.visits.moves import move_visit
+
+    other_team = make_team(name="Tim Selatan", school_visits_per_day=2)
+    today = office_today()
+    visit = add_visit(db_session, school=make_school(name="SMA Delapan"), team=team, on=today)
+    later = today + timedelta(days=7)
+    while later.weekday() >= 5:
+        later += timedelta(days=1)
+    coordinator = make_user(Role.COORDINATOR, username="yulia")
+    move_visit(
+        db_session, visit, on=later, now=utcnow(), today=today, who=Who(coordinator),
+        settings=plan_settings(), version=None, team_id=other_team.id,
+    )  # fmt: skip
+    db_session.commit()
+
+    answer = send(client, visit, {"recorded": "4"})
+
+    assert answer.status_code == 202
+    assert "tim lain" in answer.get_json()["message"]
+    assert long_date(later) not in answer.get_json()["message"]

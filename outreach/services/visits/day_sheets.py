@@ -216,7 +216,7 @@ def _judge(session: Session, state: RowState, *, team: Team, today: date, check:
         if not state.problems:
             state.state = EMPTY
         return
-    why = why_not_saved(visit, today, team_id=team.id)
+    why = why_not_saved(session, visit, today, team_id=team.id)
     if why not in (None, SentProblem.RECORDED_ALREADY):
         state.problem(VISIT, f"{why_text(session, visit, why)} {ASK_THE_COORDINATOR}")
         return

@@ -86,9 +86,21 @@ def was_team_visit(session: Session, visit: Visit, team_id: int) -> bool:
     return any((changes or {}).get("team_id", [None])[0] == team_id for changes in events)
 
 
-def why_not_saved(visit: Visit, today: date, *, team_id: int | None) -> SentProblem | None:
+def why_not_saved(
+    session: Session, visit: Visit, today: date, *, team_id: int | None
+) -> SentProblem | None:
     """Why the visit cannot take an outcome now (None: it can). ``team_id``: the officer's
-    team, whose visits they record (None for a coordinator, who records any)."""
+    team, whose visits they record (None for a coordinator, who records any). A visit moved
+    to another team's day was given away too: its new day is not this officer's to learn."""
+    problem = _why_not_saved(visit, today, team_id=team_id)
+    if problem is SentProblem.MOVED and team_id is not None:
+        later = moved_to(session, visit)
+        if later is not None and later.team_id != team_id:
+            return SentProblem.OTHER_TEAM
+    return problem
+
+
+def _why_not_saved(visit: Visit, today: date, *, team_id: int | None) -> SentProblem | None:
     if team_id is not None and visit.team_id != team_id:
         # First: what became of another team's visit is not this officer's to learn.
         return SentProblem.OTHER_TEAM
@@ -122,7 +134,7 @@ def receive_outcome(
             raise SentByAnother()
         return Receipt(before, again=True)
     values = {name: sent.values.get(name) for name in FIELDS[visit.kind]}
-    problem = why_not_saved(visit, today, team_id=team_id)
+    problem = why_not_saved(session, visit, today, team_id=team_id)
     resident_after = None
     if problem is None:
         resident_after = record_values(session, visit, values, now=now, today=today, who=who)
@@ -167,7 +179,11 @@ def _expect_room_to_keep(session: Session, visit: Visit, who: Who) -> None:
     kept = session.scalar(
         select(func.count())
         .select_from(SentOutcome)
-        .where(SentOutcome.visit_id == visit.id, SentOutcome.user_id == who.user.id)
+        .where(
+            SentOutcome.visit_id == visit.id,
+            SentOutcome.user_id == who.user.id,
+            SentOutcome.state.in_([SentState.KEPT, SentState.RESOLVED]),
+        )
     )
     if kept >= KEPT_PER_VISIT:
         raise DomainError(

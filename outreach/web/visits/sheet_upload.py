@@ -106,6 +106,7 @@ def day_sheet_preview(token: str):
         if form.seen.data != upload.fingerprint:
             flash(str(CHANGED_SINCE_PREVIEW), "warning")
         else:
+            stored_id = stored.id  # read now: a second press may delete the row meanwhile
             try:
                 saved = save_day_sheet(
                     db.session,
@@ -117,7 +118,7 @@ def day_sheet_preview(token: str):
                 )
             except DomainError as error:  # e.g. an outcome recorded meanwhile: nothing is kept
                 db.session.rollback()
-                if db.session.get(ImportUpload, stored.id) is None:
+                if db.session.get(ImportUpload, stored_id) is None:
                     # A second press of "save" while the first was saving it: saved once.
                     flash(_("This sheet has been saved already."), "info")
                     return redirect(url_for("visits.day_sheet", **_args(team, day)))
