@@ -209,8 +209,10 @@
       item.dataset.testid = "outbox-entry";
       item.dataset.state = entry.state;
       item.appendChild(el("span", "fw-semibold", entry.title + " — "));
+      // A kept one's message says itself that it did not go onto the visit.
       var words = entry.state === "waiting" ? t("state-waiting")
-        : (entry.state === "fix" ? t("state-fix") : t("state-kept")) + " " + (entry.message || "");
+        : entry.state === "fix" ? t("state-fix") + " " + (entry.message || "")
+          : entry.message || t("state-kept");
       item.appendChild(el("span", null, words));
       if (entry.state === "fix" && entry.url) {
         var open = el("a", "ms-2", t("open-form"));
