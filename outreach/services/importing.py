@@ -7,7 +7,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
@@ -77,17 +77,28 @@ def fields_of(values: Any) -> dict[str, Any]:
     return {name: getattr(values, name) for name in values.__dataclass_fields__}
 
 
-@dataclass
-class ImportPreview:
-    rows: list[RowResult]
-    ignored_headings: list[str]
+class Tally:
+    """Rows that each have a ``state``: counted by state (each of ``STATES`` there, 0 when
+    none), and listed by state. Shared by the import previews and the day-sheet upload."""
+
+    STATES: ClassVar[tuple[str, ...]] = STATES
+    rows: list
 
     @property
     def counts(self) -> Counter:
         counts = Counter(row.state for row in self.rows)
-        for state in STATES:
+        for state in self.STATES:
             counts.setdefault(state, 0)
         return counts
+
+    def with_state(self, state: str) -> list:
+        return [row for row in self.rows if row.state == state]
+
+
+@dataclass
+class ImportPreview(Tally):
+    rows: list[RowResult]
+    ignored_headings: list[str]
 
     @property
     def ok(self) -> bool:
@@ -96,9 +107,6 @@ class ImportPreview:
     @property
     def has_changes(self) -> bool:
         return bool(self.counts["new"] or self.counts["changed"])
-
-    def with_state(self, state: str) -> list[RowResult]:
-        return [row for row in self.rows if row.state == state]
 
     @property
     def fingerprint(self) -> str:

@@ -6,10 +6,11 @@ with the same outcome already is unchanged, one that can no longer take it is a 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -26,6 +27,7 @@ from outreach.models import (
 )
 from outreach.scheduling.lifecycle import Action
 from outreach.services.audit import record_event
+from outreach.services.importing import Tally
 from outreach.services.visits.changes import Who, expect_allowed
 from outreach.services.visits.sent import (
     FIELDS,
@@ -76,17 +78,11 @@ class RowState:
 
 
 @dataclass
-class DayUpload:
+class DayUpload(Tally):
+    STATES: ClassVar[tuple[str, ...]] = STATES
     team: Team
     day: date
     rows: list[RowState]
-
-    @property
-    def counts(self) -> Counter:
-        counts = Counter(row.state for row in self.rows)
-        for state in STATES:
-            counts.setdefault(state, 0)
-        return counts
 
     @property
     def ok(self) -> bool:
@@ -95,9 +91,6 @@ class DayUpload:
     @property
     def can_save(self) -> bool:
         return self.ok and bool(self.counts[SAVE])
-
-    def with_state(self, state: str) -> list[RowState]:
-        return [row for row in self.rows if row.state == state]
 
     @property
     def fingerprint(self) -> str:

@@ -40,6 +40,7 @@ from outreach.services.visits.outcomes import (
     record_school_outcome,
     school_figures,
 )
+from outreach.services.visits.queries import successor_of
 
 # The fields of each kind's outcome, as the outcome form names them.
 FIELDS = {
@@ -241,14 +242,14 @@ def same_as_recorded(visit: Visit, values: dict) -> bool:
 
 
 def moved_to(session: Session, visit: Visit) -> Visit | None:
-    """The visit that took a moved one's place (the latest of a chain of moves)."""
-    current = visit
+    """The visit that took a moved one's place: the last of a chain of moves."""
+    later = successor_of(session, visit)
     for _step in range(20):  # a chain of moves; never a loop, but never trusted to end either
-        later = session.scalar(select(Visit).where(Visit.replaces_id == current.id))
-        if later is None:
+        after = successor_of(session, later) if later is not None else None
+        if after is None:
             break
-        current = later
-    return current if current is not visit else None
+        later = after
+    return later
 
 
 def why_text(session: Session, visit: Visit, problem: SentProblem) -> str:
